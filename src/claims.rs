@@ -1,0 +1,129 @@
+//! Registered claim validation (RFC 7519 §4.1, contract §5 steps 5–6), with `now` passed in.
+//!
+//! Order: `iss`, `aud`, `exp`, `nbf`, then the token's age from `iat`. Every numeric date must be
+//! an integer (JSON numbers with a fraction or exponent are refused, as are values beyond ±2^63).
+
+use crate::error::{ClientErrorCode, Error, Result};
+use serde_json::{Map, Value};
+
+/// Seconds a token may be old by default (the Stytch SDKs' `max_token_age_seconds`).
+pub const DEFAULT_MAX_TOKEN_AGE_SECONDS: u64 = 300;
+
+/// What the claims of a verified token must satisfy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRules<'a> {
+    /// The project id, required in `aud`; `stytch.com/<project_id>` is an accepted `iss`.
+    pub project_id: &'a str,
+    /// The API base URL without trailing `/`: the other accepted `iss` (custom domains).
+    pub base_url: &'a str,
+    /// The current time, in whole seconds since the Unix epoch.
+    pub now: i64,
+    /// Allowed clock skew, in seconds, for `exp` and `nbf`.
+    pub clock_tolerance_seconds: u64,
+    /// With `Some(max)`, `iat` is required and the token is too old when `now - iat > max`.
+    pub max_token_age_seconds: Option<u64>,
+}
+
+/// Validates the registered claims of a verified token.
+pub fn validate(claims: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<()> {
+    check_issuer(claims, rules)?;
+    check_audience(claims, rules.project_id)?;
+    let tolerance = i64::try_from(rules.clock_tolerance_seconds).unwrap_or(i64::MAX);
+    let exp = numeric_date(claims, "exp")?.ok_or_else(|| {
+        Error::claim(ClientErrorCode::JwtInvalid, "exp", "JWT has no exp claim")
+    })?;
+    if exp <= rules.now.saturating_sub(tolerance) {
+        return Err(Error::claim(
+            ClientErrorCode::JwtExpired,
+            "exp",
+            "JWT has expired",
+        ));
+    }
+    if let Some(nbf) = numeric_date(claims, "nbf")? {
+        if nbf > rules.now.saturating_add(tolerance) {
+            return Err(Error::claim(
+                ClientErrorCode::JwtNotYetValid,
+                "nbf",
+                "JWT is not valid yet (nbf is in the future)",
+            ));
+        }
+    }
+    if let Some(max_age) = rules.max_token_age_seconds {
+        let iat = numeric_date(claims, "iat")?.ok_or_else(|| {
+            Error::claim(
+                ClientErrorCode::JwtInvalid,
+                "iat",
+                "JWT has no iat claim, needed to check its age",
+            )
+        })?;
+        let max_age = i64::try_from(max_age).unwrap_or(i64::MAX);
+        if rules.now.saturating_sub(iat) > max_age {
+            return Err(Error::claim(
+                ClientErrorCode::JwtTooOld,
+                "iat",
+                format!("JWT is older than max_token_age_seconds ({max_age})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_issuer(claims: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<()> {
+    let ok = match claims.get("iss") {
+        Some(Value::String(iss)) => {
+            iss == rules.base_url
+                || iss
+                    .strip_prefix("stytch.com/")
+                    .is_some_and(|id| id == rules.project_id)
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::claim(
+            ClientErrorCode::JwtInvalidIssuer,
+            "iss",
+            format!(
+                "JWT iss must be \"stytch.com/{}\" or \"{}\"",
+                rules.project_id, rules.base_url
+            ),
+        ))
+    }
+}
+
+fn check_audience(claims: &Map<String, Value>, project_id: &str) -> Result<()> {
+    let ok = match claims.get("aud") {
+        Some(Value::String(aud)) => aud == project_id,
+        Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(project_id)),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::claim(
+            ClientErrorCode::JwtInvalidAudience,
+            "aud",
+            "JWT aud does not contain the project id",
+        ))
+    }
+}
+
+/// A NumericDate claim (RFC 7519 §2) as whole seconds; `None` when absent.
+pub fn numeric_date(claims: &Map<String, Value>, name: &'static str) -> Result<Option<i64>> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
+            Error::claim(
+                ClientErrorCode::JwtInvalid,
+                name,
+                format!("JWT {name} must be an integer number of seconds"),
+            )
+        }),
+        Some(_) => Err(Error::claim(
+            ClientErrorCode::JwtInvalid,
+            name,
+            format!("JWT {name} must be a number"),
+        )),
+    }
+}

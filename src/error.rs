@@ -1,0 +1,198 @@
+//! The one error type of the crate, with stable codes (contract §7).
+//!
+//! Messages explain what was wrong in the user's words. They never contain the project secret,
+//! a whole token, or any part of a signature: at most a claim name, an algorithm name or a size.
+
+use std::fmt;
+
+/// Why a token, a key set or an argument was refused before or without any API call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientErrorCode {
+    /// Malformed: size, segments, base64url, JSON, header rules, claim types.
+    JwtInvalid,
+    /// `alg` is not `RS256`.
+    JwtIncorrectAlgorithm,
+    /// The RS256 signature does not verify with the selected key.
+    JwtSignatureInvalid,
+    /// `exp <= now - tolerance`.
+    JwtExpired,
+    /// `nbf > now + tolerance`.
+    JwtNotYetValid,
+    /// `iss` is neither `stytch.com/<project_id>` nor the base URL.
+    JwtInvalidIssuer,
+    /// `aud` does not contain the project id.
+    JwtInvalidAudience,
+    /// `now - iat > max_token_age_seconds`.
+    JwtTooOld,
+    /// No usable key in the JWKS has the token's `kid`.
+    JwksNoMatchingKey,
+    /// The JWKS could not be read as a key set.
+    JwksInvalid,
+    /// An argument given to the client is missing, of the wrong type or out of range.
+    InvalidArgument,
+}
+
+impl ClientErrorCode {
+    /// The stable code string JavaScript sees as `error.code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::JwtInvalid => "jwt_invalid",
+            Self::JwtIncorrectAlgorithm => "jwt_incorrect_algorithm",
+            Self::JwtSignatureInvalid => "jwt_signature_invalid",
+            Self::JwtExpired => "jwt_expired",
+            Self::JwtNotYetValid => "jwt_not_yet_valid",
+            Self::JwtInvalidIssuer => "jwt_invalid_issuer",
+            Self::JwtInvalidAudience => "jwt_invalid_audience",
+            Self::JwtTooOld => "jwt_too_old",
+            Self::JwksNoMatchingKey => "jwks_no_matching_key",
+            Self::JwksInvalid => "jwks_invalid",
+            Self::InvalidArgument => "invalid_argument",
+        }
+    }
+}
+
+/// Why an HTTP call produced no usable answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestErrorCode {
+    /// The request could not be sent or the connection failed.
+    NetworkError,
+    /// No answer within the timeout.
+    Timeout,
+    /// An answer that is not the JSON the endpoint promises.
+    InvalidResponse,
+}
+
+impl RequestErrorCode {
+    /// The stable code string JavaScript sees as `error.code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NetworkError => "network_error",
+            Self::Timeout => "timeout",
+            Self::InvalidResponse => "invalid_response",
+        }
+    }
+}
+
+/// An error answer of the Stytch API (HTTP status ≥ 400 with a Stytch JSON body).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StytchError {
+    pub status_code: u16,
+    #[serde(default)]
+    pub request_id: String,
+    pub error_type: String,
+    #[serde(default)]
+    pub error_message: String,
+    #[serde(default)]
+    pub error_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_details: Option<serde_json::Value>,
+}
+
+/// Every failure of this crate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// Refused locally (`ClientError` in JavaScript).
+    Client {
+        code: ClientErrorCode,
+        message: String,
+        /// The claim that failed validation, for claim failures.
+        claim: Option<&'static str>,
+    },
+    /// No usable answer from the network (`RequestError` in JavaScript).
+    Request {
+        code: RequestErrorCode,
+        message: String,
+    },
+    /// The API answered with an error (`StytchError` in JavaScript).
+    Stytch(StytchError),
+}
+
+impl Error {
+    /// A local refusal with a message.
+    pub fn client(code: ClientErrorCode, message: impl Into<String>) -> Self {
+        Self::Client {
+            code,
+            message: message.into(),
+            claim: None,
+        }
+    }
+
+    /// A claim validation failure naming the claim.
+    pub fn claim(code: ClientErrorCode, claim: &'static str, message: impl Into<String>) -> Self {
+        Self::Client {
+            code,
+            message: message.into(),
+            claim: Some(claim),
+        }
+    }
+
+    /// A malformed token.
+    pub fn invalid_jwt(message: impl Into<String>) -> Self {
+        Self::client(ClientErrorCode::JwtInvalid, message)
+    }
+
+    /// A bad argument.
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::client(ClientErrorCode::InvalidArgument, message)
+    }
+
+    /// A network-level failure.
+    pub fn request(code: RequestErrorCode, message: impl Into<String>) -> Self {
+        Self::Request {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code: a [`ClientErrorCode`], a [`RequestErrorCode`] or the API's `error_type`.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Client { code, .. } => code.as_str(),
+            Self::Request { code, .. } => code.as_str(),
+            Self::Stytch(e) => &e.error_type,
+        }
+    }
+
+    /// The local code, when this is a local refusal.
+    pub fn client_code(&self) -> Option<ClientErrorCode> {
+        match self {
+            Self::Client { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The JavaScript class name this error becomes.
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            Self::Client { .. } => "ClientError",
+            Self::Request { .. } => "RequestError",
+            Self::Stytch(_) => "StytchError",
+        }
+    }
+
+    /// The human-readable message (no secrets, no tokens).
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Client { message, .. } | Self::Request { message, .. } => message,
+            Self::Stytch(e) => &e.error_message,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Stytch(e) => write!(
+                f,
+                "{} ({}): {}",
+                e.error_type, e.status_code, e.error_message
+            ),
+            _ => write!(f, "{}: {}", self.code(), self.message()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,98 @@
+/**
+ * Control routes under `/__emulator/` (CONTRACT §9 "Emulator interface"), for tests only.
+ * No auth. Each handler returns the JSON body of a 200 answer or throws an HttpError.
+ */
+import { HttpError } from "./errors.mjs";
+import { mergeClaims, parseClaimsArg } from "./claims.mjs";
+import { sessionObject, parseFactors } from "./state.mjs";
+import { mintJwt } from "./api.mjs";
+import { isObject } from "./util.mjs";
+
+const bad = (msg) => new HttpError(400, "bad_request", msg);
+
+/** `POST /__emulator/users {email?, name?}` → the User object. */
+function createUser(emu, { body }) {
+  return structuredClone(emu.state.createUser(body, emu.now()));
+}
+
+/**
+ * `POST /__emulator/sessions {user_id, session_duration_minutes? = 60, custom_claims?, factors?,
+ * iat_offset_seconds?, attributes?, roles?}` → `{session_token, session_jwt, session}`.
+ * The duration may be any number ≥ 0 here (0 gives an already-expired session).
+ */
+function createSession(emu, { body }) {
+  const user = typeof body.user_id === "string" ? emu.state.users.get(body.user_id) : undefined;
+  if (!user) throw new HttpError(404, "user_not_found");
+  const minutes = body.session_duration_minutes ?? 60;
+  if (!Number.isFinite(minutes) || minutes < 0) throw new HttpError(400, "invalid_session_duration_minutes", "session_duration_minutes must be a number >= 0.");
+  const iatOffset = body.iat_offset_seconds ?? 0;
+  if (!Number.isInteger(iatOffset)) throw bad("iat_offset_seconds must be an integer.");
+  if (body.attributes !== undefined && body.attributes !== null && !isObject(body.attributes)) throw bad("attributes must be an object or null.");
+  if (body.roles !== undefined && !(Array.isArray(body.roles) && body.roles.every((r) => typeof r === "string"))) throw bad("roles must be an array of strings.");
+  const now = emu.now();
+  const session = emu.state.createSession(user, {
+    durationSec: Math.round(minutes * 60),
+    customClaims: mergeClaims({}, parseClaimsArg(body.custom_claims, "custom_claims")),
+    factors: parseFactors(body.factors, now),
+    attributes: body.attributes,
+    roles: body.roles,
+  }, now);
+  return {
+    session_token: session.token,
+    session_jwt: mintJwt(emu, session, now, iatOffset),
+    session: sessionObject(session),
+  };
+}
+
+/** `POST /__emulator/external_tokens {token, email}`: what UserInfo answers for `token`. */
+function externalToken(emu, { body }) {
+  if (typeof body.token !== "string" || body.token === "") throw bad("token must be a non-empty string.");
+  if (typeof body.email !== "string") throw bad("email must be a string.");
+  emu.state.externalTokens.set(body.token, body.email);
+  return { token: body.token, email: body.email };
+}
+
+/** `POST /__emulator/keys/rotate {keep_old? = true}` → `{kid}`. */
+async function rotate(emu, { body }) {
+  const keepOld = body.keep_old ?? true;
+  if (typeof keepOld !== "boolean") throw bad("keep_old must be a boolean.");
+  return { kid: await emu.keyRing.rotate(keepOld) };
+}
+
+/** `POST /__emulator/faults {...}` → the stored fault. */
+function addFault(emu, { body }) {
+  return emu.faults.add(body);
+}
+
+function clearFaults(emu) {
+  emu.faults.clear();
+  return {};
+}
+
+function listFaults(emu) {
+  return { faults: emu.faults.snapshot() };
+}
+
+/** `GET /__emulator/requests` → `{"<METHOD> <pattern>": count}` for the five API routes. */
+function requests(emu) {
+  return { ...emu.counts };
+}
+
+/** `POST /__emulator/reset` → empty state, fresh keys, zero counts, no faults. */
+async function reset(emu) {
+  await emu.reset();
+  return {};
+}
+
+/** Control routes keyed by `"<METHOD> <path>"`. */
+export const CONTROL_ROUTES = new Map([
+  ["POST /__emulator/users", createUser],
+  ["POST /__emulator/sessions", createSession],
+  ["POST /__emulator/external_tokens", externalToken],
+  ["POST /__emulator/keys/rotate", rotate],
+  ["POST /__emulator/faults", addFault],
+  ["DELETE /__emulator/faults", clearFaults],
+  ["GET /__emulator/faults", listFaults],
+  ["GET /__emulator/requests", requests],
+  ["POST /__emulator/reset", reset],
+]);

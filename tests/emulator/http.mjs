@@ -1,0 +1,92 @@
+/** HTTP plumbing: CORS headers, JSON answers, bounded body reading, Basic auth. */
+import { timingSafeEqual } from "node:crypto";
+import { HttpError, errorBody } from "./errors.mjs";
+import { isObject } from "./util.mjs";
+
+/** Largest accepted request body (1 MiB); larger ones get 413 `request_too_large`. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Past this many bytes a body is no longer drained: the connection is dropped. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/** CORS for browser tests, on every answer. */
+export function setCors(res) {
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  res.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+  res.setHeader("Access-Control-Max-Age", "600");
+}
+
+/** Send a JSON (or raw string) body with a status. No-op if the socket is gone. */
+export function send(res, status, body, headers = {}) {
+  if (res.headersSent || res.destroyed) return;
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Send a Stytch error for an HttpError (or a status/type pair). */
+export function sendError(res, err, headers) {
+  send(res, err.status, errorBody(err.status, err.type, err.message), headers);
+}
+
+/**
+ * Read the whole body (draining it even when too large, so the client sees the answer),
+ * then parse it as a JSON object. An empty body is `{}`.
+ */
+export function readJsonBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on("data", (c) => {
+      size += c.length;
+      if (size > MAX_DRAIN_BYTES) req.destroy();
+      else if (size <= MAX_BODY_BYTES) chunks.push(c);
+    });
+    req.on("error", reject);
+    req.on("close", () => reject(new Error("request closed")));
+    req.on("end", () => {
+      if (size > MAX_BODY_BYTES) return reject(new HttpError(413, "request_too_large"));
+      const text = Buffer.concat(chunks).toString("utf8");
+      if (text.trim() === "") return resolve({});
+      let value;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return reject(new HttpError(400, "bad_request", "The request body is not valid JSON."));
+      }
+      if (!isObject(value)) return reject(new HttpError(400, "bad_request", "The request body must be a JSON object."));
+      resolve(value);
+    });
+  });
+}
+
+/** Drain and ignore a body (GET routes, early errors). Resolves when it ended or closed. */
+export function drain(req) {
+  if (req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let size = 0;
+    req.on("data", (c) => { size += c.length; if (size > MAX_DRAIN_BYTES) req.destroy(); });
+    req.on("end", resolve);
+    req.on("close", resolve);
+    req.on("error", resolve);
+  });
+}
+
+const eq = (a, b) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** True when the `Authorization` header is `Basic base64(projectId:secret)`. */
+export function checkBasicAuth(header, projectId, secret) {
+  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? "");
+  if (!m) return false;
+  const decoded = Buffer.from(m[1], "base64").toString("utf8");
+  const i = decoded.indexOf(":");
+  return i >= 0 && eq(decoded.slice(0, i), projectId) && eq(decoded.slice(i + 1), secret);
+}

@@ -1,0 +1,129 @@
+/**
+ * Signing keys and session JWTs (CONTRACT §4): RS256 (RSASSA-PKCS1-v1_5 with SHA-256),
+ * 2048-bit keys, served as a JWK set; independent of the crate's verifier.
+ */
+import { generateKeyPair, sign, verify } from "node:crypto";
+import { promisify } from "node:util";
+import { HttpError } from "./errors.mjs";
+import { newId, isObject } from "./util.mjs";
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** The claim holding the session (CONTRACT §4). */
+export const SESSION_CLAIM = "https://stytch.com/session";
+
+/** Lifetime of every minted JWT, in seconds. */
+export const JWT_LIFETIME_SEC = 300;
+
+/** A set of RSA signing keys; the newest signs, all are served in the JWKS. */
+export class KeyRing {
+  constructor() {
+    /** @type {{kid: string, privateKey: import("node:crypto").KeyObject, publicKey: import("node:crypto").KeyObject, jwk: object}[]} */
+    this.keys = [];
+  }
+
+  /** Make a fresh 2048-bit key pair with a `jwk-test-<uuid>` kid. */
+  static async newKey() {
+    const { privateKey, publicKey } = await generateKeyPairAsync("rsa", { modulusLength: 2048 });
+    const kid = newId("jwk-test");
+    const { n, e } = publicKey.export({ format: "jwk" });
+    const jwk = { kty: "RSA", use: "sig", key_ops: ["verify"], alg: "RS256", kid, x5c: [], x5tS256: "", n, e };
+    return { kid, privateKey, publicKey, jwk };
+  }
+
+  /** Add a new signing key; drop all older ones unless `keepOld`. Returns the new kid. */
+  async rotate(keepOld = true) {
+    const key = await KeyRing.newKey();
+    this.keys = keepOld ? [...this.keys, key] : [key];
+    return key.kid;
+  }
+
+  /** The key that signs new JWTs. */
+  get current() {
+    return this.keys[this.keys.length - 1];
+  }
+
+  /** The served JWK list (copies). */
+  jwks() {
+    return this.keys.map((k) => structuredClone(k.jwk));
+  }
+
+  find(kid) {
+    return this.keys.find((k) => k.kid === kid);
+  }
+}
+
+const b64json = (obj) => Buffer.from(JSON.stringify(obj)).toString("base64url");
+
+/** Sign a payload with the ring's current key; header `{"alg":"RS256","kid":…,"typ":"JWT"}`. */
+export function signJwt(payload, key) {
+  const input = `${b64json({ alg: "RS256", kid: key.kid, typ: "JWT" })}.${b64json(payload)}`;
+  const sig = sign("sha256", Buffer.from(input), key.privateKey);
+  return `${input}.${sig.toString("base64url")}`;
+}
+
+/**
+ * The payload of a session JWT, keys in Stytch's order: aud, exp, session claim, iat, iss, nbf,
+ * sub, then custom claims. `iat = nbf = now + iatOffset`, `exp = iat + 300`, no `jti`.
+ */
+export function sessionPayload({ session, projectId, issuer, now, iatOffset = 0, rfc }) {
+  const iat = now + iatOffset;
+  return {
+    aud: [projectId],
+    exp: iat + JWT_LIFETIME_SEC,
+    [SESSION_CLAIM]: {
+      id: session.session_id,
+      started_at: rfc(session.started_at),
+      last_accessed_at: rfc(session.last_accessed_at),
+      expires_at: rfc(session.expires_at),
+      attributes: structuredClone(session.attributes),
+      authentication_factors: structuredClone(session.authentication_factors),
+      roles: [...session.roles],
+    },
+    iat,
+    iss: issuer,
+    nbf: iat,
+    sub: session.user_id,
+    ...structuredClone(session.custom_claims),
+  };
+}
+
+const B64URL = /^[A-Za-z0-9_-]*$/;
+
+function decodeSegment(seg) {
+  if (!B64URL.test(seg)) throw new HttpError(400, "invalid_session_jwt");
+  try {
+    const value = JSON.parse(Buffer.from(seg, "base64url").toString("utf8"));
+    if (!isObject(value)) throw new Error("not an object");
+    return value;
+  } catch {
+    throw new HttpError(400, "invalid_session_jwt");
+  }
+}
+
+/**
+ * Verify a session JWT's structure, signature, issuer and audience — but not `exp`: Stytch
+ * accepts an expired JWT of a live session and re-issues it. Returns the payload.
+ * Malformed → 400 `invalid_session_jwt`; unknown kid, bad signature, wrong iss/aud → 401
+ * `unauthorized_session_jwt`.
+ */
+export function verifySessionJwt(token, { keyRing, projectId, issuers }) {
+  if (typeof token !== "string" || token.length > 16384) throw new HttpError(400, "invalid_session_jwt");
+  const parts = token.split(".");
+  if (parts.length !== 3 || parts.some((p) => p.length === 0)) throw new HttpError(400, "invalid_session_jwt");
+  const header = decodeSegment(parts[0]);
+  const payload = decodeSegment(parts[1]);
+  if (!B64URL.test(parts[2])) throw new HttpError(400, "invalid_session_jwt");
+  if (header.alg !== "RS256") throw new HttpError(400, "invalid_session_jwt");
+  const key = typeof header.kid === "string" ? keyRing.find(header.kid) : undefined;
+  if (!key) throw new HttpError(401, "unauthorized_session_jwt");
+  const ok = verify("sha256", Buffer.from(`${parts[0]}.${parts[1]}`), key.publicKey, Buffer.from(parts[2], "base64url"));
+  if (!ok) throw new HttpError(401, "unauthorized_session_jwt");
+  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (!issuers.includes(payload.iss) || !aud.includes(projectId)) {
+    throw new HttpError(401, "unauthorized_session_jwt");
+  }
+  const claim = payload[SESSION_CLAIM];
+  if (!isObject(claim) || typeof claim.id !== "string") throw new HttpError(401, "unauthorized_session_jwt");
+  return payload;
+}

@@ -1,0 +1,174 @@
+/**
+ * In-memory project state: users, sessions (by id and by token) and the external OIDC tokens
+ * that `migrate` resolves. Times are stored as whole Unix seconds.
+ */
+import { HttpError } from "./errors.mjs";
+import { newId, newSessionToken, rfc3339, isObject } from "./util.mjs";
+
+export class State {
+  constructor() {
+    /** @type {Map<string, object>} user_id → user record */
+    this.users = new Map();
+    /** @type {Map<string, string>} lower-cased email → user_id */
+    this.emails = new Map();
+    /** @type {Map<string, object>} session_id → session record */
+    this.sessions = new Map();
+    /** @type {Map<string, string>} session token → session_id */
+    this.tokens = new Map();
+    /** @type {Map<string, string>} external OIDC token → email */
+    this.externalTokens = new Map();
+  }
+
+  /** Create a user with an optional (verified) email and name. */
+  createUser({ email, name }, now) {
+    const created = rfc3339(now);
+    const emails = [];
+    if (email !== undefined && email !== null) {
+      if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new HttpError(400, "invalid_email");
+      if (this.emails.has(email.toLowerCase())) throw new HttpError(400, "duplicate_email");
+      emails.push({ email_id: newId("email-test"), email, verified: true });
+    }
+    const user = {
+      user_id: newId("user-test"),
+      emails,
+      status: "active",
+      name: parseName(name),
+      phone_numbers: [],
+      providers: [],
+      webauthn_registrations: [],
+      totps: [],
+      crypto_wallets: [],
+      biometric_registrations: [],
+      password: null,
+      roles: [],
+      created_at: created,
+      trusted_metadata: {},
+      untrusted_metadata: {},
+      external_id: null,
+      is_locked: false,
+      lock_created_at: null,
+      lock_expires_at: null,
+    };
+    this.users.set(user.user_id, user);
+    if (emails.length) this.emails.set(email.toLowerCase(), user.user_id);
+    return user;
+  }
+
+  /** The user with this email (case-insensitive), if any. */
+  userByEmail(email) {
+    const id = typeof email === "string" ? this.emails.get(email.toLowerCase()) : undefined;
+    return id ? this.users.get(id) : undefined;
+  }
+
+  /** A session record for `user`, live until `now + durationSec`. */
+  createSession(user, { durationSec, customClaims = {}, factors, attributes, roles }, now) {
+    const session = {
+      session_id: newId("session-test"),
+      user_id: user.user_id,
+      started_at: now,
+      last_accessed_at: now,
+      expires_at: now + durationSec,
+      attributes: attributes === undefined ? { ip_address: "", user_agent: "" } : attributes,
+      authentication_factors: factors ?? defaultFactors(user, now),
+      custom_claims: customClaims,
+      roles: roles ?? [],
+      token: newSessionToken(),
+    };
+    this.sessions.set(session.session_id, session);
+    this.tokens.set(session.token, session.session_id);
+    return session;
+  }
+
+  /** The live (not revoked, not expired) session with this id. */
+  liveSession(id, now) {
+    const s = typeof id === "string" ? this.sessions.get(id) : undefined;
+    return s && s.expires_at > now ? s : undefined;
+  }
+
+  /** The live session owning this opaque token. */
+  liveSessionByToken(token, now) {
+    return this.liveSession(this.tokens.get(token), now);
+  }
+
+  /** Live sessions of a user, oldest first. */
+  liveSessionsOf(userId, now) {
+    return [...this.sessions.values()]
+      .filter((s) => s.user_id === userId && s.expires_at > now)
+      .sort((a, b) => a.started_at - b.started_at);
+  }
+
+  /** Forget a session and its token for good. */
+  revoke(session) {
+    this.sessions.delete(session.session_id);
+    this.tokens.delete(session.token);
+  }
+}
+
+/** The public Session object (CONTRACT §3). */
+export function sessionObject(s) {
+  return {
+    session_id: s.session_id,
+    user_id: s.user_id,
+    started_at: rfc3339(s.started_at),
+    last_accessed_at: rfc3339(s.last_accessed_at),
+    expires_at: rfc3339(s.expires_at),
+    attributes: structuredClone(s.attributes),
+    authentication_factors: structuredClone(s.authentication_factors),
+    custom_claims: structuredClone(s.custom_claims),
+    roles: [...s.roles],
+  };
+}
+
+/** `{first_name, middle_name, last_name}` from an object, a "First Last" string or nothing. */
+function parseName(name) {
+  const out = { first_name: "", middle_name: "", last_name: "" };
+  if (typeof name === "string") {
+    const parts = name.trim().split(/\s+/).filter(Boolean);
+    out.first_name = parts.shift() ?? "";
+    out.last_name = parts.pop() ?? "";
+    out.middle_name = parts.join(" ");
+  } else if (isObject(name)) {
+    for (const k of Object.keys(out)) if (typeof name[k] === "string") out[k] = name[k];
+  } else if (name !== undefined && name !== null) {
+    throw new HttpError(400, "bad_request", "name must be a string or an object.");
+  }
+  return out;
+}
+
+/** One email magic-link factor when the user has an email, else none. */
+function defaultFactors(user, now) {
+  const email = user.emails[0];
+  if (!email) return [];
+  const t = rfc3339(now);
+  return [{
+    type: "magic_link",
+    delivery_method: "email",
+    last_authenticated_at: t,
+    created_at: t,
+    updated_at: t,
+    email_factor: { email_id: email.email_id, email_address: email.email },
+  }];
+}
+
+/**
+ * Normalise caller-given factors: each needs a string `type`; `delivery_method` defaults to
+ * `"email"` and the three timestamps to now. Everything else is kept as given.
+ */
+export function parseFactors(factors, now) {
+  if (factors === undefined || factors === null) return undefined;
+  if (!Array.isArray(factors)) throw new HttpError(400, "bad_request", "factors must be an array.");
+  const t = rfc3339(now);
+  return factors.map((f) => {
+    if (!isObject(f) || typeof f.type !== "string") {
+      throw new HttpError(400, "bad_request", "each factor must be an object with a string type.");
+    }
+    return {
+      type: f.type,
+      delivery_method: f.delivery_method ?? "email",
+      last_authenticated_at: f.last_authenticated_at ?? t,
+      created_at: f.created_at ?? t,
+      updated_at: f.updated_at ?? t,
+      ...structuredClone(f),
+    };
+  });
+}
