@@ -29,9 +29,8 @@ pub fn validate(claims: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<(
     check_issuer(claims, rules)?;
     check_audience(claims, rules.project_id)?;
     let tolerance = i64::try_from(rules.clock_tolerance_seconds).unwrap_or(i64::MAX);
-    let exp = numeric_date(claims, "exp")?.ok_or_else(|| {
-        Error::claim(ClientErrorCode::JwtInvalid, "exp", "JWT has no exp claim")
-    })?;
+    let exp = numeric_date(claims, "exp")?
+        .ok_or_else(|| Error::claim(ClientErrorCode::JwtInvalid, "exp", "JWT has no exp claim"))?;
     if exp <= rules.now.saturating_sub(tolerance) {
         return Err(Error::claim(
             ClientErrorCode::JwtExpired,

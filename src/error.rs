@@ -104,7 +104,7 @@ pub enum Error {
         message: String,
     },
     /// The API answered with an error (`StytchError` in JavaScript).
-    Stytch(StytchError),
+    Stytch(Box<StytchError>),
 }
 
 impl Error {

@@ -149,8 +149,16 @@ fn usable_key(jwk: &Jwk) -> std::result::Result<VerifyingKey, String> {
         return Err("key_ops does not include verify".to_owned());
     }
     let kid = jwk.kid.clone().ok_or("no kid")?;
-    let n = jwk.n.as_deref().and_then(b64url_decode).ok_or("n is missing or not base64url")?;
-    let e = jwk.e.as_deref().and_then(b64url_decode).ok_or("e is missing or not base64url")?;
+    let n = jwk
+        .n
+        .as_deref()
+        .and_then(b64url_decode)
+        .ok_or("n is missing or not base64url")?;
+    let e = jwk
+        .e
+        .as_deref()
+        .and_then(b64url_decode)
+        .ok_or("e is missing or not base64url")?;
     let key = RsaKey::new(&n, &e)?;
     let bits = key.modulus_bits();
     if !(MIN_MODULUS_BITS..=MAX_MODULUS_BITS).contains(&bits) {
@@ -163,5 +171,7 @@ fn usable_key(jwk: &Jwk) -> std::result::Result<VerifyingKey, String> {
 
 /// At most 16 characters of a value from the key set, for messages.
 fn short(s: &str) -> &str {
-    s.char_indices().nth(16).map_or(s, |(i, _)| s.get(..i).unwrap_or(""))
+    s.char_indices()
+        .nth(16)
+        .map_or(s, |(i, _)| s.get(..i).unwrap_or(""))
 }

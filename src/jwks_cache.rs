@@ -40,7 +40,9 @@ impl KeyCache {
             .last_attempt_ms
             .is_some_and(|at| now_ms - at < COOLDOWN_MS && now_ms >= at);
         match &self.keys {
-            Some(keys) if now_ms - self.fetched_at_ms < MAX_AGE_MS && now_ms >= self.fetched_at_ms => {
+            Some(keys)
+                if now_ms - self.fetched_at_ms < MAX_AGE_MS && now_ms >= self.fetched_at_ms =>
+            {
                 if keys.contains(kid) {
                     Decision::Hit
                 } else if cooling {

@@ -109,7 +109,15 @@ mod tests {
 
     #[test]
     fn rejects_non_objects_and_garbage() {
-        for input in [&b"[]"[..], b"1", b"\"x\"", b"", b"{", b"{}x", b"{\"a\":1e400}"] {
+        for input in [
+            &b"[]"[..],
+            b"1",
+            b"\"x\"",
+            b"",
+            b"{",
+            b"{}x",
+            b"{\"a\":1e400}",
+        ] {
             assert!(parse_object(input).is_err(), "{input:?}");
         }
     }

@@ -12,13 +12,18 @@ export const RESERVED_CLAIMS = new Set(["iss", "sub", "aud", "exp", "nbf", "iat"
 /** Largest serialized size of a session's custom claims, in bytes. */
 export const MAX_CLAIMS_BYTES = 4096;
 
+/** Set an own property, even one named `__proto__` (plain assignment would set the prototype). */
+const setOwn = (obj, k, value) =>
+  Object.defineProperty(obj, k, { value, enumerable: true, writable: true, configurable: true });
+
 function deepMerge(base, update) {
   const out = { ...base };
   for (const [k, v] of Object.entries(update)) {
+    const own = Object.hasOwn(out, k) ? out[k] : undefined;
     if (v === null) delete out[k];
-    else if (isObject(v) && isObject(out[k])) out[k] = deepMerge(out[k], v);
-    else if (isObject(v)) out[k] = deepMerge({}, v); // drops nested nulls in a new object
-    else out[k] = structuredClone(v);
+    else if (isObject(v) && isObject(own)) setOwn(out, k, deepMerge(own, v));
+    else if (isObject(v)) setOwn(out, k, deepMerge({}, v)); // drops nested nulls in a new object
+    else setOwn(out, k, structuredClone(v));
   }
   return out;
 }

@@ -1,0 +1,184 @@
+/** Control interface (CONTRACT §9): faults, request counts, reset, CORS, and robustness. */
+import { test, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { connect } from "node:net";
+import { startEmulator } from "./index.mjs";
+import { clientFor, assertStytchError } from "./helpers.mjs";
+
+let emu;
+let c;
+before(async () => {
+  emu = await startEmulator();
+  c = clientFor(emu);
+});
+after(() => emu.close());
+beforeEach(async () => {
+  assert.equal((await c.control("DELETE", "/faults")).status, 200);
+});
+
+const JWKS_PATH = () => `/v1/sessions/jwks/${emu.projectId}`;
+const fault = async (body) => {
+  const r = await c.control("POST", "/faults", body);
+  assert.equal(r.status, 200, r.text);
+  return r.body;
+};
+
+test("status faults answer Stytch-shaped errors", async () => {
+  await fault({ path_prefix: "/v1/sessions/authenticate", status: 429 });
+  assertStytchError(await c.authenticate({ session_token: "x" }), 429, "too_many_requests");
+  assert.equal((await c.authenticate({ session_token: "x" }, { auth: false })).status, 429, "faults come before auth");
+  await c.control("DELETE", "/faults");
+  await fault({ path_prefix: "/v1/", status: 500 });
+  const r500 = await c.jwks();
+  assertStytchError(r500, 500, "internal_server_error");
+  assert.match(r500.body.error_message, /support@stytch.com/);
+  await c.control("DELETE", "/faults");
+  await fault({ path_prefix: "/v1/sessions/jwks", status: 503 });
+  assertStytchError(await c.jwks(), 503, "service_unavailable");
+  await c.control("DELETE", "/faults");
+  assert.equal((await c.jwks()).status, 200, "DELETE clears faults");
+});
+
+test("times limits a fault; method filters it", async () => {
+  await fault({ path_prefix: "/v1/sessions/jwks", status: 503, times: 2 });
+  assert.equal((await c.jwks()).status, 503);
+  assert.equal((await c.jwks()).status, 503);
+  assert.equal((await c.jwks()).status, 200);
+  assert.deepEqual((await c.control("GET", "/faults")).body.faults, []);
+  await fault({ method: "post", path_prefix: "/v1/sessions", status: 500 });
+  assert.equal((await c.jwks()).status, 200, "GET not affected by a POST fault");
+  assert.equal((await c.revoke({ session_id: "x" })).status, 500);
+});
+
+test("delay, malformed body and connection reset", async () => {
+  await fault({ path_prefix: "/v1/sessions/jwks", delay_ms: 250, times: 1 });
+  let t = Date.now();
+  const delayed = await c.jwks();
+  assert.ok(Date.now() - t >= 240, "delayed");
+  assert.equal(delayed.status, 200, "a delay alone then answers normally");
+  assert.deepEqual((await c.control("GET", "/faults")).body.faults, [], "times: 1 used up");
+  t = Date.now();
+  await c.jwks();
+  assert.ok(Date.now() - t < 240, "no delay once used up");
+
+  await fault({ path_prefix: "/v1/sessions/jwks", malformed_body: true, times: 1 });
+  const bad = await c.jwks();
+  assert.equal(bad.status, 200);
+  assert.match(bad.headers.get("content-type"), /application\/json/);
+  assert.equal(bad.body, undefined, "not parseable JSON");
+  assert.throws(() => JSON.parse(bad.text));
+
+  await fault({ path_prefix: "/v1/sessions/jwks", malformed_body: true, status: 502, times: 1 });
+  const bad502 = await c.jwks();
+  assert.equal(bad502.status, 502);
+  assert.equal(bad502.body, undefined);
+
+  await fault({ path_prefix: "/v1/sessions/jwks", reset_connection: true, times: 1 });
+  await assert.rejects(c.jwks());
+  assert.equal((await c.jwks()).status, 200, "server keeps serving after a reset");
+});
+
+test("faults are validated and never apply to control routes", async () => {
+  assertStytchError(await c.control("POST", "/faults", { status: 500 }), 400, "bad_request");
+  assertStytchError(await c.control("POST", "/faults", { path_prefix: "v1" }), 400, "bad_request");
+  assertStytchError(await c.control("POST", "/faults", { path_prefix: "/", times: 0 }), 400, "bad_request");
+  assertStytchError(await c.control("POST", "/faults", { path_prefix: "/", status: 1000 }), 400, "bad_request");
+  await fault({ path_prefix: "/", status: 500 });
+  assert.equal((await c.control("GET", "/requests")).status, 200);
+  assert.equal((await c.call("GET", "/anything")).status, 500, "unknown API paths are faulted too");
+});
+
+test("request counts per route pattern; faults count, preflights don't", async () => {
+  await c.control("POST", "/reset");
+  const zero = {
+    "GET /v1/sessions/jwks/:project_id": 0,
+    "POST /v1/sessions/authenticate": 0,
+    "GET /v1/sessions": 0,
+    "POST /v1/sessions/migrate": 0,
+    "POST /v1/sessions/revoke": 0,
+  };
+  assert.deepEqual((await c.control("GET", "/requests")).body, zero);
+  await c.jwks();
+  await c.jwks("other-project");
+  await c.authenticate({});
+  await c.list("user-test-x");
+  await c.migrate({});
+  await c.revoke({}, { auth: false });
+  await fault({ path_prefix: "/v1/sessions/revoke", status: 503, times: 1 });
+  await c.revoke({});
+  await c.call("OPTIONS", "/v1/sessions/authenticate", undefined, { auth: false });
+  await c.call("GET", "/v1/nope");
+  await c.call("PUT", "/v1/sessions/revoke");
+  assert.deepEqual((await c.control("GET", "/requests")).body, {
+    "GET /v1/sessions/jwks/:project_id": 2,
+    "POST /v1/sessions/authenticate": 1,
+    "GET /v1/sessions": 1,
+    "POST /v1/sessions/migrate": 1,
+    "POST /v1/sessions/revoke": 2,
+  });
+});
+
+test("reset empties state, rotates to a fresh key, zeroes counts, clears faults", async () => {
+  const user = await c.user({ email: "reset@example.com" });
+  const { session_token } = await c.session({ user_id: user.user_id });
+  await c.control("POST", "/external_tokens", { token: "t", email: "reset@example.com" });
+  const kid = (await c.jwks()).body.keys[0].kid;
+  await fault({ path_prefix: "/v1/sessions/migrate", status: 500 });
+  const r = await c.control("POST", "/reset");
+  assert.equal(r.status, 200);
+  const counts = (await c.control("GET", "/requests")).body;
+  assert.ok(Object.values(counts).every((n) => n === 0));
+  const keys = (await c.jwks()).body.keys;
+  assert.equal(keys.length, 1);
+  assert.notEqual(keys[0].kid, kid);
+  assertStytchError(await c.authenticate({ session_token }), 404, "session_not_found");
+  assertStytchError(await c.list(user.user_id), 404, "user_not_found");
+  assertStytchError(await c.migrate({ session_token: "t" }), 401, "invalid_external_session_token");
+  assert.equal((await c.user({ email: "reset@example.com" })).emails[0].email, "reset@example.com");
+});
+
+test("CORS: preflight answers 204 and every answer allows any origin", async () => {
+  for (const path of ["/v1/sessions/authenticate", JWKS_PATH(), "/__emulator/users", "/nowhere"]) {
+    const r = await fetch(emu.url + path, {
+      method: "OPTIONS",
+      headers: { origin: "http://localhost:3000", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+    });
+    assert.equal(r.status, 204);
+    assert.equal(r.headers.get("access-control-allow-origin"), "*");
+    assert.match(r.headers.get("access-control-allow-headers"), /Authorization/);
+    assert.match(r.headers.get("access-control-allow-headers"), /Content-Type/);
+    assert.match(r.headers.get("access-control-allow-methods"), /POST/);
+    assert.match(r.headers.get("access-control-allow-methods"), /GET/);
+  }
+  for (const r of [await c.jwks(), await c.authenticate({}, { auth: false }), await c.control("GET", "/requests"), await c.call("GET", "/nowhere")]) {
+    assert.equal(r.headers.get("access-control-allow-origin"), "*");
+  }
+});
+
+test("bad inputs get 4xx Stytch errors and the server keeps serving", async () => {
+  assertStytchError(await c.call("POST", "/v1/sessions/authenticate", "{not json"), 400, "bad_request");
+  assertStytchError(await c.call("POST", "/v1/sessions/authenticate", "[1,2]"), 400, "bad_request");
+  assertStytchError(await c.call("POST", "/v1/sessions/authenticate", '"str"'), 400, "bad_request");
+  assertStytchError(await c.call("POST", "/__emulator/users", "{oops"), 400, "bad_request");
+  const wrongMethod = await c.call("DELETE", "/v1/sessions/authenticate");
+  assertStytchError(wrongMethod, 405, "method_not_allowed");
+  assert.equal(wrongMethod.headers.get("allow"), "POST");
+  assertStytchError(await c.call("POST", "/v1/sessions"), 405, "method_not_allowed");
+  assertStytchError(await c.call("GET", "/__emulator/users"), 405, "method_not_allowed");
+  assertStytchError(await c.call("GET", "/v1/users"), 404, "route_not_found");
+  assertStytchError(await c.call("GET", "/__emulator/nothing"), 404, "route_not_found");
+  assertStytchError(await c.call("GET", "/v1/sessions/jwks/"), 404, "route_not_found");
+  const huge = JSON.stringify({ session_token: "x".repeat(2 * 1024 * 1024) });
+  assertStytchError(await c.call("POST", "/v1/sessions/authenticate", huge), 413, "request_too_large");
+  assertStytchError(await c.call("POST", "/__emulator/users", huge), 413, "request_too_large");
+
+  const raw = await new Promise((resolve, reject) => {
+    const sock = connect(emu.port, "127.0.0.1", () => sock.write("THIS IS NOT HTTP\r\n\r\n"));
+    let data = "";
+    sock.on("data", (d) => { data += d; });
+    sock.on("end", () => resolve(data));
+    sock.on("error", reject);
+  });
+  assert.match(raw, /^HTTP\/1\.1 400/);
+  assert.equal((await c.jwks()).status, 200, "still serving");
+});
