@@ -26,15 +26,23 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod api;
 pub mod claims;
+pub mod client;
 pub mod error;
+pub mod http;
 pub mod jwk;
 pub mod jwks_cache;
 pub mod jws;
 pub mod jwt;
+pub mod key_store;
 pub mod session;
 mod strict_json;
 pub mod verify;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
+pub use client::{verify_jwt, Client, Config};
 pub use error::{ClientErrorCode, Error, RequestErrorCode, Result, StytchError};
+pub use http::{Host, HttpRequest, HttpResponse};
 pub use session::Session;

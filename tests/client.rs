@@ -1,0 +1,552 @@
+//! The client over a scripted host with a fixed clock: authenticateJwt's fallback matrix, the
+//! module-memory key cache through real call paths, and the HTTP layer's requests and errors.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use stytch_sessions_wasm::api::*;
+use stytch_sessions_wasm::jwk::Jwk;
+use stytch_sessions_wasm::{verify_jwt, Client, Config, Error, Host, HttpRequest, HttpResponse};
+
+const SECRET: &str = "secret-test-do-not-log-me";
+const JWKS_URL: &str =
+    "https://test.stytch.com/v1/sessions/jwks/project-test-00000000-0000-4000-8000-000000000000";
+
+/// A host whose JWKS and API answers are scripted and whose requests are recorded.
+struct FakeHost {
+    now_ms: Cell<f64>,
+    share: bool,
+    jwks: RefCell<Vec<Jwk>>,
+    jwks_status: Cell<u16>,
+    api_status: Cell<u16>,
+    api_body: RefCell<String>,
+    log: RefCell<Vec<HttpRequest>>,
+    gate_open: Rc<Cell<bool>>,
+}
+
+impl FakeHost {
+    fn new() -> Self {
+        Self {
+            now_ms: Cell::new(NOW as f64 * 1000.0),
+            share: true,
+            jwks: RefCell::new(vec![key_a().jwk()]),
+            jwks_status: Cell::new(200),
+            api_status: Cell::new(200),
+            api_body: RefCell::new(authenticate_body().to_string()),
+            log: RefCell::new(Vec::new()),
+            gate_open: Rc::new(Cell::new(true)),
+        }
+    }
+    fn jwks_fetches(&self) -> usize {
+        self.log
+            .borrow()
+            .iter()
+            .filter(|r| r.url.contains("/jwks/"))
+            .count()
+    }
+    fn api_calls(&self) -> usize {
+        self.log
+            .borrow()
+            .iter()
+            .filter(|r| !r.url.contains("/jwks/"))
+            .count()
+    }
+    fn advance(&self, ms: f64) {
+        self.now_ms.set(self.now_ms.get() + ms);
+    }
+}
+
+struct Gate(Rc<Cell<bool>>);
+impl Future for Gate {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if self.0.get() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+impl Host for FakeHost {
+    async fn send(&self, request: HttpRequest) -> stytch_sessions_wasm::Result<HttpResponse> {
+        self.log.borrow_mut().push(request.clone());
+        if request.url.contains("/jwks/") {
+            Gate(self.gate_open.clone()).await;
+            let body = json!({"request_id": "request-id-test-1", "status_code": 200, "keys": *self.jwks.borrow()});
+            let status = self.jwks_status.get();
+            let body = if status == 200 {
+                body.to_string()
+            } else {
+                error_body(status).to_string()
+            };
+            return Ok(HttpResponse { status, body });
+        }
+        Ok(HttpResponse {
+            status: self.api_status.get(),
+            body: self.api_body.borrow().clone(),
+        })
+    }
+    fn now_ms(&self) -> f64 {
+        self.now_ms.get()
+    }
+    fn share_inflight_fetches(&self) -> bool {
+        self.share
+    }
+}
+
+fn error_body(status: u16) -> Value {
+    json!({"status_code": status, "request_id": "request-id-test-2", "error_type": "internal_server_error",
+           "error_message": "Oops.", "error_url": "https://stytch.com/docs/api/errors/500"})
+}
+
+fn authenticate_body() -> Value {
+    let session = json!({
+        "session_id": SESSION_ID, "user_id": USER_ID, "started_at": "2025-11-27T11:00:00Z",
+        "last_accessed_at": "2025-11-27T11:10:30Z", "expires_at": "2025-11-27T12:00:00Z",
+        "attributes": {"ip_address": "", "user_agent": ""}, "authentication_factors": [],
+        "custom_claims": {}, "roles": []
+    });
+    json!({"request_id": "request-id-test-3", "status_code": 200, "session": session,
+           "session_token": "t".repeat(44), "session_jwt": "new.jwt.value",
+           "user": {"user_id": USER_ID, "emails": [], "status": "active"}})
+}
+
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+fn client(host: FakeHost) -> Client<FakeHost> {
+    Client::new(Config::new(PROJECT_ID, Some(SECRET), None).unwrap(), host)
+}
+
+fn fresh_token() -> String {
+    key_a().sign(&Value::Object(payload()))
+}
+
+fn authenticate_jwt(
+    c: &Client<FakeHost>,
+    token: &str,
+) -> stytch_sessions_wasm::Result<AuthenticateJwtResponse> {
+    block_on(c.authenticate_jwt(&AuthenticateJwtParams {
+        session_jwt: token.to_owned(),
+        ..Default::default()
+    }))
+}
+
+#[test]
+fn a_fresh_token_is_verified_locally_and_keys_are_fetched_once() {
+    let c = client(FakeHost::new());
+    for _ in 0..3 {
+        let r = authenticate_jwt(&c, &fresh_token()).unwrap();
+        assert!(!r.is_remote());
+        assert_eq!(r.session().session_id, SESSION_ID);
+    }
+    assert_eq!(c_host(&c).jwks_fetches(), 1);
+    assert_eq!(c_host(&c).api_calls(), 0);
+}
+
+fn c_host(c: &Client<FakeHost>) -> &FakeHost {
+    // The client owns its host; tests read the log through a shared reference.
+    c.host()
+}
+
+#[test]
+fn fallback_matrix() {
+    let mut too_old = payload_at(NOW - 400);
+    too_old.insert("exp".into(), json!(NOW + 1000));
+    let expired = payload_at(NOW - 600);
+    let mut not_yet = payload();
+    not_yet.insert("nbf".into(), json!(NOW + 60));
+    let unknown_kid = key_b().sign(&Value::Object(payload()));
+    let remote_cases = [
+        ("too old", key_a().sign(&Value::Object(too_old))),
+        ("expired", key_a().sign(&Value::Object(expired))),
+        ("not yet valid", key_a().sign(&Value::Object(not_yet))),
+        ("unknown kid", unknown_kid),
+    ];
+    for (what, token) in remote_cases {
+        let c = client(FakeHost::new());
+        let r = authenticate_jwt(&c, &token).unwrap();
+        assert!(r.is_remote(), "{what}");
+        let AuthenticateJwtResponse::Remote(resp) = &r else {
+            unreachable!()
+        };
+        assert_eq!(resp.session_jwt, "new.jwt.value", "{what}");
+        assert_eq!(c_host(&c).api_calls(), 1, "{what}");
+        let sent: Value = serde_json::from_str(
+            c_host(&c)
+                .log
+                .borrow()
+                .last()
+                .unwrap()
+                .body
+                .as_deref()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            sent,
+            json!({"session_jwt": token}),
+            "{what}: unset fields are left out"
+        );
+    }
+
+    let mut wrong_iss = payload();
+    wrong_iss.insert("iss".into(), json!("stytch.com/project-test-other"));
+    let mut bad_sig = fresh_token();
+    bad_sig.replace_range(bad_sig.len() - 8.., "AAAAAAAA");
+    let local_rejects = [
+        ("malformed", "not.a.jwt".to_owned(), "jwt_invalid"),
+        ("bad signature", bad_sig, "jwt_signature_invalid"),
+        (
+            "wrong alg",
+            key_a().sign_raw(&json!({"alg":"HS256","kid":key_a().kid}).to_string(), "{}"),
+            "jwt_incorrect_algorithm",
+        ),
+        (
+            "forged by another key",
+            key_b().sign_raw(
+                &json!({"alg":"RS256","kid":key_a().kid}).to_string(),
+                &Value::Object(payload()).to_string(),
+            ),
+            "jwt_signature_invalid",
+        ),
+        (
+            "wrong issuer",
+            key_a().sign(&Value::Object(wrong_iss)),
+            "jwt_invalid_issuer",
+        ),
+    ];
+    for (what, token, code) in local_rejects {
+        let c = client(FakeHost::new());
+        let err = authenticate_jwt(&c, &token).unwrap_err();
+        assert_eq!(err.code(), code, "{what}");
+        assert_eq!(
+            c_host(&c).api_calls(),
+            0,
+            "{what}: no API call for a token proven bad"
+        );
+    }
+}
+
+#[test]
+fn jwks_down_falls_back_to_the_api() {
+    let host = FakeHost::new();
+    host.jwks_status.set(503);
+    let c = client(host);
+    let r = authenticate_jwt(&c, &fresh_token()).unwrap();
+    assert!(r.is_remote());
+    assert_eq!(c_host(&c).jwks_fetches(), 1);
+    // Within the cooldown the JWKS is not hammered: the next request goes straight to the API.
+    let r = authenticate_jwt(&c, &fresh_token()).unwrap();
+    assert!(r.is_remote());
+    assert_eq!(c_host(&c).jwks_fetches(), 1);
+}
+
+#[test]
+fn max_age_zero_is_remote_only() {
+    let c = client(FakeHost::new());
+    let r = block_on(
+        c.authenticate_jwt(&AuthenticateJwtParams {
+            session_jwt: fresh_token(),
+            max_token_age_seconds: Some(0),
+            session_duration_minutes: Some(60),
+            session_custom_claims: Some(
+                json!({"plan": "pro", "gone": null})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    assert!(r.is_remote());
+    assert_eq!(c_host(&c).jwks_fetches(), 0);
+    let sent: Value =
+        serde_json::from_str(c_host(&c).log.borrow()[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(sent["session_duration_minutes"], 60);
+    assert_eq!(
+        sent["session_custom_claims"],
+        json!({"plan": "pro", "gone": null})
+    );
+}
+
+#[test]
+fn local_only_never_calls_the_api() {
+    let c = client(FakeHost::new());
+    let mut too_old = payload_at(NOW - 400);
+    too_old.insert("exp".into(), json!(NOW + 1000));
+    let err = block_on(c.authenticate_jwt_local(
+        &key_a().sign(&Value::Object(too_old)),
+        &LocalJwtParams::default(),
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), "jwt_too_old");
+    assert_eq!(c_host(&c).api_calls(), 0);
+    // current_date moves the judgement.
+    let s = block_on(c.authenticate_jwt_local(
+        &fresh_token(),
+        &LocalJwtParams {
+            current_date_ms: Some((NOW + 10) as f64 * 1000.0),
+            ..Default::default()
+        },
+    ))
+    .unwrap();
+    assert_eq!(s.user_id, USER_ID);
+    let err = block_on(c.authenticate_jwt_local(
+        &fresh_token(),
+        &LocalJwtParams {
+            current_date_ms: Some((NOW + 300) as f64 * 1000.0),
+            ..Default::default()
+        },
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), "jwt_expired");
+}
+
+#[test]
+fn verify_jwt_needs_no_secret_and_sends_no_credentials() {
+    let host = FakeHost::new();
+    let config = Config::new(PROJECT_ID, None, None).unwrap();
+    let s = block_on(verify_jwt(
+        &config,
+        &host,
+        &fresh_token(),
+        &LocalJwtParams::default(),
+    ))
+    .unwrap();
+    assert_eq!(s.session_id, SESSION_ID);
+    let log = host.log.borrow();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].url, JWKS_URL);
+    assert!(log[0]
+        .headers
+        .iter()
+        .all(|(name, _)| *name != "Authorization"));
+    assert_eq!(log[0].timeout_ms, 5_000);
+}
+
+#[test]
+fn concurrent_misses_share_one_fetch_unless_the_host_forbids_it() {
+    for (share, expected) in [(true, 1), (false, 10)] {
+        stytch_sessions_wasm::key_store::clear();
+        let mut host = FakeHost::new();
+        host.share = share;
+        host.gate_open.set(false);
+        let config = Config::new(PROJECT_ID, None, None).unwrap();
+        let token = fresh_token();
+        let params = LocalJwtParams::default();
+        let mut futures: Vec<_> = (0..10)
+            .map(|_| Box::pin(verify_jwt(&config, &host, &token, &params)))
+            .collect();
+        let mut cx = Context::from_waker(Waker::noop());
+        for f in futures.iter_mut() {
+            assert!(f.as_mut().poll(&mut cx).is_pending());
+        }
+        host.gate_open.set(true);
+        let mut done = 0;
+        for f in futures.iter_mut() {
+            loop {
+                if let Poll::Ready(r) = f.as_mut().poll(&mut cx) {
+                    assert_eq!(r.unwrap().session_id, SESSION_ID);
+                    done += 1;
+                    break;
+                }
+            }
+        }
+        assert_eq!(done, 10);
+        assert_eq!(host.jwks_fetches(), expected, "share={share}");
+    }
+}
+
+#[test]
+fn a_failed_refresh_keeps_the_last_good_keys() {
+    let host = FakeHost::new();
+    let config = Config::new(PROJECT_ID, None, None).unwrap();
+    let params = LocalJwtParams {
+        max_token_age_seconds: Some(100_000),
+        clock_tolerance_seconds: Some(100_000),
+        current_date_ms: None,
+    };
+    block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
+    host.advance(11.0 * 60.0 * 1000.0);
+    host.jwks_status.set(500);
+    block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
+    assert_eq!(host.jwks_fetches(), 2, "stale keys trigger a refresh");
+    block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
+    assert_eq!(
+        host.jwks_fetches(),
+        2,
+        "the failed refresh starts a cooldown"
+    );
+}
+
+#[test]
+fn a_rotated_key_is_picked_up_through_unknown_kid_refresh() {
+    let host = FakeHost::new();
+    let config = Config::new(PROJECT_ID, None, None).unwrap();
+    let params = LocalJwtParams::default();
+    block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
+    *host.jwks.borrow_mut() = vec![key_a().jwk(), key_b().jwk()];
+    let rotated = key_b().sign(&Value::Object(payload()));
+    // Inside the cooldown after the first fetch: not yet.
+    host.advance(1_000.0);
+    assert_eq!(
+        block_on(verify_jwt(&config, &host, &rotated, &params))
+            .unwrap_err()
+            .code(),
+        "jwks_no_matching_key"
+    );
+    host.advance(30_000.0);
+    let params = LocalJwtParams {
+        clock_tolerance_seconds: Some(60),
+        max_token_age_seconds: Some(600),
+        current_date_ms: None,
+    };
+    assert_eq!(
+        block_on(verify_jwt(&config, &host, &rotated, &params))
+            .unwrap()
+            .session_id,
+        SESSION_ID
+    );
+    assert_eq!(host.jwks_fetches(), 2);
+}
+
+#[test]
+fn pre_seeded_keys_need_no_fetch() {
+    let host = FakeHost::new();
+    let config = Config::new(PROJECT_ID, None, None).unwrap();
+    config.seed_jwks(&[key_a().jwk()], host.now_ms());
+    block_on(verify_jwt(
+        &config,
+        &host,
+        &fresh_token(),
+        &LocalJwtParams::default(),
+    ))
+    .unwrap();
+    assert_eq!(host.jwks_fetches(), 0);
+}
+
+#[test]
+fn api_requests_carry_auth_json_and_encoded_values() {
+    let c = client(FakeHost::new());
+    let host = c_host(&c);
+    *host.api_body.borrow_mut() =
+        json!({"request_id": "r", "status_code": 200, "sessions": []}).to_string();
+    block_on(c.get("user-test-1 &x=y")).unwrap();
+    *host.api_body.borrow_mut() = json!({"request_id": "r", "status_code": 200}).to_string();
+    block_on(c.revoke(&RevokeParams {
+        session_id: Some(SESSION_ID.into()),
+        ..Default::default()
+    }))
+    .unwrap();
+    let log = host.log.borrow();
+    assert_eq!(log[0].method, "GET");
+    assert_eq!(
+        log[0].url,
+        "https://test.stytch.com/v1/sessions?user_id=user-test-1%20%26x%3Dy"
+    );
+    assert_eq!(log[0].body, None);
+    let auth = stytch_sessions_wasm::http::basic_auth(PROJECT_ID, SECRET);
+    assert!(log[0].headers.contains(&("Authorization", auth.clone())));
+    assert_eq!(log[1].method, "POST");
+    assert_eq!(log[1].url, "https://test.stytch.com/v1/sessions/revoke");
+    assert!(log[1]
+        .headers
+        .contains(&("Content-Type", "application/json".into())));
+    assert_eq!(
+        log[1].body.as_deref(),
+        Some(format!(r#"{{"session_id":"{SESSION_ID}"}}"#).as_str())
+    );
+    assert_eq!(log[1].timeout_ms, 10_000);
+}
+
+#[test]
+fn api_errors_become_typed_errors() {
+    let c = client(FakeHost::new());
+    let host = c_host(&c);
+    host.api_status.set(404);
+    *host.api_body.borrow_mut() = json!({"status_code": 404, "request_id": "request-id-test-9",
+        "error_type": "session_not_found", "error_message": "Session could not be found.",
+        "error_url": "https://stytch.com/docs/api/errors/404#session_not_found"})
+    .to_string();
+    let err = block_on(c.authenticate(&AuthenticateParams {
+        session_token: Some("x".into()),
+        ..Default::default()
+    }))
+    .unwrap_err();
+    let Error::Stytch(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (e.status_code, e.error_type.as_str()),
+        (404, "session_not_found")
+    );
+    assert_eq!(err.code(), "session_not_found");
+
+    host.api_status.set(502);
+    *host.api_body.borrow_mut() = "<html>bad gateway</html>".into();
+    let err = block_on(c.get("u")).unwrap_err();
+    assert_eq!(
+        (err.class_name(), err.code()),
+        ("RequestError", "invalid_response")
+    );
+
+    host.api_status.set(200);
+    *host.api_body.borrow_mut() = "{\"request_id\":".into();
+    let err = block_on(c.get("u")).unwrap_err();
+    assert_eq!(err.code(), "invalid_response");
+    *host.api_body.borrow_mut() =
+        json!({"request_id": "r", "status_code": 200, "sessions": "no"}).to_string();
+    assert_eq!(block_on(c.get("u")).unwrap_err().code(), "invalid_response");
+}
+
+#[test]
+fn the_secret_never_appears_in_errors() {
+    let c = client(FakeHost::new());
+    let host = c_host(&c);
+    host.api_status.set(500);
+    *host.api_body.borrow_mut() = "nope".into();
+    let err = block_on(c.get("u")).unwrap_err();
+    assert!(!format!("{err} {err:?}").contains(SECRET));
+}
+
+#[test]
+fn config_rejects_bad_arguments() {
+    assert_eq!(
+        Config::new("", Some("s"), None).unwrap_err().code(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        Config::new(PROJECT_ID, Some(""), None).unwrap_err().code(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        Config::new(PROJECT_ID, None, Some("http://evil.example"))
+            .unwrap_err()
+            .code(),
+        "invalid_argument"
+    );
+    let live = Config::new("project-live-1", Some("s"), None).unwrap();
+    assert_eq!(live.base_url, "https://api.stytch.com");
+    let c = Client::new(
+        Config::new(PROJECT_ID, None, None).unwrap(),
+        FakeHost::new(),
+    );
+    assert_eq!(block_on(c.get("u")).unwrap_err().code(), "invalid_argument");
+}
