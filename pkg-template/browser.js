@@ -1,0 +1,10 @@
+// Browser (and generic ES module) entry: fetches and instantiates the .wasm next to this file
+// with top-level await, so the API is ready as soon as the import resolves. Bundlers (Vite,
+// webpack 5, esbuild, Rollup) recognise `new URL("./x.wasm", import.meta.url)` and emit the file.
+// Without top-level await, use the "stytch-sessions-wasm/web" entry and call `await init()`.
+import init from "./stytch_sessions_wasm.js";
+
+await init({ module_or_path: new URL("./stytch_sessions_wasm_bg.wasm", import.meta.url) });
+
+export { Client, verifyJwt } from "./stytch_sessions_wasm.js";
+export { StytchError, RequestError, ClientError } from "./errors.js";

@@ -1,0 +1,10 @@
+// Deno entry: the .wasm is imported in the source phase (`import source`), so Deno hands over a
+// compiled WebAssembly.Module, instantiated synchronously: no top-level await and no file-read
+// permission needed.
+import source wasmModule from "./stytch_sessions_wasm_bg.wasm";
+import { initSync } from "./stytch_sessions_wasm.js";
+
+initSync({ module: wasmModule });
+
+export { Client, verifyJwt } from "./stytch_sessions_wasm.js";
+export { StytchError, RequestError, ClientError } from "./errors.js";

@@ -1,0 +1,631 @@
+/**
+ * stytch-sessions-wasm: Stytch's Sessions API and strict local verification of Stytch session
+ * JWTs, in Rust compiled to WebAssembly, for Cloudflare Workers, Deno, browsers and Node.
+ *
+ * Method names are camelCase; option and response fields are Stytch's own snake_case, exactly
+ * as in Stytch's Node SDK (`stytch` on npm), so moving over is a change of import.
+ *
+ * @packageDocumentation
+ */
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+// ---------------------------------------------------------------------------------------------
+
+/** Any JSON value (what `JSON.parse` can return). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+
+/** A JSON object. */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** A string union that still accepts values this version does not know (with completions). */
+type OpenString<Known extends string> = Known | (string & {});
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One key of a project's JSON Web Key Set, as `GET /v1/sessions/jwks/{project_id}` returns it
+ * (RFC 7517; note Stytch spells the thumbprint field `x5tS256`).
+ */
+export interface JWK {
+  /** Key type: `"RSA"` for Stytch session keys. */
+  kty: string;
+  /** Public key use: `"sig"`. */
+  use: string;
+  /** Allowed operations, e.g. `["verify"]`. */
+  key_ops: string[];
+  /** Algorithm: `"RS256"`. */
+  alg: string;
+  /** Key id, e.g. `"jwk-test-…"`; a session JWT's header names it. */
+  kid: string;
+  /** X.509 certificate chain (base64 DER). */
+  x5c: string[];
+  /** X.509 certificate SHA-256 thumbprint (base64url). */
+  x5tS256: string;
+  /** RSA modulus (base64url). */
+  n: string;
+  /** RSA public exponent (base64url). */
+  e: string;
+}
+
+/**
+ * A key given to pre-seed the key cache (`jwks` options): the RSA fields are required, the
+ * rest is checked when present (`use` must be `sig`, `alg` `RS256`, `key_ops` include `verify`).
+ */
+export type JWKInput = Pick<JWK, "kty" | "kid" | "n" | "e"> & Partial<JWK>;
+
+// ---------------------------------------------------------------------------------------------
+// Sessions, factors, users
+// ---------------------------------------------------------------------------------------------
+
+/** Where and how a session was started. */
+export interface SessionAttributes {
+  /** The IP address the session was started from (may be `""`). */
+  ip_address: string;
+  /** The user agent the session was started from (may be `""`). */
+  user_agent: string;
+}
+
+/** Known authentication factor types (Stytch adds new ones; others are accepted too). */
+export type AuthenticationFactorType = OpenString<
+  | "magic_link"
+  | "otp"
+  | "oauth"
+  | "webauthn"
+  | "totp"
+  | "crypto"
+  | "password"
+  | "signature_challenge"
+  | "sso"
+  | "imported"
+  | "recovery_codes"
+  | "email_otp"
+  | "impersonated"
+  | "trusted_auth_token"
+>;
+
+/** How the factor was delivered, e.g. `"email"`, `"sms"`, `"oauth_google"`, `"webauthn_registration"`. */
+export type AuthenticationFactorDeliveryMethod = OpenString<
+  | "email"
+  | "sms"
+  | "whatsapp"
+  | "voice"
+  | "email_otp"
+  | "embedded"
+  | "oauth_google"
+  | "oauth_apple"
+  | "oauth_microsoft"
+  | "oauth_github"
+  | "oauth_gitlab"
+  | "oauth_facebook"
+  | "oauth_slack"
+  | "oauth_discord"
+  | "webauthn_registration"
+  | "authenticator_app"
+  | "recovery_code"
+  | "crypto_wallet"
+  | "password"
+  | "sso_saml"
+  | "sso_oidc"
+  | "biometric"
+  | "impersonation"
+  | "imported_auth0"
+>;
+
+/** `email_factor`: an email address that authenticated. */
+export interface EmailFactor {
+  email_id: string;
+  email_address: string;
+}
+
+/** `phone_number_factor`: a phone number that authenticated. */
+export interface PhoneNumberFactor {
+  phone_id: string;
+  phone_number: string;
+}
+
+/** `<provider>_oauth_factor`: an OAuth login. */
+export interface OAuthFactor {
+  id: string;
+  provider_subject: string;
+  email_id?: string;
+}
+
+/** `webauthn_factor`: a WebAuthn / passkey registration. */
+export interface WebAuthnFactor {
+  webauthn_registration_id: string;
+  domain: string;
+  user_agent?: string;
+}
+
+/** `authenticator_app_factor`: a TOTP app. */
+export interface AuthenticatorAppFactor {
+  totp_id: string;
+}
+
+/** `recovery_code_factor`: a TOTP recovery code. */
+export interface RecoveryCodeFactor {
+  totp_recovery_code_id: string;
+}
+
+/** `crypto_wallet_factor`: a crypto wallet signature. */
+export interface CryptoWalletFactor {
+  crypto_wallet_id: string;
+  crypto_wallet_address: string;
+  crypto_wallet_type: string;
+}
+
+/** `saml_sso_factor` / `oidc_sso_factor`: an enterprise SSO login. */
+export interface SSOFactor {
+  id: string;
+  provider_id: string;
+  external_id: string;
+}
+
+/** `biometric_factor`: a mobile biometric registration. */
+export interface BiometricFactor {
+  biometric_registration_id: string;
+}
+
+/** `impersonated_factor`: a dashboard user impersonating this user. */
+export interface ImpersonatedFactor {
+  impersonator_id: string;
+  impersonator_email_address: string;
+}
+
+/**
+ * One way the user authenticated in this session: `type`, `delivery_method`, timestamps, plus
+ * exactly one `*_factor` object describing the factor.
+ */
+export interface AuthenticationFactor {
+  type: AuthenticationFactorType;
+  delivery_method: AuthenticationFactorDeliveryMethod;
+  /** RFC 3339 UTC. */
+  last_authenticated_at: string;
+  /** RFC 3339 UTC. */
+  created_at?: string;
+  /** RFC 3339 UTC. */
+  updated_at?: string;
+  email_factor?: EmailFactor;
+  phone_number_factor?: PhoneNumberFactor;
+  google_oauth_factor?: OAuthFactor;
+  microsoft_oauth_factor?: OAuthFactor;
+  apple_oauth_factor?: OAuthFactor;
+  github_oauth_factor?: OAuthFactor;
+  gitlab_oauth_factor?: OAuthFactor;
+  facebook_oauth_factor?: OAuthFactor;
+  discord_oauth_factor?: OAuthFactor;
+  slack_oauth_factor?: OAuthFactor;
+  amazon_oauth_factor?: OAuthFactor;
+  bitbucket_oauth_factor?: OAuthFactor;
+  coinbase_oauth_factor?: OAuthFactor;
+  figma_oauth_factor?: OAuthFactor;
+  hubspot_oauth_factor?: OAuthFactor;
+  linkedin_oauth_factor?: OAuthFactor;
+  salesforce_oauth_factor?: OAuthFactor;
+  shopify_oauth_factor?: OAuthFactor;
+  snapchat_oauth_factor?: OAuthFactor;
+  tiktok_oauth_factor?: OAuthFactor;
+  twitch_oauth_factor?: OAuthFactor;
+  twitter_oauth_factor?: OAuthFactor;
+  yahoo_oauth_factor?: OAuthFactor;
+  webauthn_factor?: WebAuthnFactor;
+  authenticator_app_factor?: AuthenticatorAppFactor;
+  recovery_code_factor?: RecoveryCodeFactor;
+  crypto_wallet_factor?: CryptoWalletFactor;
+  saml_sso_factor?: SSOFactor;
+  oidc_sso_factor?: SSOFactor;
+  biometric_factor?: BiometricFactor;
+  impersonated_factor?: ImpersonatedFactor;
+}
+
+/**
+ * A Stytch session. From a JWT verified locally it is built from the token's
+ * `https://stytch.com/session` claim exactly as Stytch's SDKs do; from the API it is the API's
+ * own object.
+ */
+export interface Session {
+  /** e.g. `"session-test-…"`. */
+  session_id: string;
+  /** e.g. `"user-test-…"` (the JWT's `sub`). */
+  user_id: string;
+  /** RFC 3339 UTC (may carry fractions of a second). */
+  started_at: string;
+  /** RFC 3339 UTC. */
+  last_accessed_at: string;
+  /** RFC 3339 UTC: when the session (not the JWT) ends. */
+  expires_at: string;
+  /** Where the session started, or `null` when unknown. */
+  attributes: SessionAttributes | null;
+  /** How the user authenticated, most recent factors included. */
+  authentication_factors: AuthenticationFactor[];
+  /** The session's custom claims (from a JWT: every top-level claim but the registered ones). */
+  custom_claims: JsonObject;
+  /** RBAC roles of the session. */
+  roles: string[];
+}
+
+/** A user's email address. */
+export interface UserEmail {
+  email_id: string;
+  email: string;
+  verified: boolean;
+}
+
+/** A user's phone number. */
+export interface UserPhoneNumber {
+  phone_id: string;
+  phone_number: string;
+  verified: boolean;
+}
+
+/** A user's name parts (empty strings when unset). */
+export interface UserName {
+  first_name: string;
+  middle_name: string;
+  last_name: string;
+}
+
+/** An OAuth provider linked to the user. */
+export interface UserProvider {
+  provider_type: string;
+  provider_subject: string;
+  profile_picture_url?: string;
+  locale?: string;
+  oauth_user_registration_id?: string;
+}
+
+/** A WebAuthn / passkey registration. */
+export interface UserWebAuthnRegistration {
+  webauthn_registration_id: string;
+  domain: string;
+  user_agent: string;
+  authenticator_type: string;
+  verified: boolean;
+  name?: string;
+}
+
+/** A TOTP registration. */
+export interface UserTOTP {
+  totp_id: string;
+  verified: boolean;
+}
+
+/** A crypto wallet. */
+export interface UserCryptoWallet {
+  crypto_wallet_id: string;
+  crypto_wallet_address: string;
+  crypto_wallet_type: string;
+  verified: boolean;
+}
+
+/** A biometric registration. */
+export interface UserBiometricRegistration {
+  biometric_registration_id: string;
+  verified: boolean;
+}
+
+/** The user's password, if one is set. */
+export interface UserPassword {
+  password_id: string;
+  requires_reset: boolean;
+}
+
+/** A Stytch user, as the API returns it. */
+export interface User {
+  /** e.g. `"user-test-…"`. */
+  user_id: string;
+  emails: UserEmail[];
+  /** `"active"` or `"pending"`. */
+  status: OpenString<"active" | "pending">;
+  name: UserName | null;
+  phone_numbers: UserPhoneNumber[];
+  providers: UserProvider[];
+  webauthn_registrations: UserWebAuthnRegistration[];
+  totps: UserTOTP[];
+  crypto_wallets: UserCryptoWallet[];
+  biometric_registrations: UserBiometricRegistration[];
+  password: UserPassword | null;
+  roles: string[];
+  /** RFC 3339 UTC. */
+  created_at: string;
+  trusted_metadata: JsonObject;
+  untrusted_metadata: JsonObject;
+  external_id: string | null;
+  is_locked: boolean;
+  lock_created_at: string | null;
+  lock_expires_at: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options and requests
+// ---------------------------------------------------------------------------------------------
+
+/** A `fetch`-compatible function (the runtime's own by default). */
+export type FetchFunction = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+
+/** Options of `new Client(...)`. */
+export interface ClientOptions {
+  /** `"project-test-…"` or `"project-live-…"`. */
+  project_id: string;
+  /** The project secret (Basic auth on API calls). Never appears in an error message. */
+  secret: string;
+  /**
+   * API base URL. Default `https://api.stytch.com` for `project-live-*`, else
+   * `https://test.stytch.com`. Must be `https://…`, except `http://localhost`,
+   * `http://127.0.0.1` and `http://[::1]` (local development, the emulator). A trailing `/` is ignored.
+   */
+  custom_base_url?: string;
+  /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
+  fetch?: FetchFunction;
+  /** Timeout of each API call in milliseconds (default 10 000; JWKS fetches 5 000). */
+  timeout_ms?: number;
+  /** Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no fetch. */
+  jwks?: ReadonlyArray<JWKInput>;
+}
+
+/** Options of the standalone {@link verifyJwt}: no secret is needed (the JWKS is public). */
+export interface VerifyJwtOptions {
+  /** The project whose keys, issuer and audience the token must match. */
+  project_id: string;
+  /** API base URL, as for {@link ClientOptions.custom_base_url}. */
+  custom_base_url?: string;
+  /** Keys to pre-seed the key cache with. */
+  jwks?: ReadonlyArray<JWKInput>;
+  /** Maximum age of the token from its `iat`, in seconds (default 300). */
+  max_token_age_seconds?: number;
+  /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
+  clock_tolerance_seconds?: number;
+  /** The time to verify at (default: now). */
+  current_date?: Date;
+  /** The `fetch` used for the JWKS (default: the global one). */
+  fetch?: FetchFunction;
+}
+
+/** Custom claims to set on the session: `null` deletes a key, nested objects merge (≤ 4 KB). */
+export type SessionCustomClaims = JsonObject;
+
+interface SessionExtension {
+  /** Extend the session to this many minutes from now (5 to 527 040). */
+  session_duration_minutes?: number;
+  /** Custom claims to merge into the session. */
+  session_custom_claims?: SessionCustomClaims;
+}
+
+/** `sessions.authenticate`: exactly one of `session_token` and `session_jwt`. */
+export type SessionsAuthenticateRequest = SessionExtension &
+  (
+    | { session_token: string; session_jwt?: undefined }
+    | { session_jwt: string; session_token?: undefined }
+  );
+
+/** `sessions.authenticateJwt`: local verification first, the API when needed. */
+export interface SessionsAuthenticateJwtRequest extends SessionExtension {
+  session_jwt: string;
+  /** Older tokens (by `iat`) are sent to the API (default 300; `0` always asks the API). */
+  max_token_age_seconds?: number;
+  /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
+  clock_tolerance_seconds?: number;
+}
+
+/** `sessions.authenticateJwtLocal`: local verification only (keys may be fetched). */
+export interface SessionsAuthenticateJwtLocalRequest {
+  session_jwt: string;
+  /** Tokens older than this (by `iat`) fail with `jwt_too_old` (default 300). */
+  max_token_age_seconds?: number;
+  /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
+  clock_tolerance_seconds?: number;
+  /** The time to verify at (default: now). */
+  current_date?: Date;
+}
+
+/** `sessions.get`. */
+export interface SessionsGetRequest {
+  user_id: string;
+}
+
+/** `sessions.getJWKS`. */
+export interface SessionsGetJWKSRequest {
+  project_id: string;
+}
+
+/** `sessions.migrate`: `session_token` is the external OIDC access token. */
+export interface SessionsMigrateRequest extends SessionExtension {
+  session_token: string;
+}
+
+/** `sessions.revoke`: exactly one of `session_id`, `session_token`, `session_jwt`. */
+export type SessionsRevokeRequest =
+  | { session_id: string; session_token?: undefined; session_jwt?: undefined }
+  | { session_token: string; session_id?: undefined; session_jwt?: undefined }
+  | { session_jwt: string; session_id?: undefined; session_token?: undefined };
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------
+
+/** Fields every API response has. */
+export interface BaseResponse {
+  /** e.g. `"request-id-test-…"`. */
+  request_id: string;
+  /** The HTTP status (200). */
+  status_code: number;
+}
+
+/** `POST /v1/sessions/authenticate`. */
+export interface SessionsAuthenticateResponse extends BaseResponse {
+  session: Session;
+  /** The opaque session token (44 characters). */
+  session_token: string;
+  /** A freshly minted session JWT (valid 5 minutes). */
+  session_jwt: string;
+  user: User;
+}
+
+/** What `authenticateJwt` returns when the token verified locally (no API call). */
+export interface SessionsAuthenticateJwtLocalResult {
+  session: Session;
+  /** The JWT that was given. */
+  session_jwt: string;
+  request_id?: undefined;
+  status_code?: undefined;
+  session_token?: undefined;
+  user?: undefined;
+}
+
+/**
+ * `authenticateJwt`: the local result, or the API's full authenticate response (with a new
+ * `session_jwt`) when the API was asked. `"user" in result` (or `result.request_id`) tells which.
+ */
+export type SessionsAuthenticateJwtResponse = SessionsAuthenticateJwtLocalResult | SessionsAuthenticateResponse;
+
+/** `GET /v1/sessions?user_id=`. */
+export interface SessionsGetResponse extends BaseResponse {
+  /** The user's live sessions. */
+  sessions: Session[];
+}
+
+/** `GET /v1/sessions/jwks/{project_id}`. */
+export interface SessionsGetJWKSResponse extends BaseResponse {
+  keys: JWK[];
+}
+
+/** `POST /v1/sessions/migrate`. */
+export interface SessionsMigrateResponse extends BaseResponse {
+  user_id: string;
+  user: User;
+  session_token: string;
+  session_jwt: string;
+  /** Present only when `session_duration_minutes` was given. */
+  session?: Session;
+}
+
+/** `POST /v1/sessions/revoke`. */
+export interface SessionsRevokeResponse extends BaseResponse {}
+
+// ---------------------------------------------------------------------------------------------
+// Client
+// ---------------------------------------------------------------------------------------------
+
+/** The Sessions API (`client.sessions`). Every method returns a plain object or rejects with a {@link StytchSessionsError}. */
+export interface Sessions {
+  /** Authenticate a session token or JWT with the API; extends the session and mints a new JWT. */
+  authenticate(params: SessionsAuthenticateRequest): Promise<SessionsAuthenticateResponse>;
+  /**
+   * Verify the JWT locally; if it is too old, expired, signed by an unknown key or the keys are
+   * unreachable, ask the API (which returns a new JWT). A token proven bad locally (malformed,
+   * wrong algorithm, bad signature, wrong issuer or audience) is rejected without an API call.
+   */
+  authenticateJwt(params: SessionsAuthenticateJwtRequest): Promise<SessionsAuthenticateJwtResponse>;
+  /** Verify the JWT locally only (the API is asked for keys at most); too old → `jwt_too_old`. */
+  authenticateJwtLocal(params: SessionsAuthenticateJwtLocalRequest): Promise<Session>;
+  /** List a user's live sessions. */
+  get(params: SessionsGetRequest): Promise<SessionsGetResponse>;
+  /** Fetch a project's JSON Web Key Set. */
+  getJWKS(params: SessionsGetJWKSRequest): Promise<SessionsGetJWKSResponse>;
+  /** Exchange an external OIDC access token for a Stytch session. */
+  migrate(params: SessionsMigrateRequest): Promise<SessionsMigrateResponse>;
+  /** Revoke a session. */
+  revoke(params: SessionsRevokeRequest): Promise<SessionsRevokeResponse>;
+}
+
+/**
+ * A Stytch Sessions client. Cheap to create (one per request is fine on Workers): the key cache
+ * lives in module memory, shared by every client and {@link verifyJwt} call.
+ */
+export declare class Client {
+  /** Throws a {@link ClientError} (`invalid_argument`) on bad options. */
+  constructor(options: ClientOptions);
+  /** The Sessions API. */
+  readonly sessions: Sessions;
+  /** Release the client's WebAssembly memory now instead of at garbage collection. */
+  free(): void;
+}
+
+/**
+ * Verify a Stytch session JWT locally with the project's public keys (no secret, no API call
+ * beyond fetching the JWKS when not cached) and return the session it carries.
+ *
+ * Rejects with a {@link ClientError} when the token is bad, or a {@link RequestError} /
+ * {@link StytchError} when the keys cannot be fetched.
+ */
+export declare function verifyJwt(session_jwt: string, options: VerifyJwtOptions): Promise<Session>;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/** Error types the Stytch API is known to return (others may appear). */
+export type StytchErrorType = OpenString<
+  | "unauthorized_credentials"
+  | "session_not_found"
+  | "too_many_requests"
+  | "internal_server_error"
+  | "invalid_session_duration_minutes"
+  | "too_many_session_arguments"
+  | "no_session_arguments"
+  | "too_many_session_revoke_arguments"
+  | "no_session_revoke_arguments"
+  | "custom_claims_too_large"
+  | "user_not_found"
+  | "migrate_from_external_email_does_not_exist"
+>;
+
+/** The API answered with an error (HTTP status ≥ 400 and a Stytch error body). */
+export declare class StytchError extends Error {
+  private constructor();
+  readonly name: "StytchError";
+  /** The same as {@link StytchError.error_type}. */
+  readonly code: StytchErrorType;
+  /** The HTTP status, e.g. 404. */
+  readonly status_code: number;
+  readonly request_id: string;
+  /** e.g. `"session_not_found"`. */
+  readonly error_type: StytchErrorType;
+  /** e.g. `"Session could not be found."`. */
+  readonly error_message: string;
+  /** Link to Stytch's documentation of this error. */
+  readonly error_url: string;
+  /** Extra details some errors carry. */
+  readonly error_details?: JsonValue;
+}
+
+/** Why a request failed without a Stytch answer. */
+export type RequestErrorCode = "network_error" | "timeout" | "invalid_response";
+
+/** The request failed: network failure, timeout, or a body that is not the expected JSON. */
+export declare class RequestError extends Error {
+  private constructor();
+  readonly name: "RequestError";
+  readonly code: RequestErrorCode;
+}
+
+/** Why a token, a key set or an argument was rejected locally. */
+export type ClientErrorCode =
+  | "jwt_invalid"
+  | "jwt_incorrect_algorithm"
+  | "jwt_signature_invalid"
+  | "jwt_expired"
+  | "jwt_not_yet_valid"
+  | "jwt_invalid_issuer"
+  | "jwt_invalid_audience"
+  | "jwt_too_old"
+  | "jwks_no_matching_key"
+  | "jwks_invalid"
+  | "invalid_argument";
+
+/** Rejected locally: a bad or unverifiable token, an unusable key set, or a bad argument. */
+export declare class ClientError extends Error {
+  private constructor();
+  readonly name: "ClientError";
+  readonly code: ClientErrorCode;
+  /** For claim failures: the claim at fault (`"iss"`, `"aud"`, `"exp"`, `"nbf"`, `"iat"`). */
+  readonly claim?: string;
+}
+
+/** Any error this package throws. */
+export type StytchSessionsError = StytchError | RequestError | ClientError;

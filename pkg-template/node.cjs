@@ -1,0 +1,15 @@
+// Node.js CommonJS entry (`require("stytch-sessions-wasm")`). stytch_sessions_wasm.cjs is the
+// same wasm-bindgen glue and error classes as the ES module build, converted to CommonJS at
+// build time; this entry has its own instance (and class identities), separate from node.mjs.
+"use strict";
+const { readFileSync } = require("node:fs");
+const { join } = require("node:path");
+const glue = require("./stytch_sessions_wasm.cjs");
+
+glue.initSync({ module: readFileSync(join(__dirname, "stytch_sessions_wasm_bg.wasm")) });
+
+exports.Client = glue.Client;
+exports.verifyJwt = glue.verifyJwt;
+exports.StytchError = glue.StytchError;
+exports.RequestError = glue.RequestError;
+exports.ClientError = glue.ClientError;

@@ -1,0 +1,236 @@
+//! What JavaScript imports: `Client` (with `client.sessions.*`) and `verifyJwt`.
+
+use super::convert::{
+    current_date_ms, error_to_js, fetch_option, from_js, string_arg, to_js, without,
+};
+use super::fetch::JsHost;
+use crate::api::*;
+use crate::client::{self, Config};
+use crate::error::Error;
+use crate::jwk::Jwk;
+use js_sys::Promise;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// The options of `new Client(…)` that serde reads (`fetch` is read separately).
+#[derive(Deserialize)]
+struct ClientOptions {
+    project_id: String,
+    secret: String,
+    #[serde(default)]
+    custom_base_url: Option<String>,
+    #[serde(default)]
+    timeout_ms: Option<u32>,
+    #[serde(default)]
+    jwks: Option<Vec<Jwk>>,
+}
+
+/// The options of `verifyJwt` that serde reads.
+#[derive(Deserialize)]
+struct VerifyOptions {
+    project_id: String,
+    #[serde(default)]
+    custom_base_url: Option<String>,
+    #[serde(default)]
+    jwks: Option<Vec<Jwk>>,
+    #[serde(default)]
+    max_token_age_seconds: Option<u64>,
+    #[serde(default)]
+    clock_tolerance_seconds: Option<u64>,
+    #[serde(default)]
+    timeout_ms: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct LocalOptions {
+    session_jwt: String,
+    #[serde(default)]
+    max_token_age_seconds: Option<u64>,
+    #[serde(default)]
+    clock_tolerance_seconds: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct UserIdParams {
+    user_id: String,
+}
+
+#[derive(Deserialize)]
+struct ProjectIdParams {
+    project_id: String,
+}
+
+type Inner = Rc<client::Client<JsHost>>;
+
+/// A Stytch Sessions client. Create one per request or share one: keys are cached in module
+/// memory either way.
+#[wasm_bindgen(js_name = Client)]
+pub struct JsClient {
+    inner: Inner,
+}
+
+#[wasm_bindgen(js_class = Client)]
+impl JsClient {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<JsClient, JsValue> {
+        let build = || -> Result<JsClient, Error> {
+            let fetch = fetch_option(&options)?;
+            let o: ClientOptions = from_js(without(&options, &["fetch"]), "Client options")?;
+            let mut config =
+                Config::new(&o.project_id, Some(&o.secret), o.custom_base_url.as_deref())?;
+            if let Some(ms) = o.timeout_ms {
+                config.timeout_ms = ms;
+            }
+            if let Some(jwks) = &o.jwks {
+                config.seed_jwks(jwks, js_sys::Date::now());
+            }
+            Ok(JsClient {
+                inner: Rc::new(client::Client::new(config, JsHost { fetch })),
+            })
+        };
+        build().map_err(error_to_js)
+    }
+
+    /// The Sessions API: `authenticate`, `authenticateJwt`, `authenticateJwtLocal`, `get`,
+    /// `getJWKS`, `migrate`, `revoke`.
+    #[wasm_bindgen(getter)]
+    pub fn sessions(&self) -> Sessions {
+        Sessions {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+/// `client.sessions`.
+#[wasm_bindgen]
+pub struct Sessions {
+    inner: Inner,
+}
+
+/// Runs `body` as a Promise, turning errors into the package's error classes.
+fn promise<T, F>(body: F) -> Promise
+where
+    T: Serialize,
+    F: Future<Output = Result<T, Error>> + 'static,
+{
+    future_to_promise(async move {
+        match body.await {
+            Ok(value) => to_js(&value),
+            Err(error) => Err(error_to_js(error)),
+        }
+    })
+}
+
+#[wasm_bindgen]
+impl Sessions {
+    /// Authenticates a session token or JWT with the API (`POST /v1/sessions/authenticate`).
+    pub fn authenticate(&self, params: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let p: AuthenticateParams = from_js(params, "authenticate params")?;
+            inner.authenticate(&p).await
+        })
+    }
+
+    /// Verifies a session JWT locally; asks the API only when the token is genuine but too old,
+    /// expired, signed by an unknown key, or keys are unreachable.
+    #[wasm_bindgen(js_name = authenticateJwt)]
+    pub fn authenticate_jwt(&self, params: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let p: AuthenticateJwtParams = from_js(params, "authenticateJwt params")?;
+            inner.authenticate_jwt(&p).await
+        })
+    }
+
+    /// Verifies a session JWT locally only (the API is called only to fetch keys).
+    #[wasm_bindgen(js_name = authenticateJwtLocal)]
+    pub fn authenticate_jwt_local(&self, params: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let (token, local) = local_params(params)?;
+            inner.authenticate_jwt_local(&token, &local).await
+        })
+    }
+
+    /// Lists a user's live sessions (`GET /v1/sessions?user_id=`).
+    pub fn get(&self, params: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let p: UserIdParams = from_js(params, "get params")?;
+            inner.get(&p.user_id).await
+        })
+    }
+
+    /// The project's public keys (`GET /v1/sessions/jwks/{project_id}`).
+    #[wasm_bindgen(js_name = getJWKS)]
+    pub fn get_jwks(&self, params: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let p: ProjectIdParams = from_js(params, "getJWKS params")?;
+            inner.get_jwks(&p.project_id).await
+        })
+    }
+
+    /// Migrates a session from an external OIDC provider (`POST /v1/sessions/migrate`).
+    pub fn migrate(&self, params: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let p: MigrateParams = from_js(params, "migrate params")?;
+            inner.migrate(&p).await
+        })
+    }
+
+    /// Revokes a session by id, token or JWT (`POST /v1/sessions/revoke`).
+    pub fn revoke(&self, params: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let p: RevokeParams = from_js(params, "revoke params")?;
+            inner.revoke(&p).await
+        })
+    }
+}
+
+fn local_params(params: JsValue) -> Result<(String, LocalJwtParams), Error> {
+    let current_date_ms = current_date_ms(&params)?;
+    let o: LocalOptions = from_js(without(&params, &["current_date"]), "params")?;
+    Ok((
+        o.session_jwt,
+        LocalJwtParams {
+            max_token_age_seconds: o.max_token_age_seconds,
+            clock_tolerance_seconds: o.clock_tolerance_seconds,
+            current_date_ms,
+        },
+    ))
+}
+
+/// Verifies a Stytch session JWT with the project's public keys and returns its session. Needs
+/// no secret: this is what an edge worker calls to gate a request.
+#[wasm_bindgen(js_name = verifyJwt)]
+pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
+    promise(async move {
+        let token = string_arg(session_jwt, "session_jwt")?;
+        let fetch = fetch_option(&options)?;
+        let current_date_ms = current_date_ms(&options)?;
+        let o: VerifyOptions = from_js(
+            without(&options, &["fetch", "current_date"]),
+            "verifyJwt options",
+        )?;
+        let mut config = Config::new(&o.project_id, None, o.custom_base_url.as_deref())?;
+        if let Some(ms) = o.timeout_ms {
+            config.jwks_timeout_ms = ms;
+        }
+        if let Some(jwks) = &o.jwks {
+            config.seed_jwks(jwks, js_sys::Date::now());
+        }
+        let params = LocalJwtParams {
+            max_token_age_seconds: o.max_token_age_seconds,
+            clock_tolerance_seconds: o.clock_tolerance_seconds,
+            current_date_ms,
+        };
+        client::verify_jwt(&config, &JsHost { fetch }, &token, &params).await
+    })
+}
