@@ -40,7 +40,7 @@ pub mod session;
 mod strict_json;
 pub mod verify;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use client::{verify_jwt, Client, Config};
 pub use error::{ClientErrorCode, Error, RequestErrorCode, Result, StytchError};

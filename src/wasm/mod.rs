@@ -4,3 +4,5 @@
 mod convert;
 mod exports;
 mod fetch;
+
+pub use exports::{verify_jwt, JsClient, Sessions};
