@@ -1,0 +1,63 @@
+// Start the Stytch emulator as a separate process and talk to its control routes.
+import { start, waitForLine } from "./procs.mjs";
+
+export const PROJECT_ID = "project-test-00000000-0000-4000-8000-000000000000";
+export const SECRET = "secret-test-emulator";
+
+/** Start `node <cli> --port 0`; resolves `{ url, child, close }` once it prints its URL. */
+export async function startEmulatorProcess(cliPath) {
+  const child = start(process.execPath, [cliPath, "--port", "0"]);
+  const m = await waitForLine(child, /stytch emulator listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  child.stdout.resume();
+  child.stderr.resume();
+  const close = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", resolve);
+      child.kill("SIGTERM");
+    });
+  return { url: m[1], child, close };
+}
+
+/** A small client for the emulator's control routes. */
+export function control(url) {
+  const call = async (method, path, body) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const auth = "Basic " + Buffer.from(`${PROJECT_ID}:${SECRET}`).toString("base64");
+  return {
+    createUser: (body = {}) => call("POST", "/__emulator/users", body),
+    createSession: (body) => call("POST", "/__emulator/sessions", body),
+    externalToken: (body) => call("POST", "/__emulator/external_tokens", body),
+    rotate: (body = {}) => call("POST", "/__emulator/keys/rotate", body),
+    requests: () => call("GET", "/__emulator/requests"),
+    reset: () => call("POST", "/__emulator/reset", {}),
+    /** Revoke through the real API (Basic auth), as an app would. */
+    revokeViaApi: async (body) => {
+      const res = await fetch(url + "/v1/sessions/revoke", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: auth },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!res.ok) throw new Error(`revoke: ${res.status} ${await res.text()}`);
+      return res.json();
+    },
+  };
+}
+
+/** A JWT with its signature tampered with (one bit of the first signature byte flipped). */
+export function forge(jwt) {
+  const [h, p, s] = jwt.split(".");
+  const sig = Buffer.from(s, "base64url");
+  sig[0] ^= 0x01;
+  return `${h}.${p}.${sig.toString("base64url")}`;
+}

@@ -1,0 +1,163 @@
+// The worker example in real workerd: bundled by `wrangler deploy --dry-run` (exactly what a
+// deploy would upload), then run offline by Miniflare, plus the gate scenario the demo shows
+// and the package tests assert.
+import { readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import { run } from "./procs.mjs";
+import { control, forge, PROJECT_ID, SECRET } from "./emulator.mjs";
+
+const toolsDir = new URL("..", import.meta.url).pathname;
+const require = createRequire(join(toolsDir, "package.json"));
+
+/** No telemetry, no update checks, no cf.json download. */
+export const OFFLINE_ENV = {
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  CLOUDFLARE_TELEMETRY_DISABLED: "1",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_UPDATE_NOTIFIER: "1",
+  CI: "1",
+};
+
+/** `wrangler deploy --dry-run --outdir <projectDir>/dist`; returns the bundle files and sizes. */
+export async function bundleWorker(projectDir) {
+  const wrangler = join(toolsDir, "node_modules/.bin/wrangler");
+  const r = await run(wrangler, ["deploy", "--dry-run", "--outdir", "dist"], {
+    cwd: projectDir,
+    env: { ...process.env, ...OFFLINE_ENV },
+    timeoutMs: 120_000,
+  });
+  if (r.code !== 0) throw new Error(`wrangler deploy --dry-run failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  const outdir = join(projectDir, "dist");
+  const files = readdirSync(outdir).filter((f) => /\.(js|mjs|wasm)$/.test(f));
+  let raw = 0;
+  let gzip = 0;
+  for (const f of files) {
+    const bytes = readFileSync(join(outdir, f));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  const main = files.find((f) => f.endsWith(".js"));
+  return { outdir, files, main, raw, gzip, ms: r.ms, log: r.stdout + r.stderr };
+}
+
+/** Run a bundle from bundleWorker in workerd (Miniflare); resolves `{ url, dispose }`. */
+export async function startWorker(bundle, vars) {
+  Object.assign(process.env, OFFLINE_ENV);
+  const { Miniflare } = require("miniflare");
+  const mf = new Miniflare({
+    scriptPath: join(bundle.outdir, bundle.main),
+    modulesRoot: bundle.outdir,
+    modules: true,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    bindings: vars,
+    cf: false,
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  return { url, dispose: () => mf.dispose() };
+}
+
+/**
+ * The gate scenario: (1) no token, (2) a fresh JWT, (3) a JWT older than 5 minutes of a live
+ * session, (4) a revoked session's old JWT, (5) a forged JWT. Returns one row per case with
+ * the status, the JSON body, the Set-Cookie header, and how many times the worker called
+ * `POST /v1/sessions/authenticate` (from the emulator's request counts).
+ */
+export async function gateScenario(workerUrl, emulatorUrl) {
+  const emu = control(emulatorUrl);
+  const user = await emu.createUser({ email: `gate-${Date.now()}@example.com`, name: "Ada Lovelace" });
+  const fresh = await emu.createSession({ user_id: user.user_id });
+  const old = await emu.createSession({ user_id: user.user_id, iat_offset_seconds: -600 });
+  const revoked = await emu.createSession({ user_id: user.user_id, iat_offset_seconds: -600 });
+  await emu.revokeViaApi({ session_id: revoked.session.session_id });
+
+  const AUTH = "POST /v1/sessions/authenticate";
+  const cases = [
+    { name: "no token", headers: {}, expect: { status: 401, remote: false } },
+    { name: "fresh JWT (cookie)", headers: { Cookie: `theme=dark; stytch_session_jwt=${fresh.session_jwt}` }, expect: { status: 200, remote: false, user: user.user_id } },
+    { name: "JWT issued 10 min ago, live session (Bearer)", headers: { Authorization: `Bearer ${old.session_jwt}` }, expect: { status: 200, remote: true, user: user.user_id, cookie: true } },
+    { name: "revoked session's JWT (issued 10 min ago)", headers: { Authorization: `Bearer ${revoked.session_jwt}` }, expect: { status: 401, remote: true, error: "session_not_found" } },
+    { name: "forged JWT (signature flipped)", headers: { Authorization: `Bearer ${forge(fresh.session_jwt)}` }, expect: { status: 401, remote: false, error: "jwt_signature_invalid" } },
+  ];
+  const rows = [];
+  for (const c of cases) {
+    const before = (await emu.requests())[AUTH] ?? 0;
+    const t0 = performance.now();
+    const res = await fetch(workerUrl + "/dashboard", { headers: c.headers, signal: AbortSignal.timeout(15_000) });
+    const ms = performance.now() - t0;
+    const text = await res.text();
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { raw: text };
+    }
+    const apiCalls = ((await emu.requests())[AUTH] ?? 0) - before;
+    rows.push({ ...c, status: res.status, body, setCookie: res.headers.get("set-cookie"), apiCalls, ms });
+  }
+  return rows;
+}
+
+/** Problems of a gateScenario result against each case's expectations (empty: all good). */
+export function checkScenario(rows) {
+  const problems = [];
+  for (const r of rows) {
+    const e = r.expect;
+    const say = (msg) => problems.push(`${r.name}: ${msg} (got ${r.status} ${JSON.stringify(r.body)}, API calls ${r.apiCalls})`);
+    if (r.status !== e.status) say(`status ${r.status}, expected ${e.status}`);
+    if ((r.apiCalls > 0) !== e.remote) say(e.remote ? "expected an API call" : "expected no API call");
+    if (e.user && r.body.user_id !== e.user) say(`user_id ${r.body.user_id}, expected ${e.user}`);
+    if (e.status === 200 && r.body.remote !== e.remote) say(`body.remote ${r.body.remote}, expected ${e.remote}`);
+    if (e.error && r.body.error !== e.error) say(`error ${r.body.error}, expected ${e.error}`);
+    if (e.cookie) {
+      if (!/^stytch_session_jwt=[\w-]+\.[\w-]+\.[\w-]+; HttpOnly; Secure; SameSite=Lax; Path=\/$/.test(r.setCookie ?? "")) say(`bad Set-Cookie ${r.setCookie}`);
+    } else if (r.setCookie) say(`unexpected Set-Cookie ${r.setCookie}`);
+  }
+  return problems;
+}
+
+/** The scenario as a table for people. */
+export function formatScenario(rows) {
+  const lines = [];
+  lines.push("  case                                              status  result                                   API called");
+  lines.push("  " + "-".repeat(118));
+  rows.forEach((r, i) => {
+    const who = r.status === 200
+      ? `let in ${r.body.user_id}${r.body.remote ? " (remote)" : " (local)"}`
+      : `refused: ${r.body.error}`;
+    const cookie = r.setCookie ? " + Set-Cookie" : "";
+    lines.push(`  (${i + 1}) ${r.name.padEnd(46)} ${String(r.status).padEnd(7)} ${(who + cookie).slice(0, 56).padEnd(56)} ${r.apiCalls ? `yes (${r.apiCalls})` : "no"}  ${r.ms.toFixed(1)} ms`);
+  });
+  return lines.join("\n");
+}
+
+/**
+ * A fresh copy of worker-example/ in `dir`, with the packed tarball installed from its file
+ * (not the source tree) and the type packages linked from tests/js. Returns the npm install time.
+ */
+export async function prepareWorkerProject(repoRoot, tarball, dir) {
+  const { cpSync, mkdirSync, symlinkSync, writeFileSync } = await import("node:fs");
+  const src = join(repoRoot, "worker-example");
+  mkdirSync(dir, { recursive: true });
+  for (const f of ["src", "wrangler.toml", "tsconfig.json"]) cpSync(join(src, f), join(dir, f), { recursive: true });
+  const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8"));
+  pkg.dependencies["stytch-sessions-wasm"] = `file:${tarball}`;
+  delete pkg.devDependencies; // the same tools, already installed in tests/js
+  writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2));
+  const r = await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, timeoutMs: 120_000 });
+  if (r.code !== 0) throw new Error(`npm install in ${dir} failed:\n${r.stderr}`);
+  mkdirSync(join(dir, "node_modules/@cloudflare"), { recursive: true });
+  symlinkSync(join(toolsDir, "node_modules/@cloudflare/workers-types"), join(dir, "node_modules/@cloudflare/workers-types"));
+  return r.ms;
+}
+
+/** `tsc --noEmit -p <dir>` with tests/js's TypeScript. */
+export function typecheck(dir) {
+  return run(join(toolsDir, "node_modules/.bin/tsc"), ["--noEmit", "-p", dir], { timeoutMs: 120_000 });
+}
