@@ -41,5 +41,8 @@ fn main() {
     println!("native, 2048-bit RS256, median of 9 rounds x 400:");
     println!("  verify_session_jwt (parse+RS256+claims+session): {full:.1} us");
     println!("  RS256 signature check alone:                     {sig_only:.1} us");
-    println!("  everything but the signature:                    {:.1} us", full - sig_only);
+    println!(
+        "  everything but the signature:                    {:.1} us",
+        full - sig_only
+    );
 }

@@ -380,10 +380,12 @@ export interface VerifyJwtOptions {
   max_token_age_seconds?: number;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
   clock_tolerance_seconds?: number;
-  /** The time to verify at (default: now). */
-  current_date?: Date;
+  /** The time to verify at, a `Date` or epoch milliseconds (default: now). */
+  current_date?: Date | number;
   /** The `fetch` used for the JWKS (default: the global one). */
   fetch?: FetchFunction;
+  /** Timeout of the JWKS fetch in milliseconds (default 5 000). */
+  timeout_ms?: number;
 }
 
 /** Custom claims to set on the session: `null` deletes a key, nested objects merge (≤ 4 KB). */
@@ -419,8 +421,8 @@ export interface SessionsAuthenticateJwtLocalRequest {
   max_token_age_seconds?: number;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
   clock_tolerance_seconds?: number;
-  /** The time to verify at (default: now). */
-  current_date?: Date;
+  /** The time to verify at, a `Date` or epoch milliseconds (default: now). */
+  current_date?: Date | number;
 }
 
 /** `sessions.get`. */
@@ -575,9 +577,19 @@ export type StytchErrorType = OpenString<
   | "migrate_from_external_email_does_not_exist"
 >;
 
+/** The body of a Stytch API error. */
+export interface StytchErrorFields {
+  status_code: number;
+  request_id: string;
+  error_type: StytchErrorType;
+  error_message: string;
+  error_url: string;
+  error_details?: JsonValue;
+}
+
 /** The API answered with an error (HTTP status ≥ 400 and a Stytch error body). */
 export declare class StytchError extends Error {
-  private constructor();
+  constructor(fields: StytchErrorFields);
   readonly name: "StytchError";
   /** The same as {@link StytchError.error_type}. */
   readonly code: StytchErrorType;
@@ -599,7 +611,7 @@ export type RequestErrorCode = "network_error" | "timeout" | "invalid_response";
 
 /** The request failed: network failure, timeout, or a body that is not the expected JSON. */
 export declare class RequestError extends Error {
-  private constructor();
+  constructor(code: RequestErrorCode, message: string);
   readonly name: "RequestError";
   readonly code: RequestErrorCode;
 }
@@ -620,7 +632,7 @@ export type ClientErrorCode =
 
 /** Rejected locally: a bad or unverifiable token, an unusable key set, or a bad argument. */
 export declare class ClientError extends Error {
-  private constructor();
+  constructor(code: ClientErrorCode, message: string, claim?: string);
   readonly name: "ClientError";
   readonly code: ClientErrorCode;
   /** For claim failures: the claim at fault (`"iss"`, `"aud"`, `"exp"`, `"nbf"`, `"iat"`). */

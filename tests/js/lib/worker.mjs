@@ -109,15 +109,16 @@ export function checkScenario(rows) {
   const problems = [];
   for (const r of rows) {
     const e = r.expect;
-    const say = (msg) => problems.push(`${r.name}: ${msg} (got ${r.status} ${JSON.stringify(r.body)}, API calls ${r.apiCalls})`);
-    if (r.status !== e.status) say(`status ${r.status}, expected ${e.status}`);
-    if ((r.apiCalls > 0) !== e.remote) say(e.remote ? "expected an API call" : "expected no API call");
-    if (e.user && r.body.user_id !== e.user) say(`user_id ${r.body.user_id}, expected ${e.user}`);
-    if (e.status === 200 && r.body.remote !== e.remote) say(`body.remote ${r.body.remote}, expected ${e.remote}`);
-    if (e.error && r.body.error !== e.error) say(`error ${r.body.error}, expected ${e.error}`);
+    const why = [];
+    if (r.status !== e.status) why.push(`status ${r.status}, expected ${e.status}`);
+    if ((r.apiCalls > 0) !== e.remote) why.push(e.remote ? "expected an API call" : "expected no API call");
+    if (e.user && r.body.user_id !== e.user) why.push(`user_id ${r.body.user_id}, expected ${e.user}`);
+    if (e.status === 200 && r.body.remote !== e.remote) why.push(`body.remote ${r.body.remote}, expected ${e.remote}`);
+    if (e.error && r.body.error !== e.error) why.push(`error ${r.body.error}, expected ${e.error}`);
     if (e.cookie) {
-      if (!/^stytch_session_jwt=[\w-]+\.[\w-]+\.[\w-]+; HttpOnly; Secure; SameSite=Lax; Path=\/$/.test(r.setCookie ?? "")) say(`bad Set-Cookie ${r.setCookie}`);
-    } else if (r.setCookie) say(`unexpected Set-Cookie ${r.setCookie}`);
+      if (!/^stytch_session_jwt=[\w-]+\.[\w-]+\.[\w-]+; HttpOnly; Secure; SameSite=Lax; Path=\/$/.test(r.setCookie ?? "")) why.push(`bad Set-Cookie ${r.setCookie}`);
+    } else if (r.setCookie) why.push(`unexpected Set-Cookie ${r.setCookie}`);
+    if (why.length) problems.push(`${r.name}: ${why.join("; ")} (body ${JSON.stringify(r.body).slice(0, 300)})`);
   }
   return problems;
 }
@@ -125,14 +126,14 @@ export function checkScenario(rows) {
 /** The scenario as a table for people. */
 export function formatScenario(rows) {
   const lines = [];
-  lines.push("  case                                              status  result                                   API called");
-  lines.push("  " + "-".repeat(118));
+  lines.push("  case                                              status  result                                                                           API called");
+  lines.push("  " + "-".repeat(130));
   rows.forEach((r, i) => {
     const who = r.status === 200
       ? `let in ${r.body.user_id}${r.body.remote ? " (remote)" : " (local)"}`
       : `refused: ${r.body.error}`;
     const cookie = r.setCookie ? " + Set-Cookie" : "";
-    lines.push(`  (${i + 1}) ${r.name.padEnd(46)} ${String(r.status).padEnd(7)} ${(who + cookie).slice(0, 56).padEnd(56)} ${r.apiCalls ? `yes (${r.apiCalls})` : "no"}  ${r.ms.toFixed(1)} ms`);
+    lines.push(`  (${i + 1}) ${r.name.padEnd(46)} ${String(r.status).padEnd(7)} ${(who + cookie).padEnd(80)} ${r.apiCalls ? `yes (${r.apiCalls})` : "no"}  ${r.ms.toFixed(1)} ms`);
   });
   return lines.join("\n");
 }

@@ -1,0 +1,14 @@
+// The installed package's Node ES module entry ("node" + "import" condition), under node:test.
+import { test } from "node:test";
+import * as api from "stytch-sessions-wasm";
+import { checks, firstVerifyReporter } from "./suite.mjs";
+
+const url = process.env.STYTCH_EMULATOR_URL;
+const onFirstVerify = firstVerifyReporter();
+test("the ESM entry exports the API", async () => {
+  const { default: assert } = await import("node:assert/strict");
+  assert.deepEqual(Object.keys(api).sort(), ["Client", "ClientError", "RequestError", "StytchError", "verifyJwt"]);
+  const resolved = import.meta.resolve("stytch-sessions-wasm");
+  assert.match(resolved, /node_modules\/stytch-sessions-wasm\/node\.mjs$/);
+});
+for (const [name, fn] of checks()) test(`esm: ${name}`, () => fn({ api, url, onFirstVerify }));

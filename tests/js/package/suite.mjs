@@ -1,0 +1,227 @@
+// The package's behaviour in one runtime, as a list of named checks; node.test.mjs (ESM),
+// node.test.cjs (CommonJS) and deno.test.ts register them with their runtime's test runner.
+// `api` is what the runtime's entry of the installed package exports.
+// A small assert (no node:assert, so Deno type-checks without @types/node).
+const fail = (msg) => {
+  throw new Error(msg);
+};
+const show = (v) => JSON.stringify(v);
+const canon = (v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : Array.isArray(v) ? v.map(canon) : v);
+const assert = {
+  ok: (v, msg = "expected a truthy value") => v || fail(msg),
+  equal: (a, b, msg) => Object.is(a, b) || fail(msg ?? `expected ${show(b)}, got ${show(a)}`),
+  notEqual: (a, b, msg) => !Object.is(a, b) || fail(msg ?? `expected something other than ${show(b)}`),
+  deepEqual: (a, b, msg) => show(canon(a)) === show(canon(b)) || fail(msg ?? `expected ${show(b)}, got ${show(a)}`),
+  match: (s, re, msg) => (typeof s === "string" && re.test(s)) || fail(msg ?? `expected ${show(s)} to match ${re}`),
+};
+
+const PROJECT_ID = "project-test-00000000-0000-4000-8000-000000000000";
+const SECRET = "secret-test-emulator";
+
+/** True for an object whose prototype is Object.prototype and that holds no Map, at any depth. */
+function isPlain(value) {
+  if (value === null || typeof value !== "object") return true;
+  if (value instanceof Map || value instanceof Set) return false;
+  if (Array.isArray(value)) return value.every(isPlain);
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every(isPlain);
+}
+
+function forge(jwt) {
+  const [h, p, s] = jwt.split(".");
+  const last = s[0] === "A" ? "B" : "A";
+  return `${h}.${p}.${last}${s.slice(1)}`;
+}
+
+async function control(url, path, body) {
+  const res = await fetch(url + path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected a rejection");
+}
+
+function assertSession(session, userId) {
+  assert.ok(isPlain(session), "session is a plain object");
+  assert.equal(session.user_id, userId);
+  assert.match(session.session_id, /^session-test-/);
+  for (const f of ["started_at", "last_accessed_at", "expires_at"]) assert.match(session[f], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  assert.ok(Array.isArray(session.authentication_factors));
+  assert.ok(Array.isArray(session.roles));
+  assert.equal(typeof session.custom_claims, "object");
+}
+
+/**
+ * The checks: `[name, async (ctx) => …]`. `ctx = { api, url, onFirstVerify }`; `onFirstVerify`
+ * is called once, right after the first successful verification (for timing).
+ * @returns {Array<[string, (ctx: { api: any, url: string, onFirstVerify?: () => void }) => Promise<void>]>}
+ */
+export function checks() {
+  let fixtures;
+  const setup = async (url) => {
+    if (fixtures) return fixtures;
+    const user = await control(url, "/__emulator/users", { email: `pkg-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`, name: "Grace Hopper" });
+    const fresh = await control(url, "/__emulator/sessions", { user_id: user.user_id, custom_claims: { plan: "pro", org: { id: 7 } } });
+    fixtures = { user, fresh };
+    return fixtures;
+  };
+  const client = (api, url, extra = {}) => new api.Client({ project_id: PROJECT_ID, secret: SECRET, custom_base_url: url, ...extra });
+
+  return [
+    ["verifyJwt verifies a fresh JWT into a plain Session", async ({ api, url, onFirstVerify }) => {
+      const { user, fresh } = await setup(url);
+      const session = await api.verifyJwt(fresh.session_jwt, { project_id: PROJECT_ID, custom_base_url: url });
+      onFirstVerify?.();
+      assertSession(session, user.user_id);
+      assert.equal(session.session_id, fresh.session.session_id);
+      assert.deepEqual(session.custom_claims, { plan: "pro", org: { id: 7 } });
+      assert.equal(session.authentication_factors[0].email_factor.email_address, user.emails[0].email);
+    }],
+    ["verifyJwt rejects a forged JWT with a ClientError", async ({ api, url }) => {
+      const { fresh } = await setup(url);
+      const forged = forge(fresh.session_jwt);
+      const err = await rejection(api.verifyJwt(forged, { project_id: PROJECT_ID, custom_base_url: url }));
+      assert.ok(err instanceof api.ClientError, `ClientError, got ${err?.name}: ${err?.message}`);
+      assert.ok(err instanceof Error);
+      assert.ok(!(err instanceof api.StytchError) && !(err instanceof api.RequestError));
+      assert.equal(err.name, "ClientError");
+      assert.equal(err.code, "jwt_signature_invalid");
+      assert.ok(!String(err.message).includes(forged), "the message does not hold the token");
+    }],
+    ["verifyJwt rejects malformed tokens and the wrong audience", async ({ api, url }) => {
+      const { fresh } = await setup(url);
+      const bad = await rejection(api.verifyJwt("not.a.jwt", { project_id: PROJECT_ID, custom_base_url: url }));
+      assert.ok(bad instanceof api.ClientError);
+      assert.equal(bad.code, "jwt_invalid");
+      // Another project's verification: a different JWKS URL, which the emulator answers with 404.
+      const other = await rejection(api.verifyJwt(fresh.session_jwt, { project_id: "project-test-11111111-1111-4111-8111-111111111111", custom_base_url: url }));
+      assert.ok(other instanceof api.StytchError || other instanceof api.ClientError, `${other?.name}: ${other?.message}`);
+    }],
+    ["client.sessions.authenticate with a session token", async ({ api, url }) => {
+      const { user, fresh } = await setup(url);
+      const res = await client(api, url).sessions.authenticate({ session_token: fresh.session_token, session_duration_minutes: 60 });
+      assert.ok(isPlain(res), "response is plain");
+      assert.match(res.request_id, /^request-id-test-/);
+      assert.equal(res.status_code, 200);
+      assertSession(res.session, user.user_id);
+      assert.equal(res.session_token, fresh.session_token);
+      assert.equal(res.session_jwt.split(".").length, 3);
+      assert.equal(res.user.user_id, user.user_id);
+      assert.equal(res.user.emails[0].email, user.emails[0].email);
+    }],
+    ["client.sessions.authenticateJwt: local for a fresh JWT, remote for an old one", async ({ api, url }) => {
+      const { user, fresh } = await setup(url);
+      const c = client(api, url);
+      const local = await c.sessions.authenticateJwt({ session_jwt: fresh.session_jwt });
+      assert.ok(isPlain(local));
+      assert.equal(local.session_jwt, fresh.session_jwt);
+      assert.equal(local.request_id, undefined);
+      assertSession(local.session, user.user_id);
+      const old = await control(url, "/__emulator/sessions", { user_id: user.user_id, iat_offset_seconds: -600 });
+      const remote = await c.sessions.authenticateJwt({ session_jwt: old.session_jwt });
+      assert.ok(isPlain(remote));
+      assert.match(remote.request_id, /^request-id-test-/);
+      assert.notEqual(remote.session_jwt, old.session_jwt);
+      assert.equal(remote.session.session_id, old.session.session_id);
+      assert.equal(remote.user.user_id, user.user_id);
+    }],
+    ["client.sessions.authenticateJwtLocal: Session, and jwt_too_old", async ({ api, url }) => {
+      const { user, fresh } = await setup(url);
+      const c = client(api, url);
+      assertSession(await c.sessions.authenticateJwtLocal({ session_jwt: fresh.session_jwt }), user.user_id);
+      const err = await rejection(c.sessions.authenticateJwtLocal({ session_jwt: fresh.session_jwt, current_date: new Date(Date.now() + 200_000), max_token_age_seconds: 60 }));
+      assert.ok(err instanceof api.ClientError);
+      assert.equal(err.code, "jwt_too_old");
+    }],
+    ["client.sessions.get lists the user's sessions", async ({ api, url }) => {
+      const { user, fresh } = await setup(url);
+      const res = await client(api, url).sessions.get({ user_id: user.user_id });
+      assert.ok(isPlain(res));
+      assert.equal(res.status_code, 200);
+      assert.ok(res.sessions.some((s) => s.session_id === fresh.session.session_id));
+    }],
+    ["client.sessions.getJWKS returns the keys", async ({ api, url }) => {
+      const res = await client(api, url).sessions.getJWKS({ project_id: PROJECT_ID });
+      assert.ok(isPlain(res));
+      assert.ok(res.keys.length >= 1);
+      const k = res.keys[0];
+      assert.equal(k.kty, "RSA");
+      assert.match(k.kid, /^jwk-test-/);
+      assert.ok("x5tS256" in k);
+    }],
+    ["client.sessions.migrate exchanges an external token", async ({ api, url }) => {
+      const email = `migrate-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+      const token = `external-${Math.random().toString(36).slice(2)}`;
+      const existing = await control(url, "/__emulator/users", { email });
+      await control(url, "/__emulator/external_tokens", { token, email });
+      const res = await client(api, url).sessions.migrate({ session_token: token, session_duration_minutes: 30 });
+      assert.ok(isPlain(res));
+      assert.equal(res.user_id, existing.user_id);
+      assert.equal(res.user.emails[0].email, email);
+      assert.equal(res.session.user_id, res.user_id);
+      assert.equal(res.session_jwt.split(".").length, 3);
+    }],
+    ["client.sessions.revoke, then authenticate fails with a StytchError", async ({ api, url }) => {
+      const { user } = await setup(url);
+      const s = await control(url, "/__emulator/sessions", { user_id: user.user_id });
+      const c = client(api, url);
+      const res = await c.sessions.revoke({ session_id: s.session.session_id });
+      assert.ok(isPlain(res));
+      assert.equal(res.status_code, 200);
+      const err = await rejection(c.sessions.authenticate({ session_token: s.session_token }));
+      assert.ok(err instanceof api.StytchError, `StytchError, got ${err?.name}: ${err?.message}`);
+      assert.ok(err instanceof Error);
+      assert.equal(err.name, "StytchError");
+      assert.equal(err.code, "session_not_found");
+      assert.equal(err.error_type, "session_not_found");
+      assert.equal(err.status_code, 404);
+      assert.match(err.request_id, /^request-id-test-/);
+      assert.equal(typeof err.error_message, "string");
+      assert.equal(typeof err.error_url, "string");
+    }],
+    ["an unreachable API gives a RequestError", async ({ api }) => {
+      const c = new api.Client({ project_id: PROJECT_ID, secret: SECRET, custom_base_url: "http://127.0.0.1:9", timeout_ms: 3000 });
+      const err = await rejection(c.sessions.get({ user_id: "user-test-00000000-0000-4000-8000-000000000000" }));
+      assert.ok(err instanceof api.RequestError, `RequestError, got ${err?.name}: ${err?.message}`);
+      assert.equal(err.name, "RequestError");
+      assert.ok(["network_error", "timeout"].includes(err.code), err.code);
+    }],
+    ["bad options give a ClientError invalid_argument", async ({ api }) => {
+      let err;
+      try {
+        new api.Client({ project_id: PROJECT_ID, secret: SECRET, custom_base_url: "http://example.com" });
+      } catch (e) {
+        err = e;
+      }
+      if (err === undefined) {
+        err = await rejection(api.verifyJwt("a.b.c", { project_id: PROJECT_ID, custom_base_url: "http://example.com" }));
+      }
+      assert.ok(err instanceof api.ClientError, `ClientError, got ${err?.name}: ${err?.message}`);
+      assert.equal(err.code, "invalid_argument");
+      assert.ok(!String(err.message).includes(SECRET), "no secret in messages");
+    }],
+  ];
+}
+
+/** Print the moment of the first verification, once, for the runner's timing. */
+export function firstVerifyReporter() {
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      console.log(`FIRST_VERIFY_AT=${Date.now()}`);
+    }
+  };
+}
