@@ -18,6 +18,8 @@ pub const MAX_KEYS: usize = 16;
 /// One JWK with Stytch's field names (note `x5tS256`, literally).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Jwk {
+    /// Absent in a malformed entry: such an entry is skipped, not the whole set.
+    #[serde(default)]
     pub kty: String,
     #[serde(rename = "use", default, skip_serializing_if = "Option::is_none")]
     pub use_: Option<String>,

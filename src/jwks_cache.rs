@@ -4,7 +4,7 @@
 //! - An unknown `kid` (or no keys at all) triggers a fetch at most once per [`COOLDOWN_MS`];
 //!   failed attempts count, so an outage or a stream of forged kids cannot hammer the endpoint.
 //! - A failed refresh keeps the last good keys.
-//! - Pre-seeded keys count as fetched now.
+//! - Pre-seeded keys count as fetched now (for the refresh, not the cooldown).
 
 use crate::jwk::KeySet;
 use std::rc::Rc;
@@ -75,10 +75,13 @@ impl KeyCache {
         self.last_attempt_ms = Some(now_ms);
     }
 
-    /// Seeds the cache with keys the caller already has, unless it already holds keys.
+    /// Seeds the cache with keys the caller already has, unless it already holds keys. They
+    /// count as fetched now for the 10-minute refresh, but start no cooldown: a token signed by
+    /// a key newer than the seed (a rotation since it was stored) still triggers a fetch at once.
     pub fn seed(&mut self, keys: KeySet, now_ms: f64) {
         if self.keys.is_none() {
-            self.record_success(keys, now_ms);
+            self.keys = Some(Rc::new(keys));
+            self.fetched_at_ms = now_ms;
         }
     }
 }

@@ -91,10 +91,8 @@ async fn fetch<H: Host>(host: &H, request: HttpRequest, entry: &Rc<RefCell<Entry
     // Lands the flight even if this future is dropped half-way, so no waiter hangs.
     let _landing = Landing(flight, entry.clone());
     let result = host.send(request).await.and_then(|response| {
-        if response.status >= 400 {
-            crate::http::read_response::<serde::de::IgnoredAny>(&response, "JWKS fetch")?;
-        }
-        KeySet::from_json(response.body.as_bytes())
+        crate::http::read_response::<crate::api::JwksResponse>(&response, "JWKS fetch")
+            .map(|jwks| KeySet::from_jwks(&jwks.keys))
     });
     let now = host.now_ms();
     let mut entry = entry.borrow_mut();

@@ -93,6 +93,14 @@ fn pre_seeded_keys_count_as_fetched_now_and_do_not_overwrite() {
 }
 
 #[test]
+fn pre_seeded_keys_start_no_cooldown() {
+    // Keys stored before a rotation: a token with the new kid must fetch at once.
+    let mut c = KeyCache::default();
+    c.seed(key_a().key_set(), T0);
+    assert_eq!(c.decide(&key_b().kid, T0 + 1.0), Decision::Fetch);
+}
+
+#[test]
 fn a_clock_that_goes_backwards_refetches_rather_than_trusting_forever() {
     let mut c = KeyCache::default();
     c.record_success(key_a().key_set(), T0);

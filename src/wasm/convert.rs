@@ -2,7 +2,7 @@
 //! as plain JSON-compatible objects (never `Map`s), errors out as the package's error classes.
 
 use crate::error::Error;
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -45,16 +45,20 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
         })
 }
 
-/// Reads a JS options object into `T`. Messages name what was wrong, never the values given.
-pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
-    if !value.is_object() || value.is_function() || js_sys::Array::is_array(&value) {
+/// Reads a JS options object into `T` through a `JSON.stringify` snapshot: getters, proxies
+/// and cycles are all read (or fail) inside one call that catches, so a hostile object can only
+/// produce `invalid_argument`, never an exception escaping the module. Functions and `undefined`
+/// drop out, as they would in an HTTP body. Messages name the field, never a value given.
+pub fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, Error> {
+    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
         return Err(Error::invalid_argument(format!("{what} must be an object")));
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        let message = e.to_string();
-        let message = message.strip_prefix("Error: ").unwrap_or(&message);
-        Error::invalid_argument(format!("{what}: {}", redact(message)))
-    })
+    let json = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| Error::invalid_argument(format!("{what} cannot be read as JSON")))?;
+    serde_json::from_str(&json)
+        .map_err(|e| Error::invalid_argument(format!("{what}: {}", redact(&e.to_string()))))
 }
 
 /// Drops double-quoted text (a user's string value, perhaps a token) from a serde message;
@@ -115,17 +119,4 @@ pub fn current_date_ms(options: &JsValue) -> Result<Option<f64>, Error> {
     } else {
         Err(Error::invalid_argument("current_date must be a valid Date"))
     }
-}
-
-/// A copy of `options` without the fields that serde cannot read (`fetch`, `current_date`).
-/// Non-objects pass through unchanged, for [`from_js`] to refuse.
-pub fn without(options: &JsValue, names: &[&str]) -> JsValue {
-    if !options.is_object() {
-        return options.clone();
-    }
-    let copy = Object::assign(&Object::new(), &Object::from(options.clone()));
-    for name in names {
-        let _ = Reflect::delete_property(&copy, &JsValue::from_str(name));
-    }
-    copy.into()
 }

@@ -1,8 +1,6 @@
 //! What JavaScript imports: `Client` (with `client.sessions.*`) and `verifyJwt`.
 
-use super::convert::{
-    current_date_ms, error_to_js, fetch_option, from_js, string_arg, to_js, without,
-};
+use super::convert::{current_date_ms, error_to_js, fetch_option, from_js, string_arg, to_js};
 use super::fetch::JsHost;
 use crate::api::*;
 use crate::client::{self, Config};
@@ -40,6 +38,7 @@ struct VerifyOptions {
     max_token_age_seconds: Option<u64>,
     #[serde(default)]
     clock_tolerance_seconds: Option<u64>,
+    /// JWKS fetch timeout (default 5 000 ms); an extension of the contract's option list.
     #[serde(default)]
     timeout_ms: Option<u32>,
 }
@@ -78,7 +77,7 @@ impl JsClient {
     pub fn new(options: JsValue) -> Result<JsClient, JsValue> {
         let build = || -> Result<JsClient, Error> {
             let fetch = fetch_option(&options)?;
-            let o: ClientOptions = from_js(without(&options, &["fetch"]), "Client options")?;
+            let o: ClientOptions = from_js(&options, "Client options")?;
             let mut config =
                 Config::new(&o.project_id, Some(&o.secret), o.custom_base_url.as_deref())?;
             if let Some(ms) = o.timeout_ms {
@@ -130,7 +129,7 @@ impl Sessions {
     pub fn authenticate(&self, params: JsValue) -> Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let p: AuthenticateParams = from_js(params, "authenticate params")?;
+            let p: AuthenticateParams = from_js(&params, "authenticate params")?;
             inner.authenticate(&p).await
         })
     }
@@ -141,7 +140,7 @@ impl Sessions {
     pub fn authenticate_jwt(&self, params: JsValue) -> Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let p: AuthenticateJwtParams = from_js(params, "authenticateJwt params")?;
+            let p: AuthenticateJwtParams = from_js(&params, "authenticateJwt params")?;
             inner.authenticate_jwt(&p).await
         })
     }
@@ -160,7 +159,7 @@ impl Sessions {
     pub fn get(&self, params: JsValue) -> Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let p: UserIdParams = from_js(params, "get params")?;
+            let p: UserIdParams = from_js(&params, "get params")?;
             inner.get(&p.user_id).await
         })
     }
@@ -170,7 +169,7 @@ impl Sessions {
     pub fn get_jwks(&self, params: JsValue) -> Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let p: ProjectIdParams = from_js(params, "getJWKS params")?;
+            let p: ProjectIdParams = from_js(&params, "getJWKS params")?;
             inner.get_jwks(&p.project_id).await
         })
     }
@@ -179,7 +178,7 @@ impl Sessions {
     pub fn migrate(&self, params: JsValue) -> Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let p: MigrateParams = from_js(params, "migrate params")?;
+            let p: MigrateParams = from_js(&params, "migrate params")?;
             inner.migrate(&p).await
         })
     }
@@ -188,7 +187,7 @@ impl Sessions {
     pub fn revoke(&self, params: JsValue) -> Promise {
         let inner = self.inner.clone();
         promise(async move {
-            let p: RevokeParams = from_js(params, "revoke params")?;
+            let p: RevokeParams = from_js(&params, "revoke params")?;
             inner.revoke(&p).await
         })
     }
@@ -196,7 +195,7 @@ impl Sessions {
 
 fn local_params(params: JsValue) -> Result<(String, LocalJwtParams), Error> {
     let current_date_ms = current_date_ms(&params)?;
-    let o: LocalOptions = from_js(without(&params, &["current_date"]), "params")?;
+    let o: LocalOptions = from_js(&params, "params")?;
     Ok((
         o.session_jwt,
         LocalJwtParams {
@@ -215,10 +214,7 @@ pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
         let token = string_arg(session_jwt, "session_jwt")?;
         let fetch = fetch_option(&options)?;
         let current_date_ms = current_date_ms(&options)?;
-        let o: VerifyOptions = from_js(
-            without(&options, &["fetch", "current_date"]),
-            "verifyJwt options",
-        )?;
+        let o: VerifyOptions = from_js(&options, "verifyJwt options")?;
         let mut config = Config::new(&o.project_id, None, o.custom_base_url.as_deref())?;
         if let Some(ms) = o.timeout_ms {
             config.jwks_timeout_ms = ms;
