@@ -1,6 +1,7 @@
 //! Request and response shapes of the Sessions endpoints (contract §3), with Stytch's own
-//! snake_case field names. Unset fields are left out of request bodies; fields of responses this
-//! crate does not model are kept in `extra`, so nothing the API says is lost on the way to the user.
+//! snake_case field names. Unset fields are left out of request bodies. The User object is kept
+//! whole as JSON (it has dozens of optional parts: emails, phone numbers, providers, WebAuthn…),
+//! so nothing the API says about a user is lost on the way to the caller.
 
 use crate::jwk::Jwk;
 use crate::session::Session;
@@ -67,14 +68,9 @@ pub struct RevokeParams {
     pub session_jwt: Option<String>,
 }
 
-/// A Stytch user, as the API returns it. The fields this crate names are the stable core;
-/// everything else (`phone_numbers`, `providers`, `webauthn_registrations`, …) is in `extra`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct User {
-    pub user_id: String,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+/// A Stytch user, whole: `user_id, emails, status, name, phone_numbers, providers, created_at,
+/// trusted_metadata, untrusted_metadata, …`.
+pub type User = Map<String, Value>;
 
 /// Answer of `authenticate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,8 +81,6 @@ pub struct AuthenticateResponse {
     pub session_token: String,
     pub session_jwt: String,
     pub user: User,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Answer of `authenticateJwt`: the session from the token itself, or the API's full answer
@@ -123,8 +117,6 @@ pub struct GetResponse {
     pub request_id: String,
     pub status_code: u16,
     pub sessions: Vec<Session>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Answer of `getJWKS`.
@@ -148,8 +140,6 @@ pub struct MigrateResponse {
     pub session_jwt: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<Session>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Answer of `revoke`.
@@ -157,6 +147,4 @@ pub struct MigrateResponse {
 pub struct RevokeResponse {
     pub request_id: String,
     pub status_code: u16,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
