@@ -175,6 +175,13 @@ seed("token", "dup_header.jwt", jwt(claims(), `{"alg":"RS256","alg":"none","kid"
 seed("token", "unknown_kid.jwt", jwt(claims(), { alg: "RS256", kid: "nope" }));
 seed("token", "wrong_key.jwt", jwt(claims(), { alg: "RS256", kid: KID }, key1024));
 seed("token", "empty_parts.jwt", "..");
+// "header.payload" without a signature: the token target signs these itself.
+const unsigned = (payload, header = { alg: "RS256", typ: "JWT", kid: KID }) =>
+  `${b64u(JSON.stringify(header))}.${b64u(typeof payload === "string" ? payload : JSON.stringify(payload))}`;
+seed("token", "sign_valid.txt", unsigned(claims()));
+seed("token", "sign_custom.txt", unsigned(tokens.valid_custom_claims));
+seed("token", "sign_no_expires_at.txt", unsigned(tokens.valid_no_expires_at));
+seed("token", "sign_nested_dup.txt", unsigned(`{"a":[{"b":1,"b":2}],"exp":${NOW + 100}}`));
 
 // jwks: a JWKS body, then a 0x00 byte, then the kid to look up.
 const pub2048 = { kty: "RSA", use: "sig", alg: "RS256", kid: KID, n: jwk2048.n, e: jwk2048.e };

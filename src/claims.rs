@@ -1,7 +1,8 @@
 //! Registered claim validation (RFC 7519 §4.1, contract §5 steps 5–6), with `now` passed in.
 //!
-//! Order: `iss`, `aud`, `exp`, `nbf`, then the token's age from `iat`. Every numeric date must be
-//! an integer (JSON numbers with a fraction or exponent are refused, as are values beyond ±2^63).
+//! Order: `iss`, `aud`, the types of `exp`, `nbf`, `iat` (every numeric date must be an integer:
+//! JSON numbers with a fraction or exponent are refused, as are values beyond ±2^63), then `exp`,
+//! `nbf` and the token's age against the clock ([`check_times`], also used on memo hits).
 
 use crate::error::{ClientErrorCode, Error, Result};
 use serde_json::{Map, Value};
@@ -24,31 +25,51 @@ pub struct ClaimRules<'a> {
     pub max_token_age_seconds: Option<u64>,
 }
 
-/// Validates the registered claims of a verified token.
-pub fn validate(claims: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<()> {
+/// The time claims of a token, read once (they are re-judged against the clock on every call).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Times {
+    pub exp: i64,
+    pub nbf: Option<i64>,
+    pub iat: Option<i64>,
+}
+
+/// Validates the registered claims of a verified token and returns its time claims.
+pub fn validate(claims: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<Times> {
     check_issuer(claims, rules)?;
     check_audience(claims, rules.project_id)?;
+    let times = Times {
+        exp: numeric_date(claims, "exp")?.ok_or_else(|| {
+            Error::claim(ClientErrorCode::JwtInvalid, "exp", "JWT has no exp claim")
+        })?,
+        nbf: numeric_date(claims, "nbf")?,
+        iat: numeric_date(claims, "iat")?,
+    };
+    check_times(&times, rules)?;
+    Ok(times)
+}
+
+/// `exp`, `nbf` (with tolerance) and the token's age, against `rules.now`.
+pub fn check_times(times: &Times, rules: &ClaimRules<'_>) -> Result<()> {
     let tolerance = i64::try_from(rules.clock_tolerance_seconds).unwrap_or(i64::MAX);
-    let exp = numeric_date(claims, "exp")?
-        .ok_or_else(|| Error::claim(ClientErrorCode::JwtInvalid, "exp", "JWT has no exp claim"))?;
-    if exp <= rules.now.saturating_sub(tolerance) {
+    if times.exp <= rules.now.saturating_sub(tolerance) {
         return Err(Error::claim(
             ClientErrorCode::JwtExpired,
             "exp",
             "JWT has expired",
         ));
     }
-    if let Some(nbf) = numeric_date(claims, "nbf")? {
-        if nbf > rules.now.saturating_add(tolerance) {
-            return Err(Error::claim(
-                ClientErrorCode::JwtNotYetValid,
-                "nbf",
-                "JWT is not valid yet (nbf is in the future)",
-            ));
-        }
+    if times
+        .nbf
+        .is_some_and(|nbf| nbf > rules.now.saturating_add(tolerance))
+    {
+        return Err(Error::claim(
+            ClientErrorCode::JwtNotYetValid,
+            "nbf",
+            "JWT is not valid yet (nbf is in the future)",
+        ));
     }
     if let Some(max_age) = rules.max_token_age_seconds {
-        let iat = numeric_date(claims, "iat")?.ok_or_else(|| {
+        let iat = times.iat.ok_or_else(|| {
             Error::claim(
                 ClientErrorCode::JwtInvalid,
                 "iat",

@@ -5,8 +5,10 @@
 
 use crate::error::{ClientErrorCode, Error, Result};
 use crate::jws::b64url_decode;
+use crate::memo::{self, TokenMemo, Verified};
 use crate::verify::RsaKey;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 
 /// Smallest accepted modulus, in bits (NIST SP 800-131A).
 pub const MIN_MODULUS_BITS: usize = 2048;
@@ -39,11 +41,12 @@ pub struct Jwk {
     pub e: Option<String>,
 }
 
-/// A usable key: its `kid` and the parsed RSA public key.
+/// A usable key: its `kid`, the parsed RSA public key, and a fingerprint of its `n` and `e`.
 #[derive(Debug, Clone)]
 pub struct VerifyingKey {
     pub kid: String,
     pub key: RsaKey,
+    pub fingerprint: memo::Hash,
 }
 
 /// The usable keys of a JWK set, parsed. Unusable entries (other key types, `use: enc`,
@@ -53,6 +56,8 @@ pub struct KeySet {
     keys: Vec<VerifyingKey>,
     /// Kids seen on entries that were left out, with the reason, for a precise error.
     rejected: Vec<(String, String)>,
+    /// Tokens these keys have verified (see [`crate::memo`]).
+    memo: RefCell<TokenMemo>,
 }
 
 impl KeySet {
@@ -111,6 +116,29 @@ impl KeySet {
         }
     }
 
+    /// Takes over the memoised tokens of `older` whose key is still in this set.
+    pub fn adopt_memo(&self, older: &KeySet) {
+        let mut memo = older.memo.borrow().clone();
+        let fingerprints: Vec<memo::Hash> = self.keys.iter().map(|k| k.fingerprint).collect();
+        memo.retain_keys(&fingerprints);
+        *self.memo.borrow_mut() = memo;
+    }
+
+    /// Applies `f` to the record of a token these keys verified before.
+    pub fn recall<T>(&self, token: &str, f: impl FnOnce(&Verified) -> T) -> Option<T> {
+        self.memo.borrow().get(token).map(f)
+    }
+
+    /// Records a token that passed every check with `key`.
+    pub fn remember(&self, token: &str, verified: Verified) {
+        self.memo.borrow_mut().insert(token, verified);
+    }
+
+    /// Number of memoised tokens.
+    pub fn memo_len(&self) -> usize {
+        self.memo.borrow().len()
+    }
+
     /// Whether a usable key has this `kid`.
     pub fn contains(&self, kid: &str) -> bool {
         self.keys.iter().any(|k| k.kid == kid)
@@ -162,13 +190,18 @@ fn usable_key(jwk: &Jwk) -> std::result::Result<VerifyingKey, String> {
         .and_then(b64url_decode)
         .ok_or("e is missing or not base64url")?;
     let key = RsaKey::new(&n, &e)?;
+    let fingerprint = memo::sha256(&[&n[..], b".", &e[..]].concat());
     let bits = key.modulus_bits();
     if !(MIN_MODULUS_BITS..=MAX_MODULUS_BITS).contains(&bits) {
         return Err(format!(
             "modulus is {bits} bits; {MIN_MODULUS_BITS} to {MAX_MODULUS_BITS} are accepted"
         ));
     }
-    Ok(VerifyingKey { kid, key })
+    Ok(VerifyingKey {
+        kid,
+        key,
+        fingerprint,
+    })
 }
 
 /// At most 16 characters of a value from the key set, for messages.

@@ -21,6 +21,8 @@ pub const ALGORITHM: &str = "RS256";
 /// A compact JWS split and decoded, its header checked, its signature not yet verified.
 #[derive(Debug)]
 pub struct Jws<'a> {
+    /// The whole compact token.
+    pub token: &'a str,
     /// The header's `kid`.
     pub kid: String,
     /// `BASE64URL(header) '.' BASE64URL(payload)`: the bytes the signature covers.
@@ -71,6 +73,7 @@ pub fn parse(token: &str) -> Result<Jws<'_>> {
     let payload = decode(payload, "payload")?;
     let signature = decode(signature, "signature")?;
     Ok(Jws {
+        token,
         kid: check_header(&header_bytes)?,
         signing_input,
         payload,

@@ -52,6 +52,16 @@ pub fn seed(url: &str, keys: KeySet, now_ms: f64) {
     entry(url).borrow_mut().cache.seed(keys, now_ms);
 }
 
+/// The fresh cached keys of `url`, without fetching (the memo's fast path).
+pub fn fresh_keys(url: &str, now_ms: f64) -> Option<Rc<KeySet>> {
+    REGISTRY.with(|registry| {
+        registry
+            .borrow()
+            .get(url)
+            .and_then(|entry| entry.borrow().cache.fresh_keys(now_ms))
+    })
+}
+
 /// Forgets every cached key set (tests, or a host that wants a cold start).
 pub fn clear() {
     REGISTRY.with(|registry| registry.borrow_mut().clear());
@@ -62,14 +72,14 @@ pub fn clear() {
 pub async fn keys_for<H: Host>(host: &H, request: HttpRequest, kid: &str) -> Result<Rc<KeySet>> {
     let entry = entry(&request.url);
     let decision = entry.borrow().cache.decide(kid, host.now_ms());
-    if decision == Decision::Fetch {
+    if matches!(decision, Decision::Fetch | Decision::Refetch) {
         let joined = host
             .share_inflight_fetches()
             .then(|| entry.borrow().inflight.clone())
             .flatten();
         match joined {
             Some(flight) => flight.wait().await,
-            None => fetch(host, request, &entry).await,
+            None => fetch(host, request, &entry, decision == Decision::Refetch).await,
         }
     }
     let entry = entry.borrow();
@@ -83,7 +93,7 @@ pub async fn keys_for<H: Host>(host: &H, request: HttpRequest, kid: &str) -> Res
     }
 }
 
-async fn fetch<H: Host>(host: &H, request: HttpRequest, entry: &Rc<RefCell<Entry>>) {
+async fn fetch<H: Host>(host: &H, request: HttpRequest, entry: &Rc<RefCell<Entry>>, refetch: bool) {
     let flight = Rc::new(Flight::default());
     if host.share_inflight_fetches() {
         entry.borrow_mut().inflight = Some(flight.clone());
@@ -91,14 +101,25 @@ async fn fetch<H: Host>(host: &H, request: HttpRequest, entry: &Rc<RefCell<Entry
     // Lands the flight even if this future is dropped half-way, so no waiter hangs.
     let _landing = Landing(flight, entry.clone());
     let result = host.send(request).await.and_then(|response| {
-        crate::http::read_response::<crate::api::JwksResponse>(&response, "JWKS fetch")
-            .map(|jwks| KeySet::from_jwks(&jwks.keys))
+        let jwks = crate::http::read_response::<crate::api::JwksResponse>(&response, "JWKS fetch")?;
+        let keys = KeySet::from_jwks(&jwks.keys);
+        if keys.is_empty() {
+            // Not a key set anyone can use: a failure, which keeps the last good keys.
+            return Err(Error::client(
+                ClientErrorCode::JwksNoMatchingKey,
+                "the JWKS has no usable key (RSA, for signing, RS256, 2048 to 4096 bits)",
+            ));
+        }
+        Ok(keys)
     });
     let now = host.now_ms();
     let mut entry = entry.borrow_mut();
     match result {
         Ok(keys) => {
-            entry.cache.record_success(keys, now);
+            if let Some(older) = entry.cache.keys() {
+                keys.adopt_memo(&older);
+            }
+            entry.cache.record_success(keys, now, refetch);
             entry.last_error = None;
         }
         Err(error) => {

@@ -36,6 +36,7 @@ pub mod jwks_cache;
 pub mod jws;
 pub mod jwt;
 pub mod key_store;
+pub mod memo;
 pub mod rsa_public;
 pub mod session;
 mod strict_json;

@@ -55,12 +55,24 @@ fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
 /// Verifies the JWS signature with `key`, then, and only then, parses the payload as a strict
 /// JSON object of claims (contract §5 step 4).
 pub fn verified_claims(jws: &Jws<'_>, key: &RsaKey) -> Result<Map<String, Value>> {
-    if !key.verify_rs256(jws.signing_input, &jws.signature) {
-        return Err(Error::client(
+    check_signature(jws, key)?;
+    parse_claims(jws)
+}
+
+/// Verifies the JWS signature with `key`.
+pub fn check_signature(jws: &Jws<'_>, key: &RsaKey) -> Result<()> {
+    if key.verify_rs256(jws.signing_input, &jws.signature) {
+        Ok(())
+    } else {
+        Err(Error::client(
             ClientErrorCode::JwtSignatureInvalid,
             "JWT signature does not verify with the project's key",
-        ));
+        ))
     }
+}
+
+/// Parses the payload of a JWS whose signature has been verified.
+pub fn parse_claims(jws: &Jws<'_>) -> Result<Map<String, Value>> {
     strict_json::parse_object(&jws.payload)
         .map_err(|why| Error::invalid_jwt(format!("JWT payload is {why}")))
 }

@@ -19,7 +19,7 @@ fn cold_cache_fetches() {
 #[test]
 fn fresh_hit_then_stale_after_max_age() {
     let mut c = KeyCache::default();
-    c.record_success(key_a().key_set(), T0);
+    c.record_success(key_a().key_set(), T0, false);
     assert_eq!(c.decide(&key_a().kid, T0 + 1.0), Decision::Hit);
     assert_eq!(c.decide(&key_a().kid, T0 + MAX_AGE_MS - 1.0), Decision::Hit);
     assert_eq!(c.decide(&key_a().kid, T0 + MAX_AGE_MS), Decision::Fetch);
@@ -28,26 +28,21 @@ fn fresh_hit_then_stale_after_max_age() {
 #[test]
 fn unknown_kid_inside_and_outside_cooldown() {
     let mut c = KeyCache::default();
-    c.record_success(key_a().key_set(), T0);
+    c.record_success(key_a().key_set(), T0, false);
+    // A first fetch starts no cooldown: a kid rotated in since then refetches at once.
+    assert_eq!(c.decide(&key_b().kid, T0 + 1.0), Decision::Refetch);
+    // That refetch does not know it either: the next unknown kid waits out a cooldown.
+    c.record_success(key_a().key_set(), T0 + 2.0, true);
     assert_eq!(
-        c.decide(&key_b().kid, T0 + 1.0),
+        c.decide(&key_b().kid, T0 + 3.0),
         Decision::UseCached,
         "inside cooldown"
     );
+    assert_eq!(c.decide(&key_a().kid, T0 + 3.0), Decision::Hit);
     assert_eq!(
-        c.decide(&key_b().kid, T0 + COOLDOWN_MS),
-        Decision::Fetch,
+        c.decide(&key_b().kid, T0 + 2.0 + COOLDOWN_MS),
+        Decision::Refetch,
         "outside cooldown"
-    );
-    // The refetch still does not know it: the next unknown kid waits another cooldown.
-    c.record_success(key_a().key_set(), T0 + COOLDOWN_MS);
-    assert_eq!(
-        c.decide(&key_b().kid, T0 + COOLDOWN_MS + 1.0),
-        Decision::UseCached
-    );
-    assert_eq!(
-        c.decide(&key_a().kid, T0 + COOLDOWN_MS + 1.0),
-        Decision::Hit
     );
 }
 
@@ -63,7 +58,7 @@ fn failed_attempts_count_toward_the_cooldown() {
 #[test]
 fn failed_refresh_keeps_last_good_keys() {
     let mut c = KeyCache::default();
-    c.record_success(key_a().key_set(), T0);
+    c.record_success(key_a().key_set(), T0, false);
     let stale = T0 + MAX_AGE_MS + 5.0;
     assert_eq!(c.decide(&key_a().kid, stale), Decision::Fetch);
     c.record_failure(stale);
@@ -76,8 +71,8 @@ fn failed_refresh_keeps_last_good_keys() {
 #[test]
 fn rotation_replaces_the_key_set() {
     let mut c = KeyCache::default();
-    c.record_success(key_a().key_set(), T0);
-    c.record_success(key_b().key_set(), T0 + COOLDOWN_MS);
+    c.record_success(key_a().key_set(), T0, false);
+    c.record_success(key_b().key_set(), T0 + COOLDOWN_MS, false);
     let keys = c.keys().unwrap();
     assert!(keys.contains(&key_b().kid) && !keys.contains(&key_a().kid));
 }
@@ -97,12 +92,12 @@ fn pre_seeded_keys_start_no_cooldown() {
     // Keys stored before a rotation: a token with the new kid must fetch at once.
     let mut c = KeyCache::default();
     c.seed(key_a().key_set(), T0);
-    assert_eq!(c.decide(&key_b().kid, T0 + 1.0), Decision::Fetch);
+    assert_eq!(c.decide(&key_b().kid, T0 + 1.0), Decision::Refetch);
 }
 
 #[test]
 fn a_clock_that_goes_backwards_refetches_rather_than_trusting_forever() {
     let mut c = KeyCache::default();
-    c.record_success(key_a().key_set(), T0);
+    c.record_success(key_a().key_set(), T0, false);
     assert_eq!(c.decide(&key_a().kid, T0 - 1.0), Decision::Fetch);
 }

@@ -404,27 +404,82 @@ fn a_rotated_key_is_picked_up_through_unknown_kid_refresh() {
     block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
     *host.jwks.borrow_mut() = vec![key_a().jwk(), key_b().jwk()];
     let rotated = key_b().sign(&Value::Object(payload()));
-    // Inside the cooldown after the first fetch: not yet.
+    // The first token with the new kid refetches at once and is verified locally.
     host.advance(1_000.0);
-    assert_eq!(
-        block_on(verify_jwt(&config, &host, &rotated, &params))
-            .unwrap_err()
-            .code(),
-        "jwks_no_matching_key"
-    );
-    host.advance(30_000.0);
     let params = LocalJwtParams {
         clock_tolerance_seconds: Some(60),
         max_token_age_seconds: Some(600),
         current_date_ms: None,
     };
-    assert_eq!(
-        block_on(verify_jwt(&config, &host, &rotated, &params))
-            .unwrap()
-            .session_id,
-        SESSION_ID
-    );
+    let session = block_on(verify_jwt(&config, &host, &rotated, &params)).unwrap();
+    assert_eq!(session.session_id, SESSION_ID);
     assert_eq!(host.jwks_fetches(), 2);
+    // A kid no JWKS has (forged) refetches at most once per cooldown.
+    let header = json!({"alg": "RS256", "kid": "jwk-test-nope"}).to_string();
+    let unknown = key_b().sign_raw(&header, &Value::Object(payload()).to_string());
+    for _ in 0..5 {
+        let err = block_on(verify_jwt(&config, &host, &unknown, &params)).unwrap_err();
+        assert_eq!(err.code(), "jwks_no_matching_key");
+    }
+    assert_eq!(
+        host.jwks_fetches(),
+        2,
+        "inside the cooldown the rotation's refetch started"
+    );
+    host.advance(30_000.0);
+    block_on(verify_jwt(&config, &host, &unknown, &params)).unwrap_err();
+    assert_eq!(host.jwks_fetches(), 3);
+}
+
+#[test]
+fn a_refresh_without_usable_keys_keeps_the_last_good_keys() {
+    let host = FakeHost::new();
+    let config = Config::new(PROJECT_ID, None, None).unwrap();
+    let params = LocalJwtParams {
+        max_token_age_seconds: Some(100_000),
+        clock_tolerance_seconds: Some(100_000),
+        current_date_ms: None,
+    };
+    block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
+    for served in [vec![], vec![key_1024().jwk()]] {
+        *host.jwks.borrow_mut() = served;
+        host.advance(11.0 * 60.0 * 1000.0);
+        let fresh_sig = key_a().sign(&Value::Object(payload_at(NOW + 1)));
+        assert_eq!(
+            block_on(verify_jwt(&config, &host, &fresh_sig, &params))
+                .unwrap()
+                .session_id,
+            SESSION_ID
+        );
+    }
+    assert_eq!(host.jwks_fetches(), 3);
+}
+
+#[test]
+fn a_cold_jwks_without_usable_keys_is_no_matching_key() {
+    let host = FakeHost::new();
+    *host.jwks.borrow_mut() = vec![key_1024().jwk()];
+    let config = Config::new(PROJECT_ID, None, None).unwrap();
+    let err = block_on(verify_jwt(
+        &config,
+        &host,
+        &fresh_token(),
+        &LocalJwtParams::default(),
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), "jwks_no_matching_key");
+}
+
+#[test]
+fn timeout_ms_bounds_every_call_including_the_jwks() {
+    let mut config = Config::new(PROJECT_ID, Some(SECRET), None).unwrap();
+    config.set_timeout_ms(200);
+    let c = Client::new(config, FakeHost::new());
+    *c.host().api_body.borrow_mut() =
+        json!({"request_id": "r", "status_code": 200, "sessions": []}).to_string();
+    block_on(c.get("u")).unwrap();
+    block_on(c.authenticate_jwt_local(&fresh_token(), &LocalJwtParams::default())).unwrap();
+    assert!(c.host().log.borrow().iter().all(|r| r.timeout_ms == 200));
 }
 
 #[test]

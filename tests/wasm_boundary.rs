@@ -1153,41 +1153,50 @@ async fn key_rotation_is_picked_up_by_unknown_kid_refresh() {
     assert_eq!(kid_of(&second.jwt), new_kid);
     assert_ne!(kid_of(&first.jwt), new_kid);
 
-    // Within the 30 s cooldown of the first fetch the unknown kid does not refetch.
-    let within = verify(&second.jwt, options()).await;
+    // The first fetch started no cooldown: the new kid refetches at once and verifies locally.
+    let rotated = verify(&second.jwt, options()).await;
     let c2 = emu.count(JWKS_ROUTE).await;
+    let session = rotated.unwrap_or_else(|e| panic!("new kid: {}", describe(&e)));
+    assert_eq!(session["session_id"], second.session_id.as_str());
+    assert_eq!(c2 - c1, 1, "one refetch for the new kid");
 
-    // 31 s later (Date.now moved forward) the unknown kid refetches once and verifies; the old
-    // key still verifies, and a second new-kid token is a cache hit.
-    let shift = ClockShift::forward(31_000.0);
-    let after_cooldown = verify(&second.jwt, options()).await;
+    // That refetch started a cooldown: a kid no JWKS has (a forgery) fetches nothing more…
+    let (_, rest) = second.jwt.split_once('.').unwrap();
+    let forged = format!(
+        "{}.{rest}",
+        b64(&json!({"alg": "RS256", "kid": "jwk-test-nope", "typ": "JWT"}))
+    );
+    let within = verify(&forged, options()).await;
     let c3 = emu.count(JWKS_ROUTE).await;
+    // …until 31 s later (Date.now moved forward), when it may refetch once.
+    let shift = ClockShift::forward(31_000.0);
+    let after_cooldown = verify(&forged, options()).await;
+    let c4 = emu.count(JWKS_ROUTE).await;
     let old_key = verify(&first.jwt, options()).await;
     let third = emu.session_for(&user_id, json!({})).await;
     let hit = verify(&third.jwt, options()).await;
-    let c4 = emu.count(JWKS_ROUTE).await;
+    let c5 = emu.count(JWKS_ROUTE).await;
     shift.restore();
 
-    let e = within.expect_err("an unknown kid within the cooldown cannot be verified yet");
-    check_error(
-        &e,
-        "ClientError",
-        "jwks_no_matching_key",
-        &refs(&secret_and(&[&second.jwt])),
-    );
-    assert_eq!(c2, c1, "no fetch within the cooldown");
-    let session = after_cooldown.unwrap_or_else(|e| panic!("after the cooldown: {}", describe(&e)));
-    assert_eq!(session["session_id"], second.session_id.as_str());
-    assert_eq!(c3 - c2, 1, "one refetch for the unknown kid");
+    let hidden = secret_and(&[&forged]);
+    for e in [
+        within.expect_err("unknown kid"),
+        after_cooldown.expect_err("unknown kid"),
+    ] {
+        check_error(&e, "ClientError", "jwks_no_matching_key", &refs(&hidden));
+    }
+    assert_eq!(c3, c2, "no fetch within the cooldown");
+    assert_eq!(c4 - c3, 1, "one refetch after the cooldown");
     old_key.unwrap_or_else(|e| panic!("old key: {}", describe(&e)));
     hit.unwrap_or_else(|e| panic!("new key, warm: {}", describe(&e)));
-    assert_eq!(c4, c3, "no more fetches");
+    assert_eq!(c5, c4, "no more fetches");
     console_log!(
-        "rotation: JWKS fetches cold={} within-cooldown={} after-cooldown={} warm={}",
+        "rotation: JWKS fetches cold={} new-kid={} unknown-kid-within-cooldown={} after={} warm={}",
         c1 - c0,
         c2 - c1,
         c3 - c2,
-        c4 - c3
+        c4 - c3,
+        c5 - c4
     );
 }
 

@@ -1,6 +1,7 @@
 //! `claims`: arbitrary bytes parsed as a JSON object → `claims::validate` with a fuzzed `now`,
 //! clock tolerance and max age, checked against a straightforward model of the README's rules
-//! (§ "How a session JWT is judged", steps 5–6), then `session::marshal_jwt_into_session`
+//! (§ "How a session JWT is judged", steps 5–6; type checks first, as src/claims.rs orders
+//! them), then `session::marshal_jwt_into_session`
 //! checked against the README's marshalling rules, and `rfc3339_utc` against a date model.
 #![no_main]
 
@@ -51,25 +52,30 @@ fn model(c: &Map<String, Value>, r: &ClaimRules<'_>) -> Option<&'static str> {
             Some(_) => Err("jwt_invalid"),
         }
     };
-    let now = i128::from(r.now);
-    let tol = i128::from(r.clock_tolerance_seconds);
+    // Types first (src/claims.rs: "the types of exp, nbf, iat, then exp, nbf and the token's
+    // age against the clock"): exp is required, nbf and iat optional, all integers.
     let exp = match date("exp") {
         Ok(Some(exp)) => exp,
         Ok(None) | Err(_) => return Some("jwt_invalid"),
     };
+    let nbf = match date("nbf") {
+        Ok(nbf) => nbf,
+        Err(e) => return Some(e),
+    };
+    let iat = match date("iat") {
+        Ok(iat) => iat,
+        Err(e) => return Some(e),
+    };
+    let now = i128::from(r.now);
+    let tol = i128::from(r.clock_tolerance_seconds);
     if exp <= now - tol {
         return Some("jwt_expired");
     }
-    match date("nbf") {
-        Err(e) => return Some(e),
-        Ok(Some(nbf)) if nbf > now + tol => return Some("jwt_not_yet_valid"),
-        Ok(_) => {}
+    if nbf.is_some_and(|nbf| nbf > now + tol) {
+        return Some("jwt_not_yet_valid");
     }
     if let Some(max) = r.max_token_age_seconds {
-        let iat = match date("iat") {
-            Ok(Some(iat)) => iat,
-            Ok(None) | Err(_) => return Some("jwt_invalid"),
-        };
+        let Some(iat) = iat else { return Some("jwt_invalid") };
         if now - iat > i128::from(max) {
             return Some("jwt_too_old");
         }

@@ -13,7 +13,15 @@ use libfuzzer_sys::fuzz_target;
 use stytch_sessions_wasm::jws::MAX_TOKEN_BYTES;
 use stytch_sessions_wasm::jwt::verify_session_jwt;
 use stytch_sessions_wasm::session::{Session, RESERVED_CLAIMS, SESSION_CLAIM};
-use stytch_sessions_wasm_fuzz::{key_2048, key_set, rules};
+use stytch_sessions_wasm::jwk::KeySet;
+use stytch_sessions_wasm::claims::ClaimRules;
+use stytch_sessions_wasm_fuzz::{key_2048, new_key_set, rules, NOW};
+
+thread_local! {
+    /// One key set for the whole run, as a long-lived client holds it (with whatever state it
+    /// keeps between verifications, e.g. a memo of verified signatures).
+    static KEYS: KeySet = new_key_set();
+}
 
 const CODES: [&str; 10] = [
     "jwt_invalid",
@@ -35,7 +43,21 @@ fuzz_target!(|data: &[u8]| {
         let sig = key_2048().sign_message(token.as_bytes());
         token = format!("{token}.{}", URL_SAFE_NO_PAD.encode(sig));
     }
-    match verify_session_jwt(&token, key_set(), &rules()) {
+    let result = KEYS.with(|keys| verify_session_jwt(&token, keys, &rules()));
+    // State kept in a long-lived key set (the memo of verified tokens) never makes a token pass
+    // that a fresh set refuses, nor changes its session: checked now and at other clocks (memo
+    // hits re-judge the times). Only tokens that passed are memoised, so refusals need no check.
+    if result.is_ok() {
+        let fresh = verify_session_jwt(&token, &new_key_set(), &rules());
+        assert_eq!(result, fresh, "long-lived and fresh key sets disagree");
+        for delta in [-120, 240] {
+            let at = ClaimRules { now: NOW + delta, ..rules() };
+            let kept = KEYS.with(|keys| verify_session_jwt(&token, keys, &at));
+            let fresh = verify_session_jwt(&token, &new_key_set(), &at);
+            assert_eq!(kept, fresh, "long-lived and fresh key sets disagree at now{delta:+}");
+        }
+    }
+    match result {
         Ok(session) => {
             for name in RESERVED_CLAIMS.iter().chain([&SESSION_CLAIM]) {
                 assert!(!session.custom_claims.contains_key(*name), "{name} in custom_claims");

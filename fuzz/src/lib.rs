@@ -31,18 +31,16 @@ pub fn rules() -> ClaimRules<'static> {
 }
 
 /// The fixed key set of the `token` target: the 2048-bit fuzzing key's public half only.
-pub fn key_set() -> &'static KeySet {
-    static SET: OnceLock<KeySet> = OnceLock::new();
-    SET.get_or_init(|| {
-        let k = &FUZZ_KEY_2048;
-        let doc = format!(
-            r#"{{"keys":[{{"kty":"RSA","use":"sig","alg":"RS256","kid":"{}","n":"{}","e":"{}"}}]}}"#,
-            k.kid, k.n_b64u, k.e_b64u
-        );
-        let set = KeySet::from_json(doc.as_bytes()).expect("fixed JWKS parses");
-        assert_eq!(set.len(), 1, "the fixed key is usable");
-        set
-    })
+/// (Built per call: a `KeySet` carries interior-mutable state, so it is not shared in a static.)
+pub fn new_key_set() -> KeySet {
+    let k = &FUZZ_KEY_2048;
+    let doc = format!(
+        r#"{{"keys":[{{"kty":"RSA","use":"sig","alg":"RS256","kid":"{}","n":"{}","e":"{}"}}]}}"#,
+        k.kid, k.n_b64u, k.e_b64u
+    );
+    let set = KeySet::from_json(doc.as_bytes()).expect("fixed JWKS parses");
+    assert_eq!(set.len(), 1, "the fixed key is usable");
+    set
 }
 
 pub fn unhex(s: &str) -> Vec<u8> {
@@ -54,6 +52,7 @@ pub fn unhex(s: &str) -> Vec<u8> {
 
 /// A fuzzing key with both verifiers and a signer.
 pub struct RefKey {
+    valid: OnceLock<Vec<([u8; 32], Vec<u8>)>>,
     pub n: Vec<u8>,
     pub e: Vec<u8>,
     pub fast: FastPublicKey,
@@ -71,6 +70,7 @@ impl RefKey {
         let reference = reference_key(&n, &e);
         assert_eq!(reference.n().as_ref(), private.n().as_ref());
         RefKey {
+            valid: OnceLock::new(),
             fast: FastPublicKey::new(&n, &e).expect("fast key accepts the fuzzing key"),
             n,
             e,
@@ -98,6 +98,19 @@ impl RefKey {
         self.private
             .sign(Pkcs1v15Sign::new::<Sha256>(), &digest)
             .expect("signing with the fuzzing key")
+    }
+
+    /// Four digests with valid signatures (SHA-256 of "0".."3").
+    pub fn valid_sigs(&self) -> &[([u8; 32], Vec<u8>)] {
+        self.valid.get_or_init(|| {
+            (0..4u8)
+                .map(|i| {
+                    let digest: [u8; 32] = Sha256::digest([b'0' + i]).into();
+                    let em = encoded_message(&digest, self.k());
+                    (digest, self.raw_sign(&em).expect("EM < n"))
+                })
+                .collect()
+        })
     }
 
     /// The `rsa` crate's verdict.

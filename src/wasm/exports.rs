@@ -81,7 +81,7 @@ impl JsClient {
             let mut config =
                 Config::new(&o.project_id, Some(&o.secret), o.custom_base_url.as_deref())?;
             if let Some(ms) = o.timeout_ms {
-                config.timeout_ms = ms;
+                config.set_timeout_ms(ms);
             }
             if let Some(jwks) = &o.jwks {
                 config.seed_jwks(jwks, js_sys::Date::now());

@@ -1,0 +1,207 @@
+// The worker example in workerd for the fault and load suites: built once per package tarball
+// (prepareWorkerProject + bundleWorker from worker.mjs, cached in the temp dir by the tarball's
+// SHA-256), then run by Miniflare with workerd's stdout/stderr captured line by line, the
+// workerd process id found (for /proc/<pid>/status), and the V8 inspector opened on loopback
+// so the isolate's heap can be read (`Runtime.getHeapUsage`).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { installedPackage } from "./package-install.mjs";
+import { bundleWorker, OFFLINE_ENV, prepareWorkerProject } from "./worker.mjs";
+
+const toolsDir = new URL("..", import.meta.url).pathname;
+const require = createRequire(join(toolsDir, "package.json"));
+const PREFIX = "stytch-sessions-wasm-worker-";
+
+/**
+ * The worker example, installed from the packed tarball and bundled by `wrangler deploy
+ * --dry-run`, reused while the tarball is unchanged. Resolves the `bundleWorker` result plus
+ * `{ cached, ms }`.
+ */
+export async function builtWorker(root) {
+  const t0 = performance.now();
+  const pkg = await installedPackage(root);
+  const dir = join(tmpdir(), PREFIX + pkg.sha);
+  const meta = join(dir, "bundle.json");
+  if (existsSync(meta)) {
+    const bundle = JSON.parse(readFileSync(meta, "utf8"));
+    if (existsSync(join(bundle.outdir, bundle.main))) return { ...bundle, cached: true, ms: performance.now() - t0 };
+  }
+  const work = mkdtempSync(join(tmpdir(), `${PREFIX}${pkg.sha}-tmp-`));
+  const tarball = pkg.copyTarball(join(work, "tarball"));
+  await prepareWorkerProject(root, tarball, join(work, "worker"));
+  let bundle = await bundleWorker(join(work, "worker"));
+  try {
+    renameSync(work, dir);
+  } catch {
+    rmSync(work, { recursive: true, force: true }); // another process was first: use its build
+    return { ...JSON.parse(readFileSync(meta, "utf8")), cached: true, ms: performance.now() - t0 };
+  }
+  bundle = { ...bundle, outdir: bundle.outdir.replace(work, dir), log: undefined };
+  writeFileSync(meta, JSON.stringify(bundle));
+  for (const f of readdirSync(tmpdir())) {
+    if (f.startsWith(PREFIX) && !f.startsWith(PREFIX + pkg.sha) && !f.includes("-tmp-")) rmSync(join(tmpdir(), f), { recursive: true, force: true });
+  }
+  return { ...bundle, cached: false, ms: performance.now() - t0 };
+}
+
+/** A free loopback TCP port. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Child pids of `pid` (from /proc), recursively. */
+function descendants(pid) {
+  const out = [];
+  let all;
+  try {
+    all = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  const parent = new Map();
+  for (const p of all) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parent.set(Number(p), ppid);
+    } catch {
+      /* gone */
+    }
+  }
+  const walk = (p) => {
+    for (const [child, pp] of parent) {
+      if (pp === p) {
+        out.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** `VmRSS` and `VmHWM` (peak) of a process, in KiB, from /proc/<pid>/status. */
+export function processMemory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
+    return { rssKiB: kib("VmRSS"), peakKiB: kib("VmHWM") };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs a bundle in workerd (Miniflare) on 127.0.0.1. Resolves
+ * `{ url, pid, lines, memory(), heap(), dispose() }`: `lines` fills with workerd's stdout/stderr
+ * (the worker's console output), `memory()` reads the workerd process's RSS, `heap()` asks the
+ * isolate for its V8 heap use through the inspector (null when unavailable).
+ */
+export async function startWorkerCaptured(bundle, vars, { inspector = true } = {}) {
+  Object.assign(process.env, OFFLINE_ENV);
+  const { Miniflare } = require("miniflare");
+  const lines = [];
+  const collect = (stream, name) => {
+    let buf = "";
+    stream.on("data", (d) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        lines.push({ stream: name, line: buf.slice(0, i) });
+        buf = buf.slice(i + 1);
+      }
+    });
+    stream.on("end", () => buf && lines.push({ stream: name, line: buf }));
+  };
+  const before = new Set(descendants(process.pid));
+  const inspectorPort = inspector ? await freePort() : undefined;
+  const mf = new Miniflare({
+    scriptPath: join(bundle.outdir, bundle.main),
+    modulesRoot: bundle.outdir,
+    modules: true,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    bindings: vars,
+    cf: false,
+    host: "127.0.0.1",
+    port: 0,
+    inspectorPort,
+    handleRuntimeStdio: (stdout, stderr) => {
+      collect(stdout, "stdout");
+      collect(stderr, "stderr");
+    },
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const pids = descendants(process.pid).filter((p) => !before.has(p));
+  const pid = pids.find((p) => {
+    try {
+      return /workerd/.test(readFileSync(`/proc/${p}/cmdline`, "utf8"));
+    } catch {
+      return false;
+    }
+  });
+  return {
+    url,
+    pid,
+    lines,
+    memory: () => (pid ? processMemory(pid) : null),
+    heap: () => (inspectorPort ? heapUsage(inspectorPort) : Promise.resolve(null)),
+    dispose: () => mf.dispose(),
+  };
+}
+
+/** `Runtime.getHeapUsage` (after `HeapProfiler.collectGarbage` when answered) over the inspector; `{ error }` on failure. */
+async function heapUsage(port) {
+  try {
+    const targets = await (await fetch(`http://127.0.0.1:${port}/json`, { signal: AbortSignal.timeout(3000) })).json();
+    const target = targets.find((t) => t.webSocketDebuggerUrl) ?? targets[0];
+    if (!target?.webSocketDebuggerUrl) return null;
+    const WebSocket = require("ws");
+    const ws = new WebSocket(target.webSocketDebuggerUrl.replace("localhost", "127.0.0.1"));
+    await new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    });
+    let id = 0;
+    const pending = new Map();
+    ws.on("message", (data) => {
+      const msg = JSON.parse(data.toString());
+      if (msg.id && pending.has(msg.id)) {
+        pending.get(msg.id)(msg);
+        pending.delete(msg.id);
+      }
+    });
+    const send = (method, params = {}, ms = 5000) =>
+      new Promise((resolve, reject) => {
+        const n = ++id;
+        const timer = setTimeout(() => reject(new Error(`${method}: no answer`)), ms);
+        pending.set(n, (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+        ws.send(JSON.stringify({ id: n, method, params }));
+      });
+    try {
+      // workerd's inspector may not answer HeapProfiler.collectGarbage; a GC is best effort.
+      await send("HeapProfiler.enable", {}, 500).catch(() => {});
+      const gc = await send("HeapProfiler.collectGarbage", {}, 500).then((m) => !m.error, () => false);
+      const r = await send("Runtime.getHeapUsage");
+      if (r.error || !r.result) return { error: r.error?.message ?? "no result" };
+      return { usedBytes: r.result.usedSize, totalBytes: r.result.totalSize, gc };
+    } finally {
+      ws.close();
+    }
+  } catch (err) {
+    return { error: String(err?.message ?? err) };
+  }
+}
