@@ -4,9 +4,10 @@
 //! so nothing the API says about a user is lost on the way to the caller.
 
 use crate::jwk::Jwk;
-use crate::session::Session;
+use crate::session::{Session, SharedSession};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 /// `POST /v1/sessions/authenticate`. Exactly one of `session_token` and `session_jwt`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -90,7 +91,7 @@ pub struct AuthenticateResponse {
 #[allow(clippy::large_enum_variant)] // the local answer is the hot path: keep it unboxed
 pub enum AuthenticateJwtResponse {
     Local {
-        session: Session,
+        session: Rc<SharedSession>,
         session_jwt: String,
     },
     Remote(Box<AuthenticateResponse>),

@@ -9,9 +9,10 @@ use crate::jwk::{Jwk, KeySet};
 use crate::jws;
 use crate::jwt::{verify_parsed, verify_remembered};
 use crate::key_store;
-use crate::session::Session;
+use crate::session::SharedSession;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::rc::Rc;
 
 /// How to reach a project's API.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +180,7 @@ impl<H: Host> Client<H> {
         &self,
         session_jwt: &str,
         params: &LocalJwtParams,
-    ) -> Result<Session> {
+    ) -> Result<Rc<SharedSession>> {
         verify_with(&self.config, &self.host, session_jwt, params).await
     }
 
@@ -235,7 +236,7 @@ pub async fn verify_jwt<H: Host>(
     host: &H,
     session_jwt: &str,
     params: &LocalJwtParams,
-) -> Result<Session> {
+) -> Result<Rc<SharedSession>> {
     verify_with(config, host, session_jwt, params).await
 }
 
@@ -244,7 +245,7 @@ async fn verify_with<H: Host>(
     host: &H,
     token: &str,
     params: &LocalJwtParams,
-) -> Result<Session> {
+) -> Result<Rc<SharedSession>> {
     let now_ms = params.current_date_ms.unwrap_or_else(|| host.now_ms());
     if !now_ms.is_finite() {
         return Err(Error::invalid_argument("current_date must be a valid date"));

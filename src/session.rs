@@ -39,6 +39,38 @@ pub struct Session {
     pub roles: Vec<String>,
 }
 
+/// A session verified from a token, with its JSON form (what JavaScript receives), shared between
+/// the memo and every caller that presents the same token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedSession {
+    pub session: Session,
+    pub json: String,
+}
+
+impl std::ops::Deref for SharedSession {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+impl Serialize for SharedSession {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        self.session.serialize(serializer)
+    }
+}
+
+impl SharedSession {
+    /// Wraps a session, serializing it once.
+    pub fn new(session: Session) -> std::rc::Rc<Self> {
+        let json = serde_json::to_string(&session).unwrap_or_default();
+        std::rc::Rc::new(Self { session, json })
+    }
+}
+
 /// The session claim as Stytch writes it into a session JWT.
 #[derive(Deserialize)]
 struct SessionClaim {

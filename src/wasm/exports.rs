@@ -6,6 +6,7 @@ use crate::api::*;
 use crate::client::{self, Config};
 use crate::error::Error;
 use crate::jwk::Jwk;
+use crate::session::SharedSession;
 use js_sys::Promise;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -123,6 +124,28 @@ where
     })
 }
 
+/// A verified session for JavaScript: one `JSON.parse` of the JSON made when it was verified.
+fn session_to_js(session: &SharedSession) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&session.json).map_err(|_| {
+        error_to_js(Error::invalid_argument(
+            "session cannot be converted to JavaScript",
+        ))
+    })
+}
+
+/// Runs `body`, which yields a verified session, as a Promise.
+fn session_promise<F>(body: F) -> Promise
+where
+    F: Future<Output = Result<Rc<SharedSession>, Error>> + 'static,
+{
+    future_to_promise(async move {
+        match body.await {
+            Ok(session) => session_to_js(&session),
+            Err(error) => Err(error_to_js(error)),
+        }
+    })
+}
+
 #[wasm_bindgen]
 impl Sessions {
     /// Authenticates a session token or JWT with the API (`POST /v1/sessions/authenticate`).
@@ -139,9 +162,23 @@ impl Sessions {
     #[wasm_bindgen(js_name = authenticateJwt)]
     pub fn authenticate_jwt(&self, params: JsValue) -> Promise {
         let inner = self.inner.clone();
-        promise(async move {
-            let p: AuthenticateJwtParams = from_js(&params, "authenticateJwt params")?;
-            inner.authenticate_jwt(&p).await
+        future_to_promise(async move {
+            let result = async {
+                let p: AuthenticateJwtParams = from_js(&params, "authenticateJwt params")?;
+                inner.authenticate_jwt(&p).await
+            };
+            match result.await.map_err(error_to_js)? {
+                AuthenticateJwtResponse::Local {
+                    session,
+                    session_jwt,
+                } => {
+                    let out = js_sys::Object::new();
+                    js_sys::Reflect::set(&out, &"session".into(), &session_to_js(&session)?)?;
+                    js_sys::Reflect::set(&out, &"session_jwt".into(), &session_jwt.into())?;
+                    Ok(out.into())
+                }
+                remote => to_js(&remote),
+            }
         })
     }
 
@@ -149,7 +186,7 @@ impl Sessions {
     #[wasm_bindgen(js_name = authenticateJwtLocal)]
     pub fn authenticate_jwt_local(&self, params: JsValue) -> Promise {
         let inner = self.inner.clone();
-        promise(async move {
+        session_promise(async move {
             let (token, local) = local_params(params)?;
             inner.authenticate_jwt_local(&token, &local).await
         })
@@ -210,7 +247,7 @@ fn local_params(params: JsValue) -> Result<(String, LocalJwtParams), Error> {
 /// no secret: this is what an edge worker calls to gate a request.
 #[wasm_bindgen(js_name = verifyJwt)]
 pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
-    promise(async move {
+    session_promise(async move {
         let token = string_arg(session_jwt, "session_jwt")?;
         let fetch = fetch_option(&options)?;
         let current_date_ms = current_date_ms(&options)?;
