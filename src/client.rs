@@ -175,6 +175,31 @@ impl<H: Host> Client<H> {
         )))
     }
 
+    /// `authenticate_jwt` for a token the fresh cached keys verified before and whose times
+    /// still hold: answered without waiting. `None` otherwise (the full path must run).
+    pub fn authenticate_jwt_now(
+        &self,
+        params: &AuthenticateJwtParams,
+    ) -> Option<Result<AuthenticateJwtResponse>> {
+        let local = LocalJwtParams {
+            max_token_age_seconds: params.max_token_age_seconds,
+            clock_tolerance_seconds: params.clock_tolerance_seconds,
+            current_date_ms: None,
+        };
+        if params.max_token_age_seconds == Some(0) {
+            return None;
+        }
+        match verify_remembered_now(&self.config, &self.host, &params.session_jwt, &local)? {
+            Ok(session) => Some(Ok(AuthenticateJwtResponse::Local {
+                session,
+                session_jwt: params.session_jwt.clone(),
+            })),
+            // Too old or expired: the API decides, which needs the full path.
+            Err(e) if needs_remote(&e) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+
     /// Verifies locally only; the API is called only to fetch keys.
     pub async fn authenticate_jwt_local(
         &self,
@@ -240,17 +265,17 @@ pub async fn verify_jwt<H: Host>(
     verify_with(config, host, session_jwt, params).await
 }
 
-async fn verify_with<H: Host>(
-    config: &Config,
+/// The claim rules of one call: the project's, at the caller's `current_date` or the host's clock.
+fn claim_rules<'a, H: Host>(
+    config: &'a Config,
     host: &H,
-    token: &str,
     params: &LocalJwtParams,
-) -> Result<Rc<SharedSession>> {
+) -> Result<ClaimRules<'a>> {
     let now_ms = params.current_date_ms.unwrap_or_else(|| host.now_ms());
     if !now_ms.is_finite() {
         return Err(Error::invalid_argument("current_date must be a valid date"));
     }
-    let rules = ClaimRules {
+    Ok(ClaimRules {
         project_id: &config.project_id,
         base_url: &config.base_url,
         now: (now_ms / 1000.0).floor() as i64,
@@ -260,14 +285,36 @@ async fn verify_with<H: Host>(
                 .max_token_age_seconds
                 .unwrap_or(DEFAULT_MAX_TOKEN_AGE_SECONDS),
         ),
+    })
+}
+
+/// The part of local verification that needs no waiting: a token the fresh cached keys verified
+/// before, re-judged against the clock. `None` when the token is not remembered (or the keys are
+/// stale), and the full path must run.
+pub fn verify_remembered_now<H: Host>(
+    config: &Config,
+    host: &H,
+    token: &str,
+    params: &LocalJwtParams,
+) -> Option<Result<Rc<SharedSession>>> {
+    let rules = match claim_rules(config, host, params) {
+        Ok(rules) => rules,
+        Err(e) => return Some(Err(e)),
     };
-    let jwks_url = config.jwks_url();
-    // A token these fresh keys verified before: no parsing, no signature, only the clock.
-    if let Some(keys) = key_store::fresh_keys(&jwks_url, host.now_ms()) {
-        if let Some(result) = verify_remembered(token, &keys, &rules) {
-            return result;
-        }
+    let keys = key_store::fresh_keys(&config.jwks_url(), host.now_ms())?;
+    verify_remembered(token, &keys, &rules)
+}
+
+async fn verify_with<H: Host>(
+    config: &Config,
+    host: &H,
+    token: &str,
+    params: &LocalJwtParams,
+) -> Result<Rc<SharedSession>> {
+    if let Some(result) = verify_remembered_now(config, host, token, params) {
+        return result;
     }
+    let rules = claim_rules(config, host, params)?;
     let jws = jws::parse(token)?;
     let keys = key_store::keys_for(host, config.jwks_request(), &jws.kid).await?;
     verify_parsed(&jws, &keys, &rules)

@@ -161,35 +161,40 @@ impl Sessions {
     /// expired, signed by an unknown key, or keys are unreachable.
     #[wasm_bindgen(js_name = authenticateJwt)]
     pub fn authenticate_jwt(&self, params: JsValue) -> Promise {
+        let p: AuthenticateJwtParams = match from_js(&params, "authenticateJwt params") {
+            Ok(p) => p,
+            Err(e) => return Promise::reject(&error_to_js(e)),
+        };
+        // A token verified before, still in time: answered now, without the async executor.
+        if let Some(result) = self.inner.authenticate_jwt_now(&p) {
+            return settle(
+                result
+                    .map_err(error_to_js)
+                    .and_then(|r| jwt_response_to_js(&r)),
+            );
+        }
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let result = async {
-                let p: AuthenticateJwtParams = from_js(&params, "authenticateJwt params")?;
-                inner.authenticate_jwt(&p).await
-            };
-            match result.await.map_err(error_to_js)? {
-                AuthenticateJwtResponse::Local {
-                    session,
-                    session_jwt,
-                } => {
-                    let out = js_sys::Object::new();
-                    js_sys::Reflect::set(&out, &"session".into(), &session_to_js(&session)?)?;
-                    js_sys::Reflect::set(&out, &"session_jwt".into(), &session_jwt.into())?;
-                    Ok(out.into())
-                }
-                remote => to_js(&remote),
-            }
+            let response = inner.authenticate_jwt(&p).await.map_err(error_to_js)?;
+            jwt_response_to_js(&response)
         })
     }
 
     /// Verifies a session JWT locally only (the API is called only to fetch keys).
     #[wasm_bindgen(js_name = authenticateJwtLocal)]
     pub fn authenticate_jwt_local(&self, params: JsValue) -> Promise {
+        let (token, local) = match local_params(params) {
+            Ok(p) => p,
+            Err(e) => return Promise::reject(&error_to_js(e)),
+        };
+        let config = self.inner.config();
+        if let Some(result) =
+            client::verify_remembered_now(config, self.inner.host(), &token, &local)
+        {
+            return settle(result.map_err(error_to_js).and_then(|s| session_to_js(&s)));
+        }
         let inner = self.inner.clone();
-        session_promise(async move {
-            let (token, local) = local_params(params)?;
-            inner.authenticate_jwt_local(&token, &local).await
-        })
+        session_promise(async move { inner.authenticate_jwt_local(&token, &local).await })
     }
 
     /// Lists a user's live sessions (`GET /v1/sessions?user_id=`).
@@ -247,23 +252,60 @@ fn local_params(params: JsValue) -> Result<(String, LocalJwtParams), Error> {
 /// no secret: this is what an edge worker calls to gate a request.
 #[wasm_bindgen(js_name = verifyJwt)]
 pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
-    session_promise(async move {
-        let token = string_arg(session_jwt, "session_jwt")?;
-        let fetch = fetch_option(&options)?;
-        let current_date_ms = current_date_ms(&options)?;
-        let o: VerifyOptions = from_js(&options, "verifyJwt options")?;
-        let mut config = Config::new(&o.project_id, None, o.custom_base_url.as_deref())?;
-        if let Some(ms) = o.timeout_ms {
-            config.jwks_timeout_ms = ms;
+    let (token, config, params, host) = match verify_args(session_jwt, &options) {
+        Ok(args) => args,
+        Err(e) => return Promise::reject(&error_to_js(e)),
+    };
+    // A token verified before, re-judged against the clock: answered now.
+    if let Some(result) = client::verify_remembered_now(&config, &host, &token, &params) {
+        return settle(result.map_err(error_to_js).and_then(|s| session_to_js(&s)));
+    }
+    session_promise(async move { client::verify_jwt(&config, &host, &token, &params).await })
+}
+
+type VerifyArgs = (String, Config, LocalJwtParams, JsHost);
+
+fn verify_args(session_jwt: JsValue, options: &JsValue) -> Result<VerifyArgs, Error> {
+    let token = string_arg(session_jwt, "session_jwt")?;
+    let fetch = fetch_option(options)?;
+    let current_date_ms = current_date_ms(options)?;
+    let o: VerifyOptions = from_js(options, "verifyJwt options")?;
+    let mut config = Config::new(&o.project_id, None, o.custom_base_url.as_deref())?;
+    if let Some(ms) = o.timeout_ms {
+        config.jwks_timeout_ms = ms;
+    }
+    if let Some(jwks) = &o.jwks {
+        config.seed_jwks(jwks, js_sys::Date::now());
+    }
+    let params = LocalJwtParams {
+        max_token_age_seconds: o.max_token_age_seconds,
+        clock_tolerance_seconds: o.clock_tolerance_seconds,
+        current_date_ms,
+    };
+    Ok((token, config, params, JsHost { fetch }))
+}
+
+/// A settled Promise for a result known now.
+fn settle(result: Result<JsValue, JsValue>) -> Promise {
+    match result {
+        Ok(value) => Promise::resolve(&value),
+        Err(error) => Promise::reject(&error),
+    }
+}
+
+/// `authenticateJwt`'s answer for JavaScript: `{session, session_jwt}` when verified locally
+/// (the session's JSON made once, at verification), the API's whole answer otherwise.
+fn jwt_response_to_js(response: &AuthenticateJwtResponse) -> Result<JsValue, JsValue> {
+    match response {
+        AuthenticateJwtResponse::Local {
+            session,
+            session_jwt,
+        } => {
+            let out = js_sys::Object::new();
+            js_sys::Reflect::set(&out, &"session".into(), &session_to_js(session)?)?;
+            js_sys::Reflect::set(&out, &"session_jwt".into(), &session_jwt.into())?;
+            Ok(out.into())
         }
-        if let Some(jwks) = &o.jwks {
-            config.seed_jwks(jwks, js_sys::Date::now());
-        }
-        let params = LocalJwtParams {
-            max_token_age_seconds: o.max_token_age_seconds,
-            clock_tolerance_seconds: o.clock_tolerance_seconds,
-            current_date_ms,
-        };
-        client::verify_jwt(&config, &JsHost { fetch }, &token, &params).await
-    })
+        remote => to_js(remote),
+    }
 }
