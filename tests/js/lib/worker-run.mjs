@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installedPackage } from "./package-install.mjs";
-import { bundleWorker, OFFLINE_ENV, prepareWorkerProject } from "./worker.mjs";
+import { bundleWorker, miniflareOptions, OFFLINE_ENV, prepareWorkerProject } from "./worker.mjs";
 
 const toolsDir = new URL("..", import.meta.url).pathname;
 const require = createRequire(join(toolsDir, "package.json"));
@@ -126,15 +126,7 @@ export async function startWorkerCaptured(bundle, vars, { inspector = true } = {
   const before = new Set(descendants(process.pid));
   const inspectorPort = inspector ? await freePort() : undefined;
   const mf = new Miniflare({
-    scriptPath: join(bundle.outdir, bundle.main),
-    modulesRoot: bundle.outdir,
-    modules: true,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2026-04-01",
-    bindings: vars,
-    cf: false,
-    host: "127.0.0.1",
-    port: 0,
+    ...miniflareOptions(bundle, vars),
     inspectorPort,
     handleRuntimeStdio: (stdout, stderr) => {
       collect(stdout, "stdout");

@@ -44,11 +44,9 @@ export async function bundleWorker(projectDir) {
   return { outdir, files, main, raw, gzip, ms: r.ms, log: r.stdout + r.stderr };
 }
 
-/** Run a bundle from bundleWorker in workerd (Miniflare); resolves `{ url, dispose }`. */
-export async function startWorker(bundle, vars) {
-  Object.assign(process.env, OFFLINE_ENV);
-  const { Miniflare } = require("miniflare");
-  const mf = new Miniflare({
+/** Miniflare options that run a bundle from bundleWorker offline on a free loopback port. */
+export function miniflareOptions(bundle, vars) {
+  return {
     scriptPath: join(bundle.outdir, bundle.main),
     modulesRoot: bundle.outdir,
     modules: true,
@@ -58,7 +56,14 @@ export async function startWorker(bundle, vars) {
     cf: false,
     host: "127.0.0.1",
     port: 0,
-  });
+  };
+}
+
+/** Run a bundle from bundleWorker in workerd (Miniflare); resolves `{ url, dispose }`. */
+export async function startWorker(bundle, vars) {
+  Object.assign(process.env, OFFLINE_ENV);
+  const { Miniflare } = require("miniflare");
+  const mf = new Miniflare(miniflareOptions(bundle, vars));
   const url = (await mf.ready).toString().replace(/\/$/, "");
   return { url, dispose: () => mf.dispose() };
 }
