@@ -48,10 +48,12 @@ pub fn validate(claims: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<T
     Ok(times)
 }
 
-/// `exp`, `nbf` (with tolerance) and the token's age, against `rules.now`.
+/// `exp`, `nbf` (with tolerance) and the token's age, against `rules.now`. Compared exactly in
+/// 128-bit arithmetic: no saturation can turn a refusal into a pass at extreme values.
 pub fn check_times(times: &Times, rules: &ClaimRules<'_>) -> Result<()> {
-    let tolerance = i64::try_from(rules.clock_tolerance_seconds).unwrap_or(i64::MAX);
-    if times.exp <= rules.now.saturating_sub(tolerance) {
+    let now = i128::from(rules.now);
+    let tolerance = i128::from(rules.clock_tolerance_seconds);
+    if i128::from(times.exp) <= now - tolerance {
         return Err(Error::claim(
             ClientErrorCode::JwtExpired,
             "exp",
@@ -60,7 +62,7 @@ pub fn check_times(times: &Times, rules: &ClaimRules<'_>) -> Result<()> {
     }
     if times
         .nbf
-        .is_some_and(|nbf| nbf > rules.now.saturating_add(tolerance))
+        .is_some_and(|nbf| i128::from(nbf) > now + tolerance)
     {
         return Err(Error::claim(
             ClientErrorCode::JwtNotYetValid,
@@ -76,8 +78,7 @@ pub fn check_times(times: &Times, rules: &ClaimRules<'_>) -> Result<()> {
                 "JWT has no iat claim, needed to check its age",
             )
         })?;
-        let max_age = i64::try_from(max_age).unwrap_or(i64::MAX);
-        if rules.now.saturating_sub(iat) > max_age {
+        if now - i128::from(iat) > i128::from(max_age) {
             return Err(Error::claim(
                 ClientErrorCode::JwtTooOld,
                 "iat",

@@ -200,6 +200,43 @@ fn boundaries() {
             Some(u64::MAX),
             None,
         ),
+        // Found by fuzzing: `now - iat` beyond i64 once saturated to i64::MAX and passed.
+        (
+            "age beyond i64 is measured exactly",
+            NOW + 300,
+            None,
+            Some(i64::MIN),
+            0,
+            Some(i64::MAX as u64),
+            Some(C::JwtTooOld),
+        ),
+        (
+            "age within u64 max age",
+            NOW + 300,
+            None,
+            Some(i64::MIN),
+            0,
+            Some(u64::MAX),
+            None,
+        ),
+        (
+            "exp at i64::MIN with a huge tolerance",
+            i64::MIN,
+            None,
+            Some(NOW),
+            u64::MAX,
+            Some(300),
+            None,
+        ),
+        (
+            "nbf at i64::MAX with a huge tolerance",
+            NOW + 300,
+            Some(i64::MAX),
+            Some(NOW),
+            u64::MAX,
+            Some(300),
+            None,
+        ),
     ];
     for (what, exp, nbf, iat, tol, max_age, expected) in table {
         let got = validate(&claims(*exp, *nbf, *iat), &rules(*tol, *max_age))

@@ -1,7 +1,7 @@
 //! `api_responses`: an HTTP answer (status: the first two bytes, big-endian; body: the rest, lossy
-//! UTF-8) through `http::read_response::<T>` for every response type of `api`. This is the
-//! JSON → Rust half of the boundary; the Rust → JS conversion (serde-wasm-bindgen, src/wasm) only
-//! runs on wasm32 and is not reachable from libFuzzer.
+//! UTF-8) through `http::read_response::<T>` for every response type of `api`, and each value
+//! back through serde_json. This is the JSON → Rust half of the boundary; the hand-over to
+//! JavaScript (src/wasm) only compiles for wasm32 and cannot run under libFuzzer.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -67,11 +67,15 @@ fn model(c: &Map<String, Value>, r: &ClaimRules<'_>) -> Option<&'static str> {
         Err(e) => return Some(e),
     };
     let now = i128::from(r.now);
-    let tol = i128::from(r.clock_tolerance_seconds);
-    if exp <= now - tol {
+    // For exp and nbf the crate clamps the tolerance to i64::MAX and saturates now ± tolerance
+    // to i64: at those extremes it refuses where exact arithmetic would not (the safe side), so
+    // the model does the same. The age check below stays exact: there saturation would accept.
+    let tol = i128::from(r.clock_tolerance_seconds.min(i64::MAX as u64));
+    let clamp = |v: i128| v.clamp(i128::from(i64::MIN), i128::from(i64::MAX));
+    if exp <= clamp(now - tol) {
         return Some("jwt_expired");
     }
-    if nbf.is_some_and(|nbf| nbf > now + tol) {
+    if nbf.is_some_and(|nbf| nbf > clamp(now + tol)) {
         return Some("jwt_not_yet_valid");
     }
     if let Some(max) = r.max_token_age_seconds {
