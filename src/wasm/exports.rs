@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
 /// The options of `new Client(…)` that serde reads (`fetch` is read separately).
@@ -70,6 +71,8 @@ type Inner = Rc<client::Client<JsHost>>;
 #[wasm_bindgen(js_name = Client)]
 pub struct JsClient {
     inner: Inner,
+    /// `client.sessions`: one object per client, freed with it (see `Drop`).
+    sessions: JsValue,
 }
 
 #[wasm_bindgen(js_class = Client)]
@@ -87,8 +90,13 @@ impl JsClient {
             if let Some(jwks) = &o.jwks {
                 config.seed_jwks(jwks, js_sys::Date::now());
             }
+            let inner = Rc::new(client::Client::new(config, JsHost { fetch }));
             Ok(JsClient {
-                inner: Rc::new(client::Client::new(config, JsHost { fetch })),
+                sessions: Sessions {
+                    inner: inner.clone(),
+                }
+                .into(),
+                inner,
             })
         };
         build().map_err(error_to_js)
@@ -96,10 +104,29 @@ impl JsClient {
 
     /// The Sessions API: `authenticate`, `authenticateJwt`, `authenticateJwtLocal`, `get`,
     /// `getJWKS`, `migrate`, `revoke`.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter = sessions)]
+    pub fn sessions_js(&self) -> JsValue {
+        self.sessions.clone()
+    }
+}
+
+impl JsClient {
+    /// The Sessions API for Rust callers (a new handle on the same client).
     pub fn sessions(&self) -> Sessions {
         Sessions {
             inner: self.inner.clone(),
+        }
+    }
+}
+
+/// `client.free()` frees `client.sessions` too. Without this, a host that runs no finalizers
+/// (Cloudflare Workers without `enable_weak_ref`) would keep every per-request client alive
+/// through its `sessions` object.
+impl Drop for JsClient {
+    fn drop(&mut self) {
+        let free = js_sys::Reflect::get(&self.sessions, &"free".into()).ok();
+        if let Some(free) = free.as_ref().and_then(|f| f.dyn_ref::<js_sys::Function>()) {
+            let _ = free.call0(&self.sessions);
         }
     }
 }
