@@ -542,9 +542,14 @@ export interface Sessions {
 export declare class Client {
   /** Throws a {@link ClientError} (`invalid_argument`) on bad options. */
   constructor(options: ClientOptions);
-  /** The Sessions API. */
+  /** The Sessions API (one object per client, the same on every access). */
   readonly sessions: Sessions;
-  /** Release the client's WebAssembly memory now instead of at garbage collection. */
+  /**
+   * Release the client's WebAssembly memory, `sessions` included, now instead of at garbage
+   * collection. Call it when a client is made per request on Cloudflare Workers, which run no
+   * finalizers unless the `enable_weak_ref` compatibility flag is set. Calls already in flight
+   * complete; the client and its `sessions` must not be used afterwards.
+   */
   free(): void;
 }
 
