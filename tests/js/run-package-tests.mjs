@@ -78,7 +78,8 @@ try {
   say(`npm install: ${installMs.toFixed(0)} ms`);
   for (const f of readdirSync(join(here, "package"))) cpSync(join(here, "package", f), join(project, f));
 
-  emulator = await startEmulatorProcess(join(root, "tests/emulator/cli.mjs"));
+  // The emulator as users get it: the installed package's bin (npx stytch-sessions-emulator).
+  emulator = await startEmulatorProcess(join(project, "node_modules/.bin/stytch-sessions-emulator"));
   const url = emulator.url;
   say(`emulator: ${url}`);
   const env = { ...process.env, STYTCH_EMULATOR_URL: url, NODE_NO_WARNINGS: "1" };
