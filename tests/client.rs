@@ -319,17 +319,23 @@ fn local_only_never_calls_the_api() {
     assert_eq!(err.code(), "jwt_expired");
 }
 
-#[test]
-fn verify_jwt_needs_no_secret_and_sends_no_credentials() {
-    let host = FakeHost::new();
+/// `verify_jwt` (no secret) of a fresh token with default options.
+fn verify_fresh_token(
+    host: &FakeHost,
+) -> stytch_sessions_wasm::Result<std::rc::Rc<stytch_sessions_wasm::session::SharedSession>> {
     let config = Config::new(PROJECT_ID, None, None).unwrap();
-    let s = block_on(verify_jwt(
+    block_on(verify_jwt(
         &config,
-        &host,
+        host,
         &fresh_token(),
         &LocalJwtParams::default(),
     ))
-    .unwrap();
+}
+
+#[test]
+fn verify_jwt_needs_no_secret_and_sends_no_credentials() {
+    let host = FakeHost::new();
+    let s = verify_fresh_token(&host).unwrap();
     assert_eq!(s.session_id, SESSION_ID);
     let log = host.log.borrow();
     assert_eq!(log.len(), 1);
@@ -459,14 +465,7 @@ fn a_refresh_without_usable_keys_keeps_the_last_good_keys() {
 fn a_cold_jwks_without_usable_keys_is_no_matching_key() {
     let host = FakeHost::new();
     *host.jwks.borrow_mut() = vec![key_1024().jwk()];
-    let config = Config::new(PROJECT_ID, None, None).unwrap();
-    let err = block_on(verify_jwt(
-        &config,
-        &host,
-        &fresh_token(),
-        &LocalJwtParams::default(),
-    ))
-    .unwrap_err();
+    let err = verify_fresh_token(&host).unwrap_err();
     assert_eq!(err.code(), "jwks_no_matching_key");
 }
 
