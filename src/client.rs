@@ -297,12 +297,21 @@ pub fn verify_remembered_now<H: Host>(
     token: &str,
     params: &LocalJwtParams,
 ) -> Option<Result<Rc<SharedSession>>> {
-    let rules = match claim_rules(config, host, params) {
-        Ok(rules) => rules,
-        Err(e) => return Some(Err(e)),
-    };
+    match claim_rules(config, host, params) {
+        Ok(rules) => remembered(config, host, token, &rules),
+        Err(e) => Some(Err(e)),
+    }
+}
+
+/// The memo lookup in the fresh cached keys of `config`'s JWKS URL.
+fn remembered<H: Host>(
+    config: &Config,
+    host: &H,
+    token: &str,
+    rules: &ClaimRules<'_>,
+) -> Option<Result<Rc<SharedSession>>> {
     let keys = key_store::fresh_keys(&config.jwks_url(), host.now_ms())?;
-    verify_remembered(token, &keys, &rules)
+    verify_remembered(token, &keys, rules)
 }
 
 async fn verify_with<H: Host>(
@@ -311,11 +320,13 @@ async fn verify_with<H: Host>(
     token: &str,
     params: &LocalJwtParams,
 ) -> Result<Rc<SharedSession>> {
-    if let Some(result) = verify_remembered_now(config, host, token, params) {
+    let rules = claim_rules(config, host, params)?;
+    if let Some(result) = remembered(config, host, token, &rules) {
         return result;
     }
-    let rules = claim_rules(config, host, params)?;
     let jws = jws::parse(token)?;
     let keys = key_store::keys_for(host, config.jwks_request(), &jws.kid).await?;
+    // `verify_parsed` consults the memo of these keys again: after a refresh they are a new
+    // set, which adopted the memo of the stale one.
     verify_parsed(&jws, &keys, &rules)
 }

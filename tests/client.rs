@@ -380,15 +380,20 @@ fn concurrent_misses_share_one_fetch_unless_the_host_forbids_it() {
     }
 }
 
+/// Options under which a token minted at `NOW` stays valid however far the host clock moves.
+fn lenient() -> LocalJwtParams {
+    LocalJwtParams {
+        max_token_age_seconds: Some(100_000),
+        clock_tolerance_seconds: Some(100_000),
+        current_date_ms: None,
+    }
+}
+
 #[test]
 fn a_failed_refresh_keeps_the_last_good_keys() {
     let host = FakeHost::new();
     let config = Config::new(PROJECT_ID, None, None).unwrap();
-    let params = LocalJwtParams {
-        max_token_age_seconds: Some(100_000),
-        clock_tolerance_seconds: Some(100_000),
-        current_date_ms: None,
-    };
+    let params = lenient();
     block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
     host.advance(11.0 * 60.0 * 1000.0);
     host.jwks_status.set(500);
@@ -441,11 +446,7 @@ fn a_rotated_key_is_picked_up_through_unknown_kid_refresh() {
 fn a_refresh_without_usable_keys_keeps_the_last_good_keys() {
     let host = FakeHost::new();
     let config = Config::new(PROJECT_ID, None, None).unwrap();
-    let params = LocalJwtParams {
-        max_token_age_seconds: Some(100_000),
-        clock_tolerance_seconds: Some(100_000),
-        current_date_ms: None,
-    };
+    let params = lenient();
     block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
     for served in [vec![], vec![key_1024().jwk()]] {
         *host.jwks.borrow_mut() = served;

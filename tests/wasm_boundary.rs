@@ -342,6 +342,12 @@ async fn verify(jwt: &str, options: JsValue) -> Result<Value, JsValue> {
         .map(|v| to_json(&v))
 }
 
+/// A ClientError for a failed `claim`, whose texts hold neither the secret nor `jwt`.
+fn check_claim_error(e: &JsValue, code: &str, claim: &str, jwt: &str) {
+    check_error(e, "ClientError", code, &refs(&secret_and(&[jwt])));
+    assert_eq!(get_str(e, "claim").as_deref(), Some(claim));
+}
+
 fn kid_of(jwt: &str) -> String {
     let header = URL_SAFE_NO_PAD
         .decode(jwt.split('.').next().unwrap())
@@ -568,10 +574,8 @@ async fn authenticate_jwt_local_with_current_date_and_age() {
 
     // Issued 10 minutes ago: expired now, valid when judged 590 s ago (Date or epoch ms).
     let old = emu.session(json!({"iat_offset_seconds": -600})).await;
-    let hidden = secret_and(&[&old.jwt]);
     let e = rejects(sessions.authenticate_jwt_local(js(&json!({"session_jwt": old.jwt})))).await;
-    check_error(&e, "ClientError", "jwt_expired", &refs(&hidden));
-    assert_eq!(get_str(&e, "claim").as_deref(), Some("exp"));
+    check_claim_error(&e, "jwt_expired", "exp", &old.jwt);
     let params = js(&json!({"session_jwt": old.jwt}));
     set(&params, "current_date", &date(now - 590_000.0));
     let then = to_json(&resolves(sessions.authenticate_jwt_local(params)).await);
@@ -586,13 +590,7 @@ async fn authenticate_jwt_local_with_current_date_and_age() {
         "session_jwt": aging.jwt, "max_token_age_seconds": 60
     }))))
     .await;
-    check_error(
-        &e,
-        "ClientError",
-        "jwt_too_old",
-        &refs(&secret_and(&[&aging.jwt])),
-    );
-    assert_eq!(get_str(&e, "claim").as_deref(), Some("iat"));
+    check_claim_error(&e, "jwt_too_old", "iat", &aging.jwt);
     // …and too old judged at a later current_date, with the default age otherwise fine.
     let params = js(&json!({"session_jwt": s.jwt, "max_token_age_seconds": 100}));
     set(&params, "current_date", &date(now + 200_000.0));
@@ -609,13 +607,7 @@ async fn authenticate_jwt_local_with_current_date_and_age() {
     let params = js(&json!({"session_jwt": s.jwt}));
     set(&params, "current_date", &date(now - 120_000.0));
     let e = rejects(sessions.authenticate_jwt_local(params)).await;
-    check_error(
-        &e,
-        "ClientError",
-        "jwt_not_yet_valid",
-        &refs(&secret_and(&[&s.jwt])),
-    );
-    assert_eq!(get_str(&e, "claim").as_deref(), Some("nbf"));
+    check_claim_error(&e, "jwt_not_yet_valid", "nbf", &s.jwt);
     let params = js(&json!({"session_jwt": s.jwt, "clock_tolerance_seconds": 300}));
     set(&params, "current_date", &date(now - 120_000.0));
     resolves(sessions.authenticate_jwt_local(params)).await;
@@ -1062,26 +1054,14 @@ async fn client_errors_carry_code_and_claim() {
 
     let expired = emu.session(json!({"iat_offset_seconds": -301})).await;
     let e = verify(&expired.jwt, options()).await.unwrap_err();
-    check_error(
-        &e,
-        "ClientError",
-        "jwt_expired",
-        &refs(&secret_and(&[&expired.jwt])),
-    );
-    assert_eq!(get_str(&e, "claim").as_deref(), Some("exp"));
+    check_claim_error(&e, "jwt_expired", "exp", &expired.jwt);
 
     let aging = emu.session(json!({"iat_offset_seconds": -30})).await;
     let o = js(
         &json!({"project_id": PROJECT_ID, "custom_base_url": emu.url, "max_token_age_seconds": 10}),
     );
     let e = verify(&aging.jwt, o).await.unwrap_err();
-    check_error(
-        &e,
-        "ClientError",
-        "jwt_too_old",
-        &refs(&secret_and(&[&aging.jwt])),
-    );
-    assert_eq!(get_str(&e, "claim").as_deref(), Some("iat"));
+    check_claim_error(&e, "jwt_too_old", "iat", &aging.jwt);
 
     let o = options();
     set(&o, "current_date", &date(js_sys::Date::now() - 60_000.0));
