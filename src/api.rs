@@ -1,77 +1,348 @@
-//! Request and response shapes of the Sessions endpoints (contract §3), with Stytch's own
-//! snake_case field names. Unset fields are left out of request bodies. The User object is kept
-//! whole as JSON (it has dozens of optional parts: emails, phone numbers, providers, WebAuthn…),
-//! so nothing the API says about a user is lost on the way to the caller.
+//! The Sessions endpoints: their parameters (read strictly from JSON, written as request bodies
+//! with Stytch's snake_case names; unset fields left out), the members each answer must have,
+//! and typed answers for Rust callers.
+//!
+//! Answers reach JavaScript as the API sent them (once checked), so nothing the API says is lost
+//! on the way; Rust callers get them typed (serde) from [`crate::Client`].
 
+use crate::error::{Error, Result};
+use crate::json::{self, Object, Value};
 use crate::jwk::Jwk;
-use crate::session::{Session, SharedSession};
+use crate::session::Session;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use std::rc::Rc;
+use serde_json::Map;
 
-/// `POST /v1/sessions/authenticate`. Exactly one of `session_token` and `session_jwt`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `POST /v1/sessions/authenticate`. Exactly one of `session_token` and `session_jwt` (the API
+/// judges that).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuthenticateParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_jwt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration_minutes: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_custom_claims: Option<Map<String, Value>>,
+    pub session_custom_claims: Option<Object>,
 }
 
-/// `authenticateJwt`: local verification first, the API when it cannot decide (contract §6).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// `authenticateJwt`: local verification first, the API when it cannot decide.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuthenticateJwtParams {
     pub session_jwt: String,
-    #[serde(default)]
     pub max_token_age_seconds: Option<u64>,
-    #[serde(default)]
     pub session_duration_minutes: Option<u32>,
-    #[serde(default)]
-    pub session_custom_claims: Option<Map<String, Value>>,
-    #[serde(default)]
+    pub session_custom_claims: Option<Object>,
     pub clock_tolerance_seconds: Option<u64>,
 }
 
 /// `authenticateJwtLocal` and `verifyJwt`: local verification only.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LocalJwtParams {
-    #[serde(default)]
     pub max_token_age_seconds: Option<u64>,
-    #[serde(default)]
     pub clock_tolerance_seconds: Option<u64>,
     /// The time to judge the token at, in milliseconds since the epoch (JavaScript's `Date`).
-    #[serde(default)]
     pub current_date_ms: Option<f64>,
 }
 
 /// `POST /v1/sessions/migrate`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MigrateParams {
     pub session_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_duration_minutes: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_custom_claims: Option<Map<String, Value>>,
+    pub session_custom_claims: Option<Object>,
 }
 
 /// `POST /v1/sessions/revoke`. Exactly one of the three.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RevokeParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_jwt: Option<String>,
+}
+
+/// Reads the members of an options or params object, with messages that name the member and
+/// the expected type, never the value given.
+pub struct Fields<'a> {
+    object: &'a Object,
+    what: &'static str,
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of `value`, which must be an object.
+    pub fn of(value: &'a Value, what: &'static str) -> Result<Self> {
+        match value {
+            Value::Object(object) => Ok(Self { object, what }),
+            _ => Err(Error::invalid_argument([what, " must be an object"].concat())),
+        }
+    }
+
+    fn wrong(&self, name: &str, expected: &str) -> Error {
+        Error::invalid_argument([self.what, ": ", name, " must be ", expected].concat())
+    }
+
+    /// An optional string.
+    pub fn string(&self, name: &str) -> Result<Option<String>> {
+        match self.object.given(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.wrong(name, "a string")),
+        }
+    }
+
+    /// A required string.
+    pub fn required_string(&self, name: &str) -> Result<String> {
+        self.string(name)?.ok_or_else(|| self.wrong(name, "a string"))
+    }
+
+    /// An optional non-negative integer.
+    pub fn uint(&self, name: &str) -> Result<Option<u64>> {
+        match self.object.given(name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| self.wrong(name, "a non-negative integer")),
+        }
+    }
+
+    /// An optional non-negative integer that fits 32 bits.
+    pub fn u32(&self, name: &str) -> Result<Option<u32>> {
+        match self.uint(name) {
+            Ok(v) => v
+                .map(u32::try_from)
+                .transpose()
+                .map_err(|_| self.wrong(name, "an integer from 0 to 4294967295")),
+            Err(_) => Err(self.wrong(name, "an integer from 0 to 4294967295")),
+        }
+    }
+
+    /// An optional JSON object.
+    pub fn object(&self, name: &str) -> Result<Option<Object>> {
+        match self.object.given(name) {
+            None => Ok(None),
+            Some(Value::Object(o)) => Ok(Some(o.clone())),
+            Some(_) => Err(self.wrong(name, "an object")),
+        }
+    }
+
+    /// An optional array.
+    pub fn array(&self, name: &str) -> Result<Option<Vec<Value>>> {
+        match self.object.given(name) {
+            None => Ok(None),
+            Some(Value::Array(a)) => Ok(Some(a.clone())),
+            Some(_) => Err(self.wrong(name, "an array")),
+        }
+    }
+}
+
+/// Parses params given as JSON text (what JavaScript's `JSON.stringify` made).
+pub fn parse_params(text: &str, what: &'static str) -> Result<Value> {
+    json::parse(text.as_bytes())
+        .map_err(|_| Error::invalid_argument([what, " cannot be read as JSON"].concat()))
+}
+
+impl AuthenticateParams {
+    /// Reads `authenticate`'s params.
+    pub fn from_value(value: &Value) -> Result<Self> {
+        let f = Fields::of(value, "authenticate params")?;
+        Ok(Self {
+            session_token: f.string("session_token")?,
+            session_jwt: f.string("session_jwt")?,
+            session_duration_minutes: f.u32("session_duration_minutes")?,
+            session_custom_claims: f.object("session_custom_claims")?,
+        })
+    }
+
+    /// The request body.
+    pub fn body(&self) -> String {
+        let mut body = Body::default();
+        body.string("session_token", self.session_token.as_deref());
+        body.string("session_jwt", self.session_jwt.as_deref());
+        body.uint("session_duration_minutes", self.session_duration_minutes);
+        body.object("session_custom_claims", self.session_custom_claims.as_ref());
+        body.finish()
+    }
+}
+
+impl AuthenticateJwtParams {
+    /// Reads `authenticateJwt`'s params.
+    pub fn from_value(value: &Value) -> Result<Self> {
+        let f = Fields::of(value, "authenticateJwt params")?;
+        Ok(Self {
+            session_jwt: f.required_string("session_jwt")?,
+            max_token_age_seconds: f.uint("max_token_age_seconds")?,
+            session_duration_minutes: f.u32("session_duration_minutes")?,
+            session_custom_claims: f.object("session_custom_claims")?,
+            clock_tolerance_seconds: f.uint("clock_tolerance_seconds")?,
+        })
+    }
+}
+
+impl LocalJwtParams {
+    /// Reads the local-verification options of `fields` (`current_date` is read by the caller,
+    /// as it may be a `Date`).
+    pub fn from_fields(f: &Fields<'_>, current_date_ms: Option<f64>) -> Result<Self> {
+        if current_date_ms.is_some_and(|ms| !ms.is_finite()) {
+            return Err(f.wrong("current_date", "a valid Date or a number of milliseconds"));
+        }
+        Ok(Self {
+            max_token_age_seconds: f.uint("max_token_age_seconds")?,
+            clock_tolerance_seconds: f.uint("clock_tolerance_seconds")?,
+            current_date_ms,
+        })
+    }
+}
+
+impl MigrateParams {
+    /// Reads `migrate`'s params.
+    pub fn from_value(value: &Value) -> Result<Self> {
+        let f = Fields::of(value, "migrate params")?;
+        Ok(Self {
+            session_token: f.required_string("session_token")?,
+            session_duration_minutes: f.u32("session_duration_minutes")?,
+            session_custom_claims: f.object("session_custom_claims")?,
+        })
+    }
+
+    /// The request body.
+    pub fn body(&self) -> String {
+        let mut body = Body::default();
+        body.string("session_token", Some(&self.session_token));
+        body.uint("session_duration_minutes", self.session_duration_minutes);
+        body.object("session_custom_claims", self.session_custom_claims.as_ref());
+        body.finish()
+    }
+}
+
+impl RevokeParams {
+    /// Reads `revoke`'s params.
+    pub fn from_value(value: &Value) -> Result<Self> {
+        let f = Fields::of(value, "revoke params")?;
+        Ok(Self {
+            session_id: f.string("session_id")?,
+            session_token: f.string("session_token")?,
+            session_jwt: f.string("session_jwt")?,
+        })
+    }
+
+    /// The request body.
+    pub fn body(&self) -> String {
+        let mut body = Body::default();
+        body.string("session_id", self.session_id.as_deref());
+        body.string("session_token", self.session_token.as_deref());
+        body.string("session_jwt", self.session_jwt.as_deref());
+        body.finish()
+    }
+}
+
+/// A JSON request body, written member by member; unset members are left out.
+#[derive(Default)]
+struct Body(String);
+
+impl Body {
+    fn name(&mut self, name: &str) {
+        self.0.push(if self.0.is_empty() { '{' } else { ',' });
+        json::write_str(name, &mut self.0);
+        self.0.push(':');
+    }
+    fn string(&mut self, name: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.name(name);
+            json::write_str(value, &mut self.0);
+        }
+    }
+    fn uint(&mut self, name: &str, value: Option<u32>) {
+        if let Some(value) = value {
+            self.name(name);
+            json::push_u64(&mut self.0, u64::from(value));
+        }
+    }
+    fn object(&mut self, name: &str, value: Option<&Object>) {
+        if let Some(value) = value {
+            self.name(name);
+            json::write_object(value, &mut self.0);
+        }
+    }
+    fn finish(mut self) -> String {
+        if self.0.is_empty() {
+            self.0.push('{');
+        }
+        self.0.push('}');
+        self.0
+    }
+}
+
+/// The kind of JSON value a member of an answer must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    String,
+    Number,
+    Object,
+    Array,
+}
+
+impl Kind {
+    /// Whether `value` is of this kind.
+    pub fn matches(self, value: &Value) -> bool {
+        matches!(
+            (self, value),
+            (Kind::String, Value::String(_))
+                | (Kind::Number, Value::Number(_))
+                | (Kind::Object, Value::Object(_))
+                | (Kind::Array, Value::Array(_))
+        )
+    }
+}
+
+/// One Sessions endpoint: how it is called and what its answer must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Authenticate,
+    Get,
+    GetJwks,
+    Migrate,
+    Revoke,
+}
+
+impl Endpoint {
+    /// `METHOD /path` without parameters, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Authenticate => "POST /v1/sessions/authenticate",
+            Self::Get => "GET /v1/sessions",
+            Self::GetJwks => "GET /v1/sessions/jwks",
+            Self::Migrate => "POST /v1/sessions/migrate",
+            Self::Revoke => "POST /v1/sessions/revoke",
+        }
+    }
+
+    /// The members a successful answer must have.
+    pub fn required(self) -> &'static [(&'static str, Kind)] {
+        const STATUS: [(&str, Kind); 2] = [("request_id", Kind::String), ("status_code", Kind::Number)];
+        match self {
+            Self::Authenticate => &[
+                STATUS[0],
+                STATUS[1],
+                ("session", Kind::Object),
+                ("session_token", Kind::String),
+                ("session_jwt", Kind::String),
+                ("user", Kind::Object),
+            ],
+            Self::Get => &[STATUS[0], STATUS[1], ("sessions", Kind::Array)],
+            Self::GetJwks => &[("keys", Kind::Array)],
+            Self::Migrate => &[
+                STATUS[0],
+                STATUS[1],
+                ("user_id", Kind::String),
+                ("user", Kind::Object),
+                ("session_token", Kind::String),
+                ("session_jwt", Kind::String),
+            ],
+            Self::Revoke => &STATUS,
+        }
+    }
 }
 
 /// A Stytch user, whole: `user_id, emails, status, name, phone_numbers, providers, created_at,
 /// trusted_metadata, untrusted_metadata, …`.
-pub type User = Map<String, Value>;
+pub type User = Map<String, serde_json::Value>;
 
 /// Answer of `authenticate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,12 +357,11 @@ pub struct AuthenticateResponse {
 
 /// Answer of `authenticateJwt`: the session from the token itself, or the API's full answer
 /// (with a new `session_jwt`) when the API had to decide.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // the local answer is the hot path: keep it unboxed
 pub enum AuthenticateJwtResponse {
     Local {
-        session: Rc<SharedSession>,
+        session: Session,
         session_jwt: String,
     },
     Remote(Box<AuthenticateResponse>),

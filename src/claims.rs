@@ -1,11 +1,11 @@
-//! Registered claim validation (RFC 7519 §4.1, contract §5 steps 5–6), with `now` passed in.
+//! Registered claim validation (RFC 7519 §4.1; `docs/rules.md` steps 5–6), with `now` passed in.
 //!
 //! Order: `iss`, `aud`, the types of `exp`, `nbf`, `iat` (every numeric date must be an integer:
 //! JSON numbers with a fraction or exponent are refused, as are values beyond ±2^63), then `exp`,
 //! `nbf` and the token's age against the clock ([`check_times`], also used on memo hits).
 
 use crate::error::{ClientErrorCode, Error, Result};
-use serde_json::{Map, Value};
+use crate::json::{Object, Value};
 
 /// Seconds a token may be old by default (the Stytch SDKs' `max_token_age_seconds`).
 pub const DEFAULT_MAX_TOKEN_AGE_SECONDS: u64 = 300;
@@ -34,7 +34,7 @@ pub struct Times {
 }
 
 /// Validates the registered claims of a verified token and returns its time claims.
-pub fn validate(claims: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<Times> {
+pub fn validate(claims: &Object, rules: &ClaimRules<'_>) -> Result<Times> {
     check_issuer(claims, rules)?;
     check_audience(claims, rules.project_id)?;
     let times = Times {
@@ -82,14 +82,14 @@ pub fn check_times(times: &Times, rules: &ClaimRules<'_>) -> Result<()> {
             return Err(Error::claim(
                 ClientErrorCode::JwtTooOld,
                 "iat",
-                format!("JWT is older than max_token_age_seconds ({max_age})"),
+                "JWT is older than max_token_age_seconds",
             ));
         }
     }
     Ok(())
 }
 
-fn check_issuer(claims: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<()> {
+fn check_issuer(claims: &Object, rules: &ClaimRules<'_>) -> Result<()> {
     let ok = match claims.get("iss") {
         Some(Value::String(iss)) => {
             iss == rules.base_url
@@ -105,15 +105,19 @@ fn check_issuer(claims: &Map<String, Value>, rules: &ClaimRules<'_>) -> Result<(
         Err(Error::claim(
             ClientErrorCode::JwtInvalidIssuer,
             "iss",
-            format!(
-                "JWT iss must be \"stytch.com/{}\" or \"{}\"",
-                rules.project_id, rules.base_url
-            ),
+            [
+                "JWT iss must be \"stytch.com/",
+                rules.project_id,
+                "\" or \"",
+                rules.base_url,
+                "\"",
+            ]
+            .concat(),
         ))
     }
 }
 
-fn check_audience(claims: &Map<String, Value>, project_id: &str) -> Result<()> {
+fn check_audience(claims: &Object, project_id: &str) -> Result<()> {
     let ok = match claims.get("aud") {
         Some(Value::String(aud)) => aud == project_id,
         Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(project_id)),
@@ -131,20 +135,20 @@ fn check_audience(claims: &Map<String, Value>, project_id: &str) -> Result<()> {
 }
 
 /// A NumericDate claim (RFC 7519 §2) as whole seconds; `None` when absent.
-pub fn numeric_date(claims: &Map<String, Value>, name: &'static str) -> Result<Option<i64>> {
+pub fn numeric_date(claims: &Object, name: &'static str) -> Result<Option<i64>> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
+        Some(n @ Value::Number(_)) => n.as_i64().map(Some).ok_or_else(|| {
             Error::claim(
                 ClientErrorCode::JwtInvalid,
                 name,
-                format!("JWT {name} must be an integer number of seconds"),
+                ["JWT ", name, " must be an integer number of seconds"].concat(),
             )
         }),
         Some(_) => Err(Error::claim(
             ClientErrorCode::JwtInvalid,
             name,
-            format!("JWT {name} must be a number"),
+            ["JWT ", name, " must be a number"].concat(),
         )),
     }
 }

@@ -1,8 +1,11 @@
-//! The one error type of the crate, with stable codes (contract §7).
+//! The one error type of the crate, with stable codes (`docs/rules.md`, "Errors").
 //!
 //! Messages explain what was wrong in the user's words. They never contain the project secret,
-//! a whole token, or any part of a signature: at most a claim name, an algorithm name or a size.
+//! a whole token, any part of a signature or an option's value: at most a claim name, an option
+//! name, an algorithm name or a size. They are static text or built by concatenation, so the
+//! wasm module carries no `core::fmt` machinery for them.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Why a token, a key set or an argument was refused before or without any API call.
@@ -74,18 +77,36 @@ impl RequestErrorCode {
 }
 
 /// An error answer of the Stytch API (HTTP status ≥ 400 with a Stytch JSON body).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StytchError {
     pub status_code: u16,
-    #[serde(default)]
     pub request_id: String,
     pub error_type: String,
-    #[serde(default)]
     pub error_message: String,
-    #[serde(default)]
     pub error_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_details: Option<serde_json::Value>,
+    /// `error_details` as the API sent it (JSON text), when present.
+    pub error_details: Option<String>,
+    /// The whole error body as the API sent it (JSON text): what JavaScript's `StytchError`
+    /// is built from.
+    pub body: String,
+}
+
+impl StytchError {
+    /// Reads a Stytch error body: a JSON object with a string `error_type` and a numeric
+    /// `status_code`. `None` for anything else.
+    pub fn from_body(body: &str) -> Option<Self> {
+        let o = crate::json::parse_object(body.as_bytes()).ok()?;
+        let text = |name: &str| o.get(name).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        Some(Self {
+            status_code: u16::try_from(o.get("status_code")?.as_u64()?).ok()?,
+            error_type: o.get("error_type")?.as_str()?.to_owned(),
+            request_id: text("request_id"),
+            error_message: text("error_message"),
+            error_url: text("error_url"),
+            error_details: o.given("error_details").map(crate::json::Value::to_json),
+            body: body.to_owned(),
+        })
+    }
 }
 
 /// Every failure of this crate.
@@ -94,14 +115,14 @@ pub enum Error {
     /// Refused locally (`ClientError` in JavaScript).
     Client {
         code: ClientErrorCode,
-        message: String,
+        message: Cow<'static, str>,
         /// The claim that failed validation, for claim failures.
         claim: Option<&'static str>,
     },
     /// No usable answer from the network (`RequestError` in JavaScript).
     Request {
         code: RequestErrorCode,
-        message: String,
+        message: Cow<'static, str>,
     },
     /// The API answered with an error (`StytchError` in JavaScript).
     Stytch(Box<StytchError>),
@@ -109,7 +130,7 @@ pub enum Error {
 
 impl Error {
     /// A local refusal with a message.
-    pub fn client(code: ClientErrorCode, message: impl Into<String>) -> Self {
+    pub fn client(code: ClientErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::Client {
             code,
             message: message.into(),
@@ -118,7 +139,7 @@ impl Error {
     }
 
     /// A claim validation failure naming the claim.
-    pub fn claim(code: ClientErrorCode, claim: &'static str, message: impl Into<String>) -> Self {
+    pub fn claim(code: ClientErrorCode, claim: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Self::Client {
             code,
             message: message.into(),
@@ -127,17 +148,17 @@ impl Error {
     }
 
     /// A malformed token.
-    pub fn invalid_jwt(message: impl Into<String>) -> Self {
+    pub fn invalid_jwt(message: impl Into<Cow<'static, str>>) -> Self {
         Self::client(ClientErrorCode::JwtInvalid, message)
     }
 
     /// A bad argument.
-    pub fn invalid_argument(message: impl Into<String>) -> Self {
+    pub fn invalid_argument(message: impl Into<Cow<'static, str>>) -> Self {
         Self::client(ClientErrorCode::InvalidArgument, message)
     }
 
     /// A network-level failure.
-    pub fn request(code: RequestErrorCode, message: impl Into<String>) -> Self {
+    pub fn request(code: RequestErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::Request {
             code,
             message: message.into(),

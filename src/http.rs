@@ -1,27 +1,42 @@
-//! The HTTP layer (contract §2): the transport trait the host implements, base URLs, Basic auth,
-//! percent-encoding, and turning an HTTP answer into a value or an error.
+//! HTTP as data: the requests the engine asks for, the answers it is given, the transport trait
+//! a Rust host implements, and the URL and header rules (`docs/rules.md`, "Configuration").
 
-use crate::error::{Error, RequestErrorCode, Result, StytchError};
+use crate::error::{Error, Result};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use serde::de::DeserializeOwned;
+use std::fmt;
 use std::future::Future;
 
-/// Default timeout of an API call, in milliseconds.
-pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
-/// Default timeout of a JWKS fetch, in milliseconds.
-pub const DEFAULT_JWKS_TIMEOUT_MS: u32 = 5_000;
-
-/// One HTTP request, ready to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One HTTP request, ready to send. `Debug` never prints the `Authorization` value.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     pub method: &'static str,
     pub url: String,
     /// Header name and value pairs (`Authorization`, `Content-Type`).
     pub headers: Vec<(&'static str, String)>,
     pub body: Option<String>,
-    /// Abort the request after this many milliseconds ([`RequestErrorCode::Timeout`]).
+    /// Abort the request after this many milliseconds (a `timeout` error).
     pub timeout_ms: u32,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| match *name {
+                "Authorization" => (*name, "[redacted]"),
+                _ => (*name, value.as_str()),
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body.as_ref().map(|b| b.len()))
+            .field("timeout_ms", &self.timeout_ms)
+            .finish()
+    }
 }
 
 /// The status and body of an answer.
@@ -31,7 +46,7 @@ pub struct HttpResponse {
     pub body: String,
 }
 
-/// What the host provides: HTTP, the clock, and whether concurrent requests may share a fetch.
+/// What a Rust host provides to [`crate::Client`]: HTTP, the clock, and a timer.
 #[allow(async_fn_in_trait)] // single-threaded hosts (wasm, workerd): no Send bound wanted
 pub trait Host {
     /// Sends a request. Network failures and timeouts are [`Error::Request`]; any HTTP status
@@ -39,15 +54,18 @@ pub trait Host {
     fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse>>;
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> f64;
-    /// Whether concurrent key misses may await one shared fetch. Cloudflare Workers must say
-    /// `false`: a request there cannot await I/O started by another request.
-    fn share_inflight_fetches(&self) -> bool {
-        true
-    }
+    /// Resolves after `ms` milliseconds: a call waiting for another call's key fetch to land
+    /// polls with it.
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()>;
 }
 
-/// The API base URL: `custom_base_url` checked (https, or http on loopback) and stripped of a
-/// trailing `/`, else live or test by the project id's prefix.
+/// The API base URL: `custom_base_url` checked and stripped of a trailing `/`, else live or
+/// test by the project id's prefix.
+///
+/// A custom base URL must be `https://host[:port][/path]`, or `http://` with the host exactly
+/// `localhost`, `127.0.0.1` or `[::1]`. User info (`user@`), a query, a fragment, white space
+/// and backslashes are refused: each lets a URL name one host to this check and another to a
+/// `fetch` implementation, which would then receive the Basic-auth secret.
 pub fn base_url(project_id: &str, custom_base_url: Option<&str>) -> Result<String> {
     let Some(url) = custom_base_url else {
         return Ok(if project_id.starts_with("project-live-") {
@@ -57,79 +75,69 @@ pub fn base_url(project_id: &str, custom_base_url: Option<&str>) -> Result<Strin
         });
     };
     let url = url.strip_suffix('/').unwrap_or(url);
-    let loopback = ["http://localhost", "http://127.0.0.1", "http://[::1]"]
-        .iter()
-        .any(|host| {
-            url.strip_prefix(host).is_some_and(|rest| {
-                rest.is_empty() || rest.starts_with(':') || rest.starts_with('/')
-            })
-        });
-    let https = url.len() > "https://".len() && url.starts_with("https://");
-    if !(https || loopback)
-        || url
-            .chars()
-            .any(|c| c.is_whitespace() || c == '?' || c == '#')
-    {
-        return Err(Error::invalid_argument(
-            "custom_base_url must be an https:// URL (http:// only for localhost, 127.0.0.1 or [::1])",
-        ));
+    if check_base_url(url) {
+        Ok(url.to_owned())
+    } else {
+        Err(Error::invalid_argument(
+            "custom_base_url must be an https:// URL without user info, query or fragment (http:// only for localhost, 127.0.0.1 or [::1])",
+        ))
     }
-    Ok(url.to_owned())
+}
+
+fn check_base_url(url: &str) -> bool {
+    let allowed = |c: char| c.is_ascii_graphic() && !matches!(c, '@' | '?' | '#' | '\\');
+    if !url.chars().all(allowed) {
+        return false;
+    }
+    let (https, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
+        _ => return false,
+    };
+    let authority = rest.split('/').next().unwrap_or("");
+    // `[::1]:8080` → host `[::1]`, port `8080`; `example.com` → no port.
+    let (host, port) = match authority.rfind(':') {
+        Some(at) if !authority.get(at..).unwrap_or("").contains(']') => (
+            authority.get(..at).unwrap_or(""),
+            Some(authority.get(at + 1..).unwrap_or("")),
+        ),
+        _ => (authority, None),
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let host_ok = if https {
+        !host.is_empty()
+    } else {
+        matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+    };
+    host_ok && port_ok
 }
 
 /// The JWKS URL of a project.
 pub fn jwks_url(base_url: &str, project_id: &str) -> String {
-    format!("{base_url}/v1/sessions/jwks/{}", percent_encode(project_id))
+    [base_url, "/v1/sessions/jwks/", &percent_encode(project_id)].concat()
 }
 
 /// `Authorization: Basic base64(project_id:secret)`.
 pub fn basic_auth(project_id: &str, secret: &str) -> String {
-    format!(
-        "Basic {}",
-        STANDARD.encode(format!("{project_id}:{secret}"))
-    )
+    let mut out = String::from("Basic ");
+    STANDARD.encode_string([project_id, ":", secret].concat(), &mut out);
+    out
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn percent_encode(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 15)]));
         }
     }
     out
-}
-
-/// Reads an answer: status < 400 with the expected JSON → the value; status ≥ 400 with a Stytch
-/// error body → [`Error::Stytch`]; anything else → [`RequestErrorCode::InvalidResponse`].
-pub fn read_response<T: DeserializeOwned>(response: &HttpResponse, what: &str) -> Result<T> {
-    if response.status >= 400 {
-        return match serde_json::from_str::<StytchError>(&response.body) {
-            Ok(e) => Err(Error::Stytch(Box::new(e))),
-            Err(_) => Err(Error::request(
-                RequestErrorCode::InvalidResponse,
-                format!(
-                    "{what}: HTTP {} without a Stytch error body",
-                    response.status
-                ),
-            )),
-        };
-    }
-    serde_json::from_str(&response.body).map_err(|e| {
-        Error::request(
-            RequestErrorCode::InvalidResponse,
-            format!(
-                "{what}: HTTP {} with a body that is not the expected JSON ({:?} error at line {} column {})",
-                response.status,
-                e.classify(),
-                e.line(),
-                e.column()
-            ),
-        )
-    })
 }
 
 #[cfg(test)]
@@ -146,9 +154,11 @@ mod tests {
         );
         for ok in [
             "https://login.example.com/",
+            "https://login.example.com:8443/base",
             "http://localhost:8787",
             "http://127.0.0.1:1/",
             "http://[::1]:9",
+            "http://[::1]",
             "http://localhost",
         ] {
             let got = base_url(test, Some(ok)).unwrap();
@@ -162,8 +172,18 @@ mod tests {
             "http://127.0.0.1.evil.com",
             "https://a b",
             "https://x?y",
+            "https://x#y",
             "",
             "localhost",
+            "http://localhost:@evil.example",
+            "http://127.0.0.1:80@evil.example",
+            "http://[::1]:@evil.example",
+            "https://user:pass@login.example.com",
+            "https://login.example.com@evil.example",
+            "http://localhost\\@evil.example",
+            "http://localhost:abc",
+            "http://localhost:",
+            "https://login.example.com/?x=1",
         ] {
             assert_eq!(
                 base_url(test, Some(bad)).unwrap_err().code(),
@@ -178,5 +198,19 @@ mod tests {
         assert_eq!(percent_encode("user-test-1"), "user-test-1");
         assert_eq!(percent_encode("a b/c?d&é"), "a%20b%2Fc%3Fd%26%C3%A9");
         assert_eq!(basic_auth("p", "s"), "Basic cDpz");
+    }
+
+    #[test]
+    fn debug_never_prints_the_authorization_header() {
+        let request = HttpRequest {
+            method: "GET",
+            url: "https://test.stytch.com/v1/sessions".into(),
+            headers: vec![("Authorization", basic_auth("p", "secret-test-xyz"))],
+            body: None,
+            timeout_ms: 1,
+        };
+        let printed = format!("{request:?}");
+        assert!(!printed.contains("cDpzZWNyZXQtdGVzdC14eXo"), "{printed}");
+        assert!(printed.contains("[redacted]"), "{printed}");
     }
 }

@@ -1,14 +1,15 @@
-//! JSON Web Keys (RFC 7517) as Stytch serves them, and key selection (contract §5 step 3).
+//! JSON Web Keys (RFC 7517) as Stytch serves them, and key selection (`docs/rules.md`,
+//! "How a session JWT is judged", step 3).
 //!
 //! A [`KeySet`] holds only the usable keys of a JWK set, already parsed into verifying keys, so
 //! a cached set verifies without touching JSON or base64 again.
 
 use crate::error::{ClientErrorCode, Error, Result};
+use crate::json::{self, Value};
 use crate::jws::b64url_decode;
-use crate::memo::{self, TokenMemo, Verified};
 use crate::verify::RsaKey;
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use sha2::{Digest, Sha256};
 
 /// Smallest accepted modulus, in bits (NIST SP 800-131A).
 pub const MIN_MODULUS_BITS: usize = 2048;
@@ -46,8 +47,12 @@ pub struct Jwk {
 pub struct VerifyingKey {
     pub kid: String,
     pub key: RsaKey,
-    pub fingerprint: memo::Hash,
+    /// SHA-256 over the length-prefixed `n` and `e`: equal only for the same key.
+    pub fingerprint: Fingerprint,
 }
+
+/// A key's fingerprint (see [`VerifyingKey::fingerprint`]).
+pub type Fingerprint = [u8; 32];
 
 /// The usable keys of a JWK set, parsed. Unusable entries (other key types, `use: enc`,
 /// weak or oversized moduli) are left out; they can never verify a session JWT.
@@ -55,9 +60,19 @@ pub struct VerifyingKey {
 pub struct KeySet {
     keys: Vec<VerifyingKey>,
     /// Kids seen on entries that were left out, with the reason, for a precise error.
-    rejected: Vec<(String, String)>,
-    /// Tokens these keys have verified (see [`crate::memo`]).
-    memo: RefCell<TokenMemo>,
+    rejected: Vec<(String, &'static str)>,
+}
+
+/// The members of one JWK that the usability rules read.
+struct JwkFields<'a> {
+    kty: &'a str,
+    use_: Option<&'a str>,
+    alg: Option<&'a str>,
+    /// `Some(true)` when `key_ops` is present and lists `verify`.
+    key_ops_verify: Option<bool>,
+    kid: Option<&'a str>,
+    n: Option<&'a str>,
+    e: Option<&'a str>,
 }
 
 impl KeySet {
@@ -65,31 +80,68 @@ impl KeySet {
     pub fn from_jwks(jwks: &[Jwk]) -> Self {
         let mut set = Self::default();
         for jwk in jwks.iter().take(MAX_KEYS) {
-            match usable_key(jwk) {
-                Ok(key) => set.keys.push(key),
-                Err(why) => {
-                    if let Some(kid) = &jwk.kid {
-                        set.rejected.push((kid.clone(), why));
-                    }
-                }
-            }
+            set.add(JwkFields {
+                kty: &jwk.kty,
+                use_: jwk.use_.as_deref(),
+                alg: jwk.alg.as_deref(),
+                key_ops_verify: jwk
+                    .key_ops
+                    .as_ref()
+                    .map(|ops| ops.iter().any(|op| op == "verify")),
+                kid: jwk.kid.as_deref(),
+                n: jwk.n.as_deref(),
+                e: jwk.e.as_deref(),
+            });
+        }
+        set
+    }
+
+    /// Parses JWK objects (JSON values); an entry that is not an object, or whose members have
+    /// the wrong types, is skipped like any unusable key.
+    pub fn from_values(jwks: &[Value]) -> Self {
+        let mut set = Self::default();
+        for jwk in jwks.iter().take(MAX_KEYS) {
+            let Some(o) = jwk.as_object() else { continue };
+            let text = |name: &str| o.given(name).and_then(Value::as_str);
+            let key_ops_verify = o.given("key_ops").map(|ops| {
+                ops.as_array()
+                    .is_some_and(|ops| ops.iter().any(|op| op.as_str() == Some("verify")))
+            });
+            set.add(JwkFields {
+                kty: text("kty").unwrap_or(""),
+                use_: o.given("use").map(|v| v.as_str().unwrap_or("?")),
+                alg: o.given("alg").map(|v| v.as_str().unwrap_or("?")),
+                key_ops_verify,
+                kid: text("kid"),
+                n: text("n"),
+                e: text("e"),
+            });
         }
         set
     }
 
     /// Parses a JWKS document `{"keys": [...]}`.
     pub fn from_json(body: &[u8]) -> Result<Self> {
-        #[derive(Deserialize)]
-        struct Doc {
-            keys: Vec<Jwk>,
-        }
-        let doc: Doc = serde_json::from_slice(body).map_err(|e| {
-            Error::client(
+        let doc = json::parse_object(body)
+            .map_err(|why| Error::client(ClientErrorCode::JwksInvalid, ["JWKS is ", why].concat()))?;
+        match doc.get("keys").and_then(Value::as_array) {
+            Some(keys) => Ok(Self::from_values(keys)),
+            None => Err(Error::client(
                 ClientErrorCode::JwksInvalid,
-                format!("JWKS is not a JSON key set ({:?} error)", e.classify()),
-            )
-        })?;
-        Ok(Self::from_jwks(&doc.keys))
+                "JWKS has no keys array",
+            )),
+        }
+    }
+
+    fn add(&mut self, jwk: JwkFields<'_>) {
+        match usable_key(&jwk) {
+            Ok(key) => self.keys.push(key),
+            Err(why) => {
+                if let Some(kid) = jwk.kid {
+                    self.rejected.push((kid.to_owned(), why));
+                }
+            }
+        }
     }
 
     /// The one usable key with this `kid`.
@@ -101,47 +153,32 @@ impl KeySet {
                 ClientErrorCode::JwksInvalid,
                 "JWKS has more than one usable key with the token's kid",
             )),
-            (None, _) => {
-                let why = self
-                    .rejected
-                    .iter()
-                    .find(|(k, _)| k == kid)
-                    .map(|(_, why)| format!(": the key with that kid is not usable ({why})"))
-                    .unwrap_or_default();
-                Err(Error::client(
-                    ClientErrorCode::JwksNoMatchingKey,
-                    format!("no usable key in the JWKS matches the token's kid{why}"),
-                ))
-            }
+            (None, _) => Err(Error::client(
+                ClientErrorCode::JwksNoMatchingKey,
+                match self.rejected.iter().find(|(k, _)| k == kid) {
+                    Some((_, why)) => [
+                        "no usable key in the JWKS matches the token's kid: the key with that kid is not usable (",
+                        why,
+                        ")",
+                    ]
+                    .concat()
+                    .into(),
+                    None => std::borrow::Cow::Borrowed(
+                        "no usable key in the JWKS matches the token's kid",
+                    ),
+                },
+            )),
         }
-    }
-
-    /// Takes over the memoised tokens of `older` whose key is still in this set.
-    pub fn adopt_memo(&self, older: &KeySet) {
-        let mut memo = older.memo.borrow().clone();
-        let fingerprints: Vec<memo::Hash> = self.keys.iter().map(|k| k.fingerprint).collect();
-        memo.retain_keys(&fingerprints);
-        *self.memo.borrow_mut() = memo;
-    }
-
-    /// Applies `f` to the record of a token these keys verified before.
-    pub fn recall<T>(&self, token: &str, f: impl FnOnce(&Verified) -> T) -> Option<T> {
-        self.memo.borrow().get(token).map(f)
-    }
-
-    /// Records a token that passed every check with `key`.
-    pub fn remember(&self, token: &str, verified: Verified) {
-        self.memo.borrow_mut().insert(token, verified);
-    }
-
-    /// Number of memoised tokens.
-    pub fn memo_len(&self) -> usize {
-        self.memo.borrow().len()
     }
 
     /// Whether a usable key has this `kid`.
     pub fn contains(&self, kid: &str) -> bool {
         self.keys.iter().any(|k| k.kid == kid)
+    }
+
+    /// Whether a usable key has this fingerprint.
+    pub fn holds(&self, fingerprint: &Fingerprint) -> bool {
+        self.keys.iter().any(|k| &k.fingerprint == fingerprint)
     }
 
     /// The kids of the usable keys.
@@ -160,53 +197,51 @@ impl KeySet {
     }
 }
 
-/// Applies the contract's usability rules to one JWK.
-fn usable_key(jwk: &Jwk) -> std::result::Result<VerifyingKey, String> {
+/// Applies the usability rules (`docs/rules.md`, step 3) to one JWK.
+fn usable_key(jwk: &JwkFields<'_>) -> std::result::Result<VerifyingKey, &'static str> {
     if jwk.kty != "RSA" {
-        return Err(format!("kty {:?} is not RSA", short(&jwk.kty)));
+        return Err("kty is not RSA");
     }
-    if jwk.use_.as_deref().is_some_and(|u| u != "sig") {
-        return Err("use is not sig".to_owned());
+    if jwk.use_.is_some_and(|u| u != "sig") {
+        return Err("use is not sig");
     }
-    if jwk.alg.as_deref().is_some_and(|a| a != "RS256") {
-        return Err("alg is not RS256".to_owned());
+    if jwk.alg.is_some_and(|a| a != "RS256") {
+        return Err("alg is not RS256");
     }
-    if jwk
-        .key_ops
-        .as_ref()
-        .is_some_and(|ops| !ops.iter().any(|op| op == "verify"))
-    {
-        return Err("key_ops does not include verify".to_owned());
+    if jwk.key_ops_verify == Some(false) {
+        return Err("key_ops does not include verify");
     }
-    let kid = jwk.kid.clone().ok_or("no kid")?;
+    let kid = jwk.kid.ok_or("no kid")?;
     let n = jwk
         .n
-        .as_deref()
         .and_then(b64url_decode)
         .ok_or("n is missing or not base64url")?;
     let e = jwk
         .e
-        .as_deref()
         .and_then(b64url_decode)
         .ok_or("e is missing or not base64url")?;
     let key = RsaKey::new(&n, &e)?;
-    let fingerprint = memo::sha256(&[&n[..], b".", &e[..]].concat());
     let bits = key.modulus_bits();
-    if !(MIN_MODULUS_BITS..=MAX_MODULUS_BITS).contains(&bits) {
-        return Err(format!(
-            "modulus is {bits} bits; {MIN_MODULUS_BITS} to {MAX_MODULUS_BITS} are accepted"
-        ));
+    if bits < MIN_MODULUS_BITS {
+        return Err("modulus is shorter than 2048 bits");
+    }
+    if bits > MAX_MODULUS_BITS {
+        return Err("modulus is longer than 4096 bits");
     }
     Ok(VerifyingKey {
-        kid,
+        kid: kid.to_owned(),
         key,
-        fingerprint,
+        fingerprint: fingerprint(&n, &e),
     })
 }
 
-/// At most 16 characters of a value from the key set, for messages.
-fn short(s: &str) -> &str {
-    s.char_indices()
-        .nth(16)
-        .map_or(s, |(i, _)| s.get(..i).unwrap_or(""))
+/// SHA-256 of `len(n) ‖ n ‖ len(e) ‖ e` (lengths as 8-byte big-endian): no two different keys
+/// share the encoded input.
+fn fingerprint(n: &[u8], e: &[u8]) -> Fingerprint {
+    let mut hash = Sha256::new();
+    for part in [n, e] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part);
+    }
+    hash.finalize().into()
 }

@@ -1,13 +1,14 @@
-//! Compact JWS parsing (RFC 7515 §7.1) with the contract's §5 steps 1–2: size cap, exactly three
-//! segments, strict base64url (RFC 7515 §2: no padding, no stray bits), a duplicate-free JSON
-//! header, the `alg` allow-list (RS256 only, RFC 7518 §3.3), `typ`, and `crit`.
+//! Compact JWS parsing (RFC 7515 §7.1), steps 1–2 of `docs/rules.md` ("How a session JWT is
+//! judged"): size cap, exactly three segments, strict base64url (RFC 7515 §2: no padding, no
+//! stray bits), a duplicate-free JSON header, the `alg` allow-list (RS256 only, RFC 7518 §3.3),
+//! `typ`, and `crit`.
 //!
 //! Embedded key material (`jwk`, `jku`, `x5u`, `x5c`) is never read: keys come only from the
 //! project's JWKS. The payload is decoded here but parsed as JSON only after the signature
 //! has been verified (see [`crate::verify`]).
 
 use crate::error::{ClientErrorCode, Error, Result};
-use crate::strict_json;
+use crate::json::{self, Value};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
@@ -44,34 +45,31 @@ pub fn b64url_encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Splits and checks a compact JWS (contract §5 steps 1–2).
+/// Splits and checks a compact JWS (steps 1–2).
 pub fn parse(token: &str) -> Result<Jws<'_>> {
     if token.len() > MAX_TOKEN_BYTES {
-        return Err(Error::invalid_jwt(format!(
-            "JWT is {} bytes; at most {MAX_TOKEN_BYTES} are accepted",
-            token.len()
-        )));
+        return Err(Error::invalid_jwt(
+            "JWT is longer than 16384 bytes, the most accepted",
+        ));
     }
     let mut parts = token.split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        let n = token.split('.').count();
-        return Err(Error::invalid_jwt(format!(
-            "JWT must have exactly 3 segments separated by '.', found {n}"
-        )));
+        return Err(Error::invalid_jwt(
+            "JWT must have exactly 3 segments separated by '.'",
+        ));
     };
-    let decode = |segment: &str, what: &str| {
-        b64url_decode(segment)
-            .ok_or_else(|| Error::invalid_jwt(format!("JWT {what} is not strict base64url")))
+    let decode = |segment: &str, what: &'static str| {
+        b64url_decode(segment).ok_or_else(|| Error::invalid_jwt(what))
     };
     let signing_input = token
         .as_bytes()
         .get(..header.len() + 1 + payload.len())
         .ok_or_else(|| Error::invalid_jwt("JWT segments are malformed"))?;
-    let header_bytes = decode(header, "header")?;
-    let payload = decode(payload, "payload")?;
-    let signature = decode(signature, "signature")?;
+    let header_bytes = decode(header, "JWT header is not strict base64url")?;
+    let payload = decode(payload, "JWT payload is not strict base64url")?;
+    let signature = decode(signature, "JWT signature is not strict base64url")?;
     Ok(Jws {
         token,
         kid: check_header(&header_bytes)?,
@@ -83,14 +81,14 @@ pub fn parse(token: &str) -> Result<Jws<'_>> {
 
 /// Applies the header rules and returns the `kid`.
 fn check_header(bytes: &[u8]) -> Result<String> {
-    let header = strict_json::parse_object(bytes)
-        .map_err(|why| Error::invalid_jwt(format!("JWT header is {why}")))?;
+    let header = json::parse_object(bytes)
+        .map_err(|why| Error::invalid_jwt(["JWT header is ", why].concat()))?;
     match header.get("alg").and_then(|v| v.as_str()) {
         Some(ALGORITHM) => {}
-        Some(other) if other.len() <= 16 => {
+        Some(other) if other.len() <= 16 && other.bytes().all(|b| b.is_ascii_alphanumeric()) => {
             return Err(Error::client(
                 ClientErrorCode::JwtIncorrectAlgorithm,
-                format!("JWT alg is {other:?}; only RS256 is accepted"),
+                ["JWT alg is \"", other, "\"; only RS256 is accepted"].concat(),
             ))
         }
         _ => {
@@ -105,13 +103,13 @@ fn check_header(bytes: &[u8]) -> Result<String> {
             return Err(Error::invalid_jwt("JWT typ must be \"JWT\""));
         }
     }
-    if header.contains_key("crit") {
+    if header.get("crit").is_some() {
         return Err(Error::invalid_jwt(
             "JWT header has crit: no critical extensions are supported",
         ));
     }
     match header.get("kid") {
-        Some(serde_json::Value::String(kid)) => Ok(kid.clone()),
+        Some(Value::String(kid)) => Ok(kid.clone()),
         Some(_) => Err(Error::invalid_jwt("JWT kid must be a string")),
         None => Err(Error::invalid_jwt("JWT header has no kid")),
     }

@@ -1,47 +1,42 @@
-//! Local verification of a Stytch session JWT, in the contract's order (§5):
-//! parse and header rules → key by `kid` → signature → claims → age → session.
+//! Local verification of a Stytch session JWT, in the order of `docs/rules.md` ("How a session
+//! JWT is judged"): parse and header rules → key by `kid` → signature → claims → age → session.
+//! Pure: the keys and the clock are passed in, and nothing is remembered here (the engine's
+//! memo is scoped to a project and its keys, see [`crate::engine`]).
 
-use crate::claims::{self, ClaimRules};
+use crate::claims::{self, ClaimRules, Times};
 use crate::error::Result;
-use crate::jwk::KeySet;
+use crate::jwk::{Fingerprint, KeySet};
 use crate::jws::{self, Jws};
-use crate::memo::Verified;
-use crate::session::{marshal_jwt_into_session, Session, SharedSession};
+use crate::session::{session_json, Session};
 use crate::verify::{check_signature, parse_claims};
 use std::rc::Rc;
 
-/// Verifies `token` with `keys` and returns the session it carries.
-pub fn verify_session_jwt(token: &str, keys: &KeySet, rules: &ClaimRules<'_>) -> Result<Session> {
-    verify_parsed(&jws::parse(token)?, keys, rules).map(|shared| shared.session.clone())
+/// What verifying a token established.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// Fingerprint of the key that verified it.
+    pub key: Fingerprint,
+    /// Its time claims, re-judged against the clock whenever it is presented again.
+    pub times: Times,
+    /// The session it carries, as JSON.
+    pub session: Rc<str>,
 }
 
-/// The steps after parsing, for callers that parsed first to learn the `kid`. A token this key
-/// set verified before skips the signature (see [`crate::memo`]); its times are always re-judged.
-pub fn verify_parsed(
-    jws: &Jws<'_>,
-    keys: &KeySet,
-    rules: &ClaimRules<'_>,
-) -> Result<Rc<SharedSession>> {
-    if let Some(result) = verify_remembered(jws.token, keys, rules) {
-        return result;
-    }
+/// Verifies `token` with `keys` and returns the session it carries.
+pub fn verify_session_jwt(token: &str, keys: &KeySet, rules: &ClaimRules<'_>) -> Result<Session> {
+    let verified = verify_parsed(&jws::parse(token)?, keys, rules)?;
+    Session::from_json(&verified.session)
+}
+
+/// The steps after parsing, for callers that parsed first to learn the `kid`.
+pub fn verify_parsed(jws: &Jws<'_>, keys: &KeySet, rules: &ClaimRules<'_>) -> Result<Verified> {
     let key = keys.find(&jws.kid)?;
     check_signature(jws, &key.key)?;
     let claims = parse_claims(jws)?;
     let times = claims::validate(&claims, rules)?;
-    let session = SharedSession::new(marshal_jwt_into_session(claims)?);
-    let record = Verified::new(key.fingerprint, times, session.clone(), jws.token.len());
-    keys.remember(jws.token, record);
-    Ok(session)
-}
-
-/// The memo path: the session of a token these keys verified before, if its times still hold.
-pub fn verify_remembered(
-    token: &str,
-    keys: &KeySet,
-    rules: &ClaimRules<'_>,
-) -> Option<Result<Rc<SharedSession>>> {
-    keys.recall(token, |verified| {
-        claims::check_times(&verified.times, rules).map(|()| verified.session.clone())
+    Ok(Verified {
+        key: key.fingerprint,
+        times,
+        session: Rc::from(session_json(claims)?),
     })
 }

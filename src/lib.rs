@@ -4,8 +4,10 @@
 //! (RS256 in pure Rust) and the Sessions endpoints, compiled to WebAssembly for Cloudflare
 //! Workers, Deno, browsers and Node, and usable as a plain Rust library.
 //!
-//! Everything that decides is plain Rust with the clock and I/O passed in; the only JavaScript
-//! boundary is the `wasm` module (compiled for `wasm32` only).
+//! Every rule lives in one synchronous, sans-IO [`engine`]: given an operation, its inputs and
+//! the time, it answers or says which HTTP request it needs next. [`Client`] drives it over a
+//! [`Host`] for Rust callers; the `wasm` module (compiled for `wasm32` only) drives it over the
+//! JavaScript host's `fetch`. The rules are written down in `docs/rules.md`.
 //!
 //! ```
 //! use stytch_sessions_wasm::{claims::ClaimRules, jwk::KeySet, jwt::verify_session_jwt};
@@ -29,22 +31,23 @@
 pub mod api;
 pub mod claims;
 pub mod client;
+pub mod config;
+pub mod engine;
 pub mod error;
 pub mod http;
+pub mod json;
 pub mod jwk;
-pub mod jwks_cache;
 pub mod jws;
 pub mod jwt;
-pub mod key_store;
-pub mod memo;
-pub mod rsa_public;
 pub mod session;
-mod strict_json;
 pub mod verify;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use client::{verify_jwt, Client, Config};
+pub use client::{verify_jwt, Client, SharedEngine};
+pub use config::Config;
+pub use engine::{Answer, Call, Engine, Input, Next, Operation};
 pub use error::{ClientErrorCode, Error, RequestErrorCode, Result, StytchError};
 pub use http::{Host, HttpRequest, HttpResponse};
 pub use session::Session;
+pub use stytch_rsa_public as rsa_public;

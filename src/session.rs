@@ -1,9 +1,13 @@
 //! The Stytch Session object and the marshalling of a verified session JWT into it
-//! (the SDKs' `marshal_jwt_into_session`, contract §5).
+//! (the SDKs' `marshal_jwt_into_session`).
+//!
+//! The engine works with the session's JSON ([`session_json`], what JavaScript receives); the
+//! typed [`Session`] is for Rust callers, read from that JSON with serde.
 
 use crate::error::{ClientErrorCode, Error, Result};
+use crate::json::{self, Object, Value};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 /// The private claim that carries the session.
 pub const SESSION_CLAIM: &str = "https://stytch.com/session";
@@ -32,99 +36,141 @@ pub struct Session {
     pub attributes: Option<Attributes>,
     /// Factor objects: `type, delivery_method, last_authenticated_at, …` and one `*_factor`.
     #[serde(default)]
-    pub authentication_factors: Vec<Map<String, Value>>,
+    pub authentication_factors: Vec<Map<String, serde_json::Value>>,
     #[serde(default)]
-    pub custom_claims: Map<String, Value>,
+    pub custom_claims: Map<String, serde_json::Value>,
     #[serde(default)]
     pub roles: Vec<String>,
 }
 
-/// A session verified from a token, with its JSON form (what JavaScript receives), shared between
-/// the memo and every caller that presents the same token.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SharedSession {
-    pub session: Session,
-    pub json: String,
-}
-
-impl std::ops::Deref for SharedSession {
-    type Target = Session;
-    fn deref(&self) -> &Session {
-        &self.session
+impl Session {
+    /// Reads a session from its JSON (as [`session_json`] writes it, or as the API returns it).
+    pub fn from_json(json: &str) -> Result<Self> {
+        serde_json::from_str(json).map_err(|_| {
+            Error::request(
+                crate::error::RequestErrorCode::InvalidResponse,
+                "session is not the expected JSON",
+            )
+        })
     }
-}
-
-impl Serialize for SharedSession {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        self.session.serialize(serializer)
-    }
-}
-
-impl SharedSession {
-    /// Wraps a session, serializing it once.
-    pub fn new(session: Session) -> std::rc::Rc<Self> {
-        let json = serde_json::to_string(&session).unwrap_or_default();
-        std::rc::Rc::new(Self { session, json })
-    }
-}
-
-/// The session claim as Stytch writes it into a session JWT.
-#[derive(Deserialize)]
-struct SessionClaim {
-    id: String,
-    started_at: String,
-    last_accessed_at: String,
-    #[serde(default)]
-    expires_at: Option<String>,
-    #[serde(default)]
-    attributes: Option<Attributes>,
-    #[serde(default)]
-    authentication_factors: Vec<Map<String, Value>>,
-    #[serde(default)]
-    roles: Vec<String>,
 }
 
 /// Builds the [`Session`] a verified JWT describes. `claims` must already have passed
 /// [`crate::claims::validate`] (so `exp` is an integer).
-pub fn marshal_jwt_into_session(mut claims: Map<String, Value>) -> Result<Session> {
-    let invalid = |why: &str| Error::claim(ClientErrorCode::JwtInvalid, SESSION_CLAIM, why);
-    let claim = claims
-        .remove(SESSION_CLAIM)
-        .ok_or_else(|| invalid("JWT has no https://stytch.com/session claim"))?;
-    let claim: SessionClaim = serde_json::from_value(claim)
-        .map_err(|_| invalid("JWT's https://stytch.com/session claim is malformed"))?;
-    let user_id = match claims.get("sub") {
-        Some(Value::String(sub)) => sub.clone(),
-        _ => {
+pub fn marshal_jwt_into_session(claims: Object) -> Result<Session> {
+    Session::from_json(&session_json(claims)?)
+}
+
+/// The JSON of the session a verified JWT describes, as the SDKs' `marshal_jwt_into_session`
+/// builds it (`docs/rules.md`, "The session"): `session_id`, `started_at`, `last_accessed_at`,
+/// `attributes`, `authentication_factors` and `roles` from the session claim, `user_id` from
+/// `sub`, `expires_at` from the claim (or from `exp` for older tokens), and `custom_claims` =
+/// every other top-level claim but the registered ones. `claims` must already have passed
+/// [`crate::claims::validate`] (so `exp` is an integer).
+pub fn session_json(mut claims: Object) -> Result<String> {
+    let malformed = || {
+        Error::claim(
+            ClientErrorCode::JwtInvalid,
+            SESSION_CLAIM,
+            "JWT's https://stytch.com/session claim is malformed",
+        )
+    };
+    let claim = match claims.remove(SESSION_CLAIM) {
+        Some(Value::Object(claim)) => claim,
+        Some(_) => return Err(malformed()),
+        None => {
             return Err(Error::claim(
                 ClientErrorCode::JwtInvalid,
-                "sub",
-                "JWT sub must be the user id",
+                SESSION_CLAIM,
+                "JWT has no https://stytch.com/session claim",
             ))
         }
     };
-    let expires_at = match claim.expires_at {
-        Some(at) => at,
+    let text = |name: &str| claim.get(name).and_then(Value::as_str).ok_or_else(malformed);
+    let (id, started_at, last_accessed_at) =
+        (text("id")?, text("started_at")?, text("last_accessed_at")?);
+    let expires_at = match claim.given("expires_at") {
+        Some(Value::String(at)) => Some(at),
+        Some(_) => return Err(malformed()),
+        None => None,
+    };
+    let attributes = match claim.given("attributes") {
+        None => None,
+        Some(Value::Object(a)) if ATTRIBUTES.iter().all(|n| text_or_absent(a, n)) => Some(a),
+        Some(_) => return Err(malformed()),
+    };
+    let factors = match claim.get("authentication_factors") {
+        None => None,
+        Some(f @ Value::Array(items)) if items.iter().all(|f| f.as_object().is_some()) => Some(f),
+        Some(_) => return Err(malformed()),
+    };
+    let roles = match claim.get("roles") {
+        None => None,
+        Some(r @ Value::Array(items)) if items.iter().all(|r| r.as_str().is_some()) => Some(r),
+        Some(_) => return Err(malformed()),
+    };
+    let Some(Value::String(user_id)) = claims.get("sub") else {
+        return Err(Error::claim(
+            ClientErrorCode::JwtInvalid,
+            "sub",
+            "JWT sub must be the user id",
+        ));
+    };
+    let mut out = String::with_capacity(512);
+    for (name, value) in [
+        ("{\"session_id\":", id),
+        (",\"user_id\":", user_id),
+        (",\"started_at\":", started_at),
+        (",\"last_accessed_at\":", last_accessed_at),
+    ] {
+        out.push_str(name);
+        json::write_str(value, &mut out);
+    }
+    out.push_str(",\"expires_at\":");
+    match expires_at {
+        Some(at) => json::write_str(at, &mut out),
         None => {
             let exp = crate::claims::numeric_date(&claims, "exp")?.unwrap_or_default();
-            rfc3339_utc(exp)
+            json::write_str(&rfc3339_utc(exp), &mut out);
         }
-    };
-    claims.retain(|name, _| !RESERVED_CLAIMS.contains(&name.as_str()));
-    Ok(Session {
-        session_id: claim.id,
-        user_id,
-        started_at: claim.started_at,
-        last_accessed_at: claim.last_accessed_at,
-        expires_at,
-        attributes: claim.attributes,
-        authentication_factors: claim.authentication_factors,
-        custom_claims: claims,
-        roles: claim.roles,
-    })
+    }
+    out.push_str(",\"attributes\":");
+    match attributes {
+        None => out.push_str("null"),
+        Some(attributes) => {
+            for (i, name) in ATTRIBUTES.into_iter().enumerate() {
+                out.push_str(if i == 0 { "{\"" } else { ",\"" });
+                out.push_str(name);
+                out.push_str("\":");
+                let value = attributes.given(name).and_then(Value::as_str).unwrap_or("");
+                json::write_str(value, &mut out);
+            }
+            out.push('}');
+        }
+    }
+    out.push_str(",\"authentication_factors\":");
+    match factors {
+        Some(factors) => json::write(factors, &mut out),
+        None => out.push_str("[]"),
+    }
+    out.push_str(",\"custom_claims\":");
+    claims.retain(|name| !RESERVED_CLAIMS.contains(&name));
+    json::write_object(&claims, &mut out);
+    out.push_str(",\"roles\":");
+    match roles {
+        Some(roles) => json::write(roles, &mut out),
+        None => out.push_str("[]"),
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// The members of a session's `attributes`.
+const ATTRIBUTES: [&str; 2] = ["ip_address", "user_agent"];
+
+/// Whether `object`'s member `name` is a string, `null` or absent.
+fn text_or_absent(object: &Object, name: &str) -> bool {
+    object.given(name).is_none_or(|v| v.as_str().is_some())
 }
 
 /// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian, UTC).
@@ -132,12 +178,33 @@ pub fn rfc3339_utc(unix_seconds: i64) -> String {
     let days = unix_seconds.div_euclid(86_400);
     let secs = unix_seconds.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    let mut out = String::with_capacity(20);
+    if y < 0 {
+        out.push('-');
+    }
+    push_padded(&mut out, y.unsigned_abs(), 4);
+    for (sep, n) in [
+        ('-', m),
+        ('-', d),
+        ('T', secs / 3600),
+        (':', secs / 60 % 60),
+        (':', secs % 60),
+    ] {
+        out.push(sep);
+        push_padded(&mut out, n.unsigned_abs(), 2);
+    }
+    out.push('Z');
+    out
+}
+
+/// Appends `n` with leading zeros to at least `width` digits.
+fn push_padded(out: &mut String, n: u64, width: usize) {
+    let mut digits = String::new();
+    json::push_u64(&mut digits, n);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(&digits);
 }
 
 /// Howard Hinnant's days-to-civil algorithm.

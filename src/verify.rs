@@ -3,9 +3,8 @@
 
 use crate::error::{ClientErrorCode, Error, Result};
 use crate::jws::Jws;
+use crate::json::{self, Object};
 use crate::rsa_public::FastPublicKey;
-use crate::strict_json;
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 /// An RSA public key, parsed and validated once, ready to verify.
@@ -21,17 +20,17 @@ pub struct RsaKey {
 impl RsaKey {
     /// Builds a key from big-endian modulus and exponent bytes: an odd modulus of 512 to 4096
     /// bits (callers apply their own minimum), an odd exponent of at least 3 and at most 64 bits.
-    pub fn new(n: &[u8], e: &[u8]) -> std::result::Result<Self, String> {
+    pub fn new(n: &[u8], e: &[u8]) -> std::result::Result<Self, &'static str> {
         let n = strip_leading_zeros(n);
         let bits = n
             .first()
             .map_or(0, |top| n.len() * 8 - top.leading_zeros() as usize);
         if strip_leading_zeros(e).len() > 8 {
-            return Err("public exponent is larger than 64 bits".to_owned());
+            return Err("public exponent is larger than 64 bits");
         }
-        let key = FastPublicKey::new(n, e).ok_or_else(|| {
-            format!("modulus is {bits} bits or even, or the exponent is even or below 3")
-        })?;
+        let key = FastPublicKey::new(n, e).ok_or(
+            "modulus is out of range (512 to 4096 bits) or even, or the exponent is even or below 3",
+        )?;
         Ok(Self { key, bits })
     }
 
@@ -53,8 +52,8 @@ fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
 }
 
 /// Verifies the JWS signature with `key`, then, and only then, parses the payload as a strict
-/// JSON object of claims (contract §5 step 4).
-pub fn verified_claims(jws: &Jws<'_>, key: &RsaKey) -> Result<Map<String, Value>> {
+/// JSON object of claims (step 4 of `docs/rules.md`).
+pub fn verified_claims(jws: &Jws<'_>, key: &RsaKey) -> Result<Object> {
     check_signature(jws, key)?;
     parse_claims(jws)
 }
@@ -72,7 +71,7 @@ pub fn check_signature(jws: &Jws<'_>, key: &RsaKey) -> Result<()> {
 }
 
 /// Parses the payload of a JWS whose signature has been verified.
-pub fn parse_claims(jws: &Jws<'_>) -> Result<Map<String, Value>> {
-    strict_json::parse_object(&jws.payload)
-        .map_err(|why| Error::invalid_jwt(format!("JWT payload is {why}")))
+pub fn parse_claims(jws: &Jws<'_>) -> Result<Object> {
+    json::parse_object(&jws.payload)
+        .map_err(|why| Error::invalid_jwt(["JWT payload is ", why].concat()))
 }

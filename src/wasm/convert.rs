@@ -1,10 +1,10 @@
-//! JavaScript values to and from Rust: options in (strictly typed, errors redacted), results out
-//! as plain JSON-compatible objects (never `Map`s), errors out as the package's error classes.
+//! JavaScript values to and from the engine: options in through one `JSON.stringify` snapshot,
+//! answers out through one `JSON.parse`, errors out as the package's error classes.
 
+use crate::engine::Answer;
 use crate::error::Error;
+use crate::json::{self, Value};
 use js_sys::{Function, Reflect};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -27,75 +27,48 @@ pub fn error_to_js(error: Error) -> JsValue {
             claim,
         } => make_client_error(code.as_str(), &message, claim.map(str::to_owned)),
         Error::Request { code, message } => make_request_error(code.as_str(), &message),
-        Error::Stytch(e) => match to_js(&*e) {
+        Error::Stytch(e) => match js_sys::JSON::parse(&e.body) {
             Ok(fields) => make_stytch_error(fields),
             Err(e) => e,
         },
     }
 }
 
-/// A Rust value as a plain JS object, through JSON: one `JSON.parse` of a string serde_json wrote
-/// is faster than building the object property by property across the boundary, and keeps one
-/// serializer in the module instead of two.
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|json| js_sys::JSON::parse(&json).ok())
-        .ok_or_else(|| {
-            error_to_js(Error::invalid_argument(
-                "result cannot be converted to JavaScript",
-            ))
-        })
+/// An answer as a plain JS object: one `JSON.parse` of the JSON the engine made.
+pub fn answer_to_js(answer: &Answer) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&answer.to_json()).map_err(|_| {
+        error_to_js(Error::invalid_argument(
+            "the answer cannot be converted to JavaScript",
+        ))
+    })
 }
 
-/// Reads a JS options object into `T` through a `JSON.stringify` snapshot: getters, proxies
-/// and cycles are all read (or fail) inside one call that catches, so a hostile object can only
-/// produce `invalid_argument`, never an exception escaping the module. Functions and `undefined`
-/// drop out, as they would in an HTTP body. Messages name the field, never a value given.
-pub fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, Error> {
+/// Reads a JS options object as JSON through a `JSON.stringify` snapshot: getters, proxies and
+/// cycles are all read (or fail) inside one call that catches, so a hostile object can only
+/// produce `invalid_argument`, never an exception escaping the module. Functions and
+/// `undefined` drop out, as they would in an HTTP body.
+pub fn read_options(value: &JsValue, what: &'static str) -> Result<Value, Error> {
     if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
-        return Err(Error::invalid_argument(format!("{what} must be an object")));
+        return Err(Error::invalid_argument([what, " must be an object"].concat()));
     }
-    let json = js_sys::JSON::stringify(value)
+    js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| Error::invalid_argument(format!("{what} cannot be read as JSON")))?;
-    serde_json::from_str(&json)
-        .map_err(|e| Error::invalid_argument(format!("{what}: {}", redact(&e.to_string()))))
-}
-
-/// Drops double-quoted text (a user's string value, perhaps a token) from a serde message;
-/// field names (in backticks) stay.
-fn redact(message: &str) -> String {
-    let mut out = String::with_capacity(message.len().min(200));
-    let mut quoted = false;
-    for c in message.chars().take(400) {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                out.push(c);
-                if quoted {
-                    out.push('…');
-                }
-            }
-            _ if quoted => {}
-            _ => out.push(c),
-        }
-    }
-    out
+        .and_then(|text| json::parse(text.as_bytes()).ok())
+        .ok_or_else(|| Error::invalid_argument([what, " cannot be read as JSON"].concat()))
 }
 
 /// An own field of an object, `None` when absent, `undefined` or `null`.
-pub fn field(object: &JsValue, name: &str) -> Option<JsValue> {
+fn field(object: &JsValue, name: &str) -> Option<JsValue> {
     let value = Reflect::get(object, &JsValue::from_str(name)).ok()?;
     (!value.is_undefined() && !value.is_null()).then_some(value)
 }
 
 /// A required string argument.
-pub fn string_arg(value: JsValue, name: &str) -> Result<String, Error> {
+pub fn string_arg(value: JsValue, name: &'static str) -> Result<String, Error> {
     value
         .as_string()
-        .ok_or_else(|| Error::invalid_argument(format!("{name} must be a string")))
+        .ok_or_else(|| Error::invalid_argument([name, " must be a string"].concat()))
 }
 
 /// The optional `fetch` option.
@@ -108,18 +81,12 @@ pub fn fetch_option(options: &JsValue) -> Result<Option<Function>, Error> {
         .transpose()
 }
 
-/// The optional `current_date` option (a `Date` or epoch milliseconds) as milliseconds.
-pub fn current_date_ms(options: &JsValue) -> Result<Option<f64>, Error> {
-    let Some(value) = field(options, "current_date") else {
-        return Ok(None);
-    };
-    let ms = match value.dyn_ref::<js_sys::Date>() {
+/// The optional `current_date` option (a `Date` or epoch milliseconds) as milliseconds; NaN
+/// when it is neither (the engine refuses it).
+pub fn current_date_ms(options: &JsValue) -> Option<f64> {
+    let value = field(options, "current_date")?;
+    Some(match value.dyn_ref::<js_sys::Date>() {
         Some(date) => date.get_time(),
         None => value.as_f64().unwrap_or(f64::NAN),
-    };
-    if ms.is_finite() {
-        Ok(Some(ms))
-    } else {
-        Err(Error::invalid_argument("current_date must be a valid Date"))
-    }
+    })
 }

@@ -1,76 +1,28 @@
-//! What JavaScript imports: `Client` (with `client.sessions.*`) and `verifyJwt`.
+//! What JavaScript imports: `Client` (with `client.sessions.*`) and `verifyJwt`. Each export
+//! reads its arguments into an engine [`Operation`] and hands it to [`run`].
 
-use super::convert::{current_date_ms, error_to_js, fetch_option, from_js, string_arg, to_js};
-use super::fetch::JsHost;
+use super::convert::{current_date_ms, error_to_js, fetch_option, read_options, string_arg};
+use super::drive::run;
 use crate::api::*;
-use crate::client::{self, Config};
+use crate::config::Config;
+use crate::engine::Operation;
 use crate::error::Error;
-use crate::jwk::Jwk;
-use crate::session::SharedSession;
-use js_sys::Promise;
-use serde::{Deserialize, Serialize};
-use std::future::Future;
+use js_sys::{Function, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
 
-/// The options of `new Client(…)` that serde reads (`fetch` is read separately).
-#[derive(Deserialize)]
-struct ClientOptions {
-    project_id: String,
-    secret: String,
-    #[serde(default)]
-    custom_base_url: Option<String>,
-    #[serde(default)]
-    timeout_ms: Option<u32>,
-    #[serde(default)]
-    jwks: Option<Vec<Jwk>>,
+/// What every `client.sessions` call shares.
+struct Inner {
+    config: Rc<Config>,
+    fetch: Option<Function>,
 }
-
-/// The options of `verifyJwt` that serde reads.
-#[derive(Deserialize)]
-struct VerifyOptions {
-    project_id: String,
-    #[serde(default)]
-    custom_base_url: Option<String>,
-    #[serde(default)]
-    jwks: Option<Vec<Jwk>>,
-    #[serde(default)]
-    max_token_age_seconds: Option<u64>,
-    #[serde(default)]
-    clock_tolerance_seconds: Option<u64>,
-    /// JWKS fetch timeout (default 5 000 ms); an extension of the contract's option list.
-    #[serde(default)]
-    timeout_ms: Option<u32>,
-}
-
-#[derive(Deserialize)]
-struct LocalOptions {
-    session_jwt: String,
-    #[serde(default)]
-    max_token_age_seconds: Option<u64>,
-    #[serde(default)]
-    clock_tolerance_seconds: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct UserIdParams {
-    user_id: String,
-}
-
-#[derive(Deserialize)]
-struct ProjectIdParams {
-    project_id: String,
-}
-
-type Inner = Rc<client::Client<JsHost>>;
 
 /// A Stytch Sessions client. Create one per request or share one: keys are cached in module
 /// memory either way.
 #[wasm_bindgen(js_name = Client)]
 pub struct JsClient {
-    inner: Inner,
+    inner: Rc<Inner>,
     /// `client.sessions`: one object per client, freed with it (see `Drop`).
     sessions: JsValue,
 }
@@ -81,16 +33,11 @@ impl JsClient {
     pub fn new(options: JsValue) -> Result<JsClient, JsValue> {
         let build = || -> Result<JsClient, Error> {
             let fetch = fetch_option(&options)?;
-            let o: ClientOptions = from_js(&options, "Client options")?;
-            let mut config =
-                Config::new(&o.project_id, Some(&o.secret), o.custom_base_url.as_deref())?;
-            if let Some(ms) = o.timeout_ms {
-                config.set_timeout_ms(ms);
-            }
-            if let Some(jwks) = &o.jwks {
-                config.seed_jwks(jwks, js_sys::Date::now());
-            }
-            let inner = Rc::new(client::Client::new(config, JsHost { fetch }));
+            let config = Config::from_client_options(&read_options(&options, "Client options")?)?;
+            let inner = Rc::new(Inner {
+                config: Rc::new(config),
+                fetch,
+            });
             Ok(JsClient {
                 sessions: Sessions {
                     inner: inner.clone(),
@@ -125,7 +72,7 @@ impl JsClient {
 impl Drop for JsClient {
     fn drop(&mut self) {
         let free = js_sys::Reflect::get(&self.sessions, &"free".into()).ok();
-        if let Some(free) = free.as_ref().and_then(|f| f.dyn_ref::<js_sys::Function>()) {
+        if let Some(free) = free.as_ref().and_then(|f| f.dyn_ref::<Function>()) {
             let _ = free.call0(&self.sessions);
         }
     }
@@ -134,205 +81,107 @@ impl Drop for JsClient {
 /// `client.sessions`.
 #[wasm_bindgen]
 pub struct Sessions {
-    inner: Inner,
+    inner: Rc<Inner>,
 }
 
-/// Runs `body` as a Promise, turning errors into the package's error classes.
-fn promise<T, F>(body: F) -> Promise
-where
-    T: Serialize,
-    F: Future<Output = Result<T, Error>> + 'static,
-{
-    future_to_promise(async move {
-        match body.await {
-            Ok(value) => to_js(&value),
-            Err(error) => Err(error_to_js(error)),
+impl Sessions {
+    /// Reads `params` with `read` and runs the operation it makes.
+    fn call(
+        &self,
+        params: &JsValue,
+        what: &'static str,
+        read: impl FnOnce(&crate::json::Value) -> Result<Operation, Error>,
+    ) -> Promise {
+        match read_options(params, what).and_then(|v| read(&v)) {
+            Ok(operation) => run(
+                self.inner.config.clone(),
+                operation,
+                self.inner.fetch.clone(),
+            ),
+            Err(e) => Promise::reject(&error_to_js(e)),
         }
-    })
-}
-
-/// A verified session for JavaScript: one `JSON.parse` of the JSON made when it was verified.
-fn session_to_js(session: &SharedSession) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&session.json).map_err(|_| {
-        error_to_js(Error::invalid_argument(
-            "session cannot be converted to JavaScript",
-        ))
-    })
-}
-
-/// Runs `body`, which yields a verified session, as a Promise.
-fn session_promise<F>(body: F) -> Promise
-where
-    F: Future<Output = Result<Rc<SharedSession>, Error>> + 'static,
-{
-    future_to_promise(async move {
-        match body.await {
-            Ok(session) => session_to_js(&session),
-            Err(error) => Err(error_to_js(error)),
-        }
-    })
+    }
 }
 
 #[wasm_bindgen]
 impl Sessions {
     /// Authenticates a session token or JWT with the API (`POST /v1/sessions/authenticate`).
     pub fn authenticate(&self, params: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let p: AuthenticateParams = from_js(&params, "authenticate params")?;
-            inner.authenticate(&p).await
+        self.call(&params, "authenticate params", |v| {
+            AuthenticateParams::from_value(v).map(Operation::Authenticate)
         })
     }
 
     /// Verifies a session JWT locally; asks the API only when the token is genuine but too old,
-    /// expired, signed by an unknown key, or keys are unreachable.
+    /// expired, or the keys cannot be had.
     #[wasm_bindgen(js_name = authenticateJwt)]
     pub fn authenticate_jwt(&self, params: JsValue) -> Promise {
-        let p: AuthenticateJwtParams = match from_js(&params, "authenticateJwt params") {
-            Ok(p) => p,
-            Err(e) => return Promise::reject(&error_to_js(e)),
-        };
-        // A token verified before, still in time: answered now, without the async executor.
-        if let Some(result) = self.inner.authenticate_jwt_now(&p) {
-            return settle(
-                result
-                    .map_err(error_to_js)
-                    .and_then(|r| jwt_response_to_js(&r)),
-            );
-        }
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let response = inner.authenticate_jwt(&p).await.map_err(error_to_js)?;
-            jwt_response_to_js(&response)
+        self.call(&params, "authenticateJwt params", |v| {
+            AuthenticateJwtParams::from_value(v).map(Operation::AuthenticateJwt)
         })
     }
 
     /// Verifies a session JWT locally only (the API is called only to fetch keys).
     #[wasm_bindgen(js_name = authenticateJwtLocal)]
     pub fn authenticate_jwt_local(&self, params: JsValue) -> Promise {
-        let (token, local) = match local_params(params) {
-            Ok(p) => p,
-            Err(e) => return Promise::reject(&error_to_js(e)),
-        };
-        let config = self.inner.config();
-        if let Some(result) =
-            client::verify_remembered_now(config, self.inner.host(), &token, &local)
-        {
-            return settle(result.map_err(error_to_js).and_then(|s| session_to_js(&s)));
-        }
-        let inner = self.inner.clone();
-        session_promise(async move { inner.authenticate_jwt_local(&token, &local).await })
+        let current_date = current_date_ms(&params);
+        self.call(&params, "authenticateJwtLocal params", |v| {
+            let f = Fields::of(v, "authenticateJwtLocal params")?;
+            Ok(Operation::VerifyJwt {
+                token: f.required_string("session_jwt")?,
+                params: LocalJwtParams::from_fields(&f, current_date)?,
+            })
+        })
     }
 
     /// Lists a user's live sessions (`GET /v1/sessions?user_id=`).
     pub fn get(&self, params: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let p: UserIdParams = from_js(&params, "get params")?;
-            inner.get(&p.user_id).await
+        self.call(&params, "get params", |v| {
+            let user_id = Fields::of(v, "get params")?.required_string("user_id")?;
+            Ok(Operation::Get { user_id })
         })
     }
 
     /// The project's public keys (`GET /v1/sessions/jwks/{project_id}`).
     #[wasm_bindgen(js_name = getJWKS)]
     pub fn get_jwks(&self, params: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let p: ProjectIdParams = from_js(&params, "getJWKS params")?;
-            inner.get_jwks(&p.project_id).await
+        self.call(&params, "getJWKS params", |v| {
+            let project_id = Fields::of(v, "getJWKS params")?.required_string("project_id")?;
+            Ok(Operation::GetJwks { project_id })
         })
     }
 
     /// Migrates a session from an external OIDC provider (`POST /v1/sessions/migrate`).
     pub fn migrate(&self, params: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let p: MigrateParams = from_js(&params, "migrate params")?;
-            inner.migrate(&p).await
+        self.call(&params, "migrate params", |v| {
+            MigrateParams::from_value(v).map(Operation::Migrate)
         })
     }
 
     /// Revokes a session by id, token or JWT (`POST /v1/sessions/revoke`).
     pub fn revoke(&self, params: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let p: RevokeParams = from_js(&params, "revoke params")?;
-            inner.revoke(&p).await
+        self.call(&params, "revoke params", |v| {
+            RevokeParams::from_value(v).map(Operation::Revoke)
         })
     }
-}
-
-fn local_params(params: JsValue) -> Result<(String, LocalJwtParams), Error> {
-    let current_date_ms = current_date_ms(&params)?;
-    let o: LocalOptions = from_js(&params, "params")?;
-    Ok((
-        o.session_jwt,
-        LocalJwtParams {
-            max_token_age_seconds: o.max_token_age_seconds,
-            clock_tolerance_seconds: o.clock_tolerance_seconds,
-            current_date_ms,
-        },
-    ))
 }
 
 /// Verifies a Stytch session JWT with the project's public keys and returns its session. Needs
 /// no secret: this is what an edge worker calls to gate a request.
 #[wasm_bindgen(js_name = verifyJwt)]
 pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
-    let (token, config, params, host) = match verify_args(session_jwt, &options) {
-        Ok(args) => args,
-        Err(e) => return Promise::reject(&error_to_js(e)),
+    let read = || -> Result<(Config, Operation, Option<Function>), Error> {
+        let token = string_arg(session_jwt, "session_jwt")?;
+        let fetch = fetch_option(&options)?;
+        let current_date = current_date_ms(&options);
+        let value = read_options(&options, "verifyJwt options")?;
+        let f = Fields::of(&value, "verifyJwt options")?;
+        let config = Config::from_verify_options(&f)?;
+        let params = LocalJwtParams::from_fields(&f, current_date)?;
+        Ok((config, Operation::VerifyJwt { token, params }, fetch))
     };
-    // A token verified before, re-judged against the clock: answered now.
-    if let Some(result) = client::verify_remembered_now(&config, &host, &token, &params) {
-        return settle(result.map_err(error_to_js).and_then(|s| session_to_js(&s)));
-    }
-    session_promise(async move { client::verify_jwt(&config, &host, &token, &params).await })
-}
-
-type VerifyArgs = (String, Config, LocalJwtParams, JsHost);
-
-fn verify_args(session_jwt: JsValue, options: &JsValue) -> Result<VerifyArgs, Error> {
-    let token = string_arg(session_jwt, "session_jwt")?;
-    let fetch = fetch_option(options)?;
-    let current_date_ms = current_date_ms(options)?;
-    let o: VerifyOptions = from_js(options, "verifyJwt options")?;
-    let mut config = Config::new(&o.project_id, None, o.custom_base_url.as_deref())?;
-    if let Some(ms) = o.timeout_ms {
-        config.jwks_timeout_ms = ms;
-    }
-    if let Some(jwks) = &o.jwks {
-        config.seed_jwks(jwks, js_sys::Date::now());
-    }
-    let params = LocalJwtParams {
-        max_token_age_seconds: o.max_token_age_seconds,
-        clock_tolerance_seconds: o.clock_tolerance_seconds,
-        current_date_ms,
-    };
-    Ok((token, config, params, JsHost { fetch }))
-}
-
-/// A settled Promise for a result known now.
-fn settle(result: Result<JsValue, JsValue>) -> Promise {
-    match result {
-        Ok(value) => Promise::resolve(&value),
-        Err(error) => Promise::reject(&error),
-    }
-}
-
-/// `authenticateJwt`'s answer for JavaScript: `{session, session_jwt}` when verified locally
-/// (the session's JSON made once, at verification), the API's whole answer otherwise.
-fn jwt_response_to_js(response: &AuthenticateJwtResponse) -> Result<JsValue, JsValue> {
-    match response {
-        AuthenticateJwtResponse::Local {
-            session,
-            session_jwt,
-        } => {
-            let out = js_sys::Object::new();
-            js_sys::Reflect::set(&out, &"session".into(), &session_to_js(session)?)?;
-            js_sys::Reflect::set(&out, &"session_jwt".into(), &session_jwt.into())?;
-            Ok(out.into())
-        }
-        remote => to_js(remote),
+    match read() {
+        Ok((config, operation, fetch)) => run(Rc::new(config), operation, fetch),
+        Err(e) => Promise::reject(&error_to_js(e)),
     }
 }

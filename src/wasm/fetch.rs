@@ -1,10 +1,9 @@
-//! The host transport: the runtime's global `fetch` (or an injected one), `Date.now()`, and
-//! Cloudflare Workers detection.
+//! The host's I/O: `fetch` (the global one or an injected one) with an `AbortSignal` timeout,
+//! and `setTimeout`.
 
 use crate::error::{Error, RequestErrorCode, Result};
-use crate::http::{Host, HttpRequest, HttpResponse};
+use crate::http::{HttpRequest, HttpResponse};
 use js_sys::{Function, Promise, Reflect};
-use std::cell::OnceCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -15,84 +14,64 @@ extern "C" {
     /// The global `fetch` (Node ≥ 18, Deno, browsers, workerd), not `window.fetch`.
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(input: &str, init: &RequestInit) -> Promise;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &Function, ms: i32) -> JsValue;
 }
 
-/// `fetch` from the options, or the global one; `Date.now()` for the clock.
-#[derive(Clone, Default)]
-pub struct JsHost {
-    pub fetch: Option<Function>,
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: u32) {
+    let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+    let promise = Promise::new(&mut |resolve, _reject| {
+        set_timeout(&resolve, ms);
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
-thread_local! {
-    static ON_WORKERD: OnceCell<bool> = const { OnceCell::new() };
-}
-
-/// Cloudflare Workers sets `navigator.userAgent` to `"Cloudflare-Workers"`.
-fn on_workerd() -> bool {
-    ON_WORKERD.with(|cell| {
-        *cell.get_or_init(|| {
-            Reflect::get(&js_sys::global(), &"navigator".into())
-                .and_then(|nav| Reflect::get(&nav, &"userAgent".into()))
-                .ok()
-                .and_then(|ua| ua.as_string())
-                .is_some_and(|ua| ua == "Cloudflare-Workers")
-        })
-    })
-}
-
-impl Host for JsHost {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
-        let init = RequestInit::new();
-        init.set_method(request.method);
-        let headers = Headers::new().map_err(|_| network("cannot create Headers"))?;
-        for (name, value) in &request.headers {
-            headers
-                .set(name, value)
-                .map_err(|_| network("invalid header value"))?;
-        }
-        init.set_headers(&headers);
-        if let Some(body) = &request.body {
-            init.set_body(&JsValue::from_str(body));
-        }
-        init.set_signal(Some(&AbortSignal::timeout_with_u32(request.timeout_ms)));
-        let promise = match &self.fetch {
-            Some(fetch) => fetch
-                .call2(&JsValue::UNDEFINED, &request.url.as_str().into(), &init)
-                .map_err(|e| failure(&e))?
-                .dyn_into::<Promise>()
-                .map_err(|_| network("the fetch option did not return a Promise"))?,
-            None => global_fetch(&request.url, &init),
-        };
-        let response: Response = JsFuture::from(promise)
-            .await
+/// Sends `request` and reads the whole answer.
+pub async fn send(fetch: Option<&Function>, request: HttpRequest) -> Result<HttpResponse> {
+    let init = RequestInit::new();
+    init.set_method(request.method);
+    let headers = Headers::new().map_err(|_| network("cannot create Headers"))?;
+    for (name, value) in &request.headers {
+        headers
+            .set(name, value)
+            .map_err(|_| network("invalid header value"))?;
+    }
+    init.set_headers(&headers);
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_signal(Some(&AbortSignal::timeout_with_u32(request.timeout_ms)));
+    let promise = match fetch {
+        Some(fetch) => fetch
+            .call2(&JsValue::UNDEFINED, &request.url.as_str().into(), &init)
             .map_err(|e| failure(&e))?
-            .dyn_into()
-            .map_err(|_| network("fetch did not resolve to a Response"))?;
-        let status = response.status();
-        let text = response.text().map_err(|e| failure(&e))?;
-        let body = JsFuture::from(text)
-            .await
-            .map_err(|e| failure(&e))?
-            .as_string()
-            .unwrap_or_default();
-        Ok(HttpResponse { status, body })
-    }
-
-    fn now_ms(&self) -> f64 {
-        js_sys::Date::now()
-    }
-
-    fn share_inflight_fetches(&self) -> bool {
-        !on_workerd()
-    }
+            .dyn_into::<Promise>()
+            .map_err(|_| network("the fetch option did not return a Promise"))?,
+        None => global_fetch(&request.url, &init),
+    };
+    let response: Response = JsFuture::from(promise)
+        .await
+        .map_err(|e| failure(&e))?
+        .dyn_into()
+        .map_err(|_| network("fetch did not resolve to a Response"))?;
+    let status = response.status();
+    let text = response.text().map_err(|e| failure(&e))?;
+    let body = JsFuture::from(text)
+        .await
+        .map_err(|e| failure(&e))?
+        .as_string()
+        .unwrap_or_default();
+    Ok(HttpResponse { status, body })
 }
 
-fn network(message: &str) -> Error {
+fn network(message: &'static str) -> Error {
     Error::request(RequestErrorCode::NetworkError, message)
 }
 
 /// A rejected fetch: `TimeoutError`/`AbortError` from our signal is a timeout, anything else a
-/// network failure. The rejection's own message may carry a URL but never a token or secret.
+/// network failure. The rejection's message is not passed on (it may carry a URL); its error
+/// name is, when it is a plain identifier.
 fn failure(error: &JsValue) -> Error {
     let name = Reflect::get(error, &"name".into())
         .ok()
@@ -101,12 +80,11 @@ fn failure(error: &JsValue) -> Error {
     if name == "TimeoutError" || name == "AbortError" {
         return Error::request(RequestErrorCode::Timeout, "no answer within the timeout");
     }
-    network(&format!(
-        "fetch failed{}",
-        if name.is_empty() {
-            String::new()
-        } else {
-            format!(" ({name})")
-        }
-    ))
+    if name.is_empty() || name.len() > 40 || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return network("fetch failed");
+    }
+    Error::request(
+        RequestErrorCode::NetworkError,
+        ["fetch failed (", &name, ")"].concat(),
+    )
 }

@@ -1,8 +1,20 @@
-//! The only JavaScript boundary (compiled for `wasm32` only): exported `Client` and `verifyJwt`,
-//! the host's `fetch` as transport, JS values to and from Rust, and errors as real JS classes.
+//! The only JavaScript boundary (compiled for `wasm32` only). It translates and drives I/O; it
+//! decides nothing: JavaScript values become the engine's inputs, every call runs through one
+//! loop over the host's `fetch` ([`drive`]), and the engine's answers and errors become
+//! JavaScript values and error classes.
 
 mod convert;
+mod drive;
 mod exports;
 mod fetch;
 
 pub use exports::{verify_jwt, JsClient, Sessions};
+
+use crate::engine::Engine;
+use std::cell::RefCell;
+
+thread_local! {
+    /// The module instance's one engine: its keys and memo serve every `Client` and `verifyJwt`
+    /// call in this instance.
+    static ENGINE: RefCell<Engine> = RefCell::new(Engine::new());
+}

@@ -10,6 +10,11 @@
 
 // Every `as` narrowing below is applied to a value already masked or bounded to 28 bits.
 #![allow(clippy::cast_possible_truncation)]
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 /// Limb size in bits.
 const W: u32 = 28;

@@ -1,0 +1,192 @@
+//! The key store: one cache of verifying keys per JWKS URL, and the policy that decides, for a
+//! token's `kid`, whether to verify, fetch, wait for a fetch in flight, or give up
+//! (`docs/rules.md`, "Keys and the memo"). Plain data with the clock passed in; no I/O.
+
+use crate::error::{ClientErrorCode, Error};
+use crate::jwk::KeySet;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Keys older than this are refreshed (10 minutes).
+pub const MAX_AGE_MS: f64 = 10.0 * 60.0 * 1000.0;
+/// After a fetch starts, at most this long (30 seconds) before an unknown `kid` may cause
+/// another; a `kid` missing from a JWKS fetched successfully within it is proven unknown.
+pub const COOLDOWN_MS: f64 = 30.0 * 1000.0;
+/// At most this many JWKS URLs are cached; beyond it the store starts afresh. A deployment talks
+/// to one or two projects: the bound only stops growth from hostile options.
+pub const MAX_URLS: usize = 64;
+
+/// What to do for a token with a given `kid`.
+#[derive(Debug, Clone)]
+pub enum Plan {
+    /// Verify with these keys (fresh, or the last good ones while the JWKS cannot be had).
+    Verify(Rc<KeySet>),
+    /// Fetch the JWKS; the fetch is recorded as flight `flight`, to be [`KeyStore::land`]ed.
+    Fetch { flight: u64 },
+    /// Another call's fetch is in flight: wait for it to land, then plan again.
+    Wait,
+    /// No key for this `kid`. `proven`: a JWKS fetched successfully within the cooldown lacks
+    /// it, so the token cannot be genuine. Otherwise the JWKS could not be had, and `error` says
+    /// why.
+    Unknown { proven: bool, error: Error },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Outcome {
+    InFlight,
+    Fetched,
+    Failed,
+}
+
+/// The latest fetch of one URL.
+#[derive(Debug, Clone, Copy)]
+struct Attempt {
+    flight: u64,
+    started_at_ms: f64,
+    /// After this the fetch counts as failed, landed or not (its caller's timeout).
+    deadline_ms: f64,
+    outcome: Outcome,
+}
+
+#[derive(Debug, Default)]
+struct Entry {
+    keys: Option<Rc<KeySet>>,
+    fetched_at_ms: f64,
+    attempt: Option<Attempt>,
+    /// Why the last fetch failed, returned while there are no keys to use.
+    last_error: Option<Error>,
+}
+
+/// The keys of every JWKS URL this engine has used.
+#[derive(Debug, Default)]
+pub struct KeyStore {
+    entries: HashMap<String, Entry>,
+    flights: u64,
+}
+
+impl KeyStore {
+    fn entry(&mut self, url: &str) -> &mut Entry {
+        if !self.entries.contains_key(url) && self.entries.len() >= MAX_URLS {
+            self.entries.clear();
+        }
+        self.entries.entry(url.to_owned()).or_default()
+    }
+
+    /// Seeds `url` with keys the caller already holds, if it holds none yet. They count as
+    /// fetched now for the 10-minute refresh, but start no cooldown: a token signed by a key
+    /// newer than the seed still causes a fetch at once.
+    pub fn seed(&mut self, url: &str, keys: impl FnOnce() -> KeySet, now_ms: f64) {
+        let entry = self.entry(url);
+        if entry.keys.is_none() {
+            entry.keys = Some(Rc::new(keys()));
+            entry.fetched_at_ms = now_ms;
+        }
+    }
+
+    /// Whether `url` holds keys (fresh or not).
+    pub fn has_keys(&self, url: &str) -> bool {
+        self.entries.get(url).is_some_and(|e| e.keys.is_some())
+    }
+
+    /// The keys of `url` if they are fresh (younger than [`MAX_AGE_MS`]).
+    pub fn fresh(&self, url: &str, now_ms: f64) -> Option<Rc<KeySet>> {
+        self.entries.get(url)?.fresh(now_ms)
+    }
+
+    /// Decides what a token with `kid` needs. `impatient`: the caller has waited its whole
+    /// timeout for a fetch in flight, and fetches itself instead.
+    pub fn plan(&mut self, url: &str, kid: &str, now_ms: f64, timeout_ms: u32, impatient: bool) -> Plan {
+        let entry = self.entry(url);
+        let fresh = entry.fresh(now_ms);
+        if let Some(keys) = fresh.as_ref().filter(|keys| keys.contains(kid)) {
+            return Plan::Verify(keys.clone());
+        }
+        let in_flight = entry
+            .attempt
+            .is_some_and(|a| a.outcome == Outcome::InFlight && now_ms < a.deadline_ms);
+        if in_flight && !impatient {
+            return Plan::Wait;
+        }
+        // The latest fetch, if it started within the cooldown, and whether it brought keys.
+        let recent = entry
+            .attempt
+            .filter(|a| now_ms >= a.started_at_ms && now_ms - a.started_at_ms < COOLDOWN_MS)
+            .map(|a| a.outcome == Outcome::Fetched);
+        match (fresh, recent) {
+            (_, Some(_)) if impatient && in_flight => {}
+            (Some(keys), Some(fetched)) => {
+                let error = keys.find(kid).err().unwrap_or_else(no_keys);
+                return Plan::Unknown {
+                    proven: fetched,
+                    error,
+                };
+            }
+            (None, Some(false)) => return entry.unavailable(kid),
+            _ => {}
+        }
+        self.flights += 1;
+        let flight = self.flights;
+        let entry = self.entry(url);
+        entry.attempt = Some(Attempt {
+            flight,
+            started_at_ms: now_ms,
+            deadline_ms: now_ms + f64::from(timeout_ms),
+            outcome: Outcome::InFlight,
+        });
+        Plan::Fetch { flight }
+    }
+
+    /// Records the end of fetch `flight` at `now_ms`. A failure keeps the last good keys.
+    pub fn land(&mut self, url: &str, flight: u64, result: Result<KeySet, Error>, now_ms: f64) {
+        let entry = self.entry(url);
+        let ok = result.is_ok();
+        match result {
+            Ok(keys) => {
+                entry.keys = Some(Rc::new(keys));
+                entry.fetched_at_ms = now_ms;
+                entry.last_error = None;
+            }
+            Err(error) => entry.last_error = Some(error),
+        }
+        if let Some(attempt) = entry.attempt.as_mut().filter(|a| a.flight == flight) {
+            attempt.outcome = if ok { Outcome::Fetched } else { Outcome::Failed };
+        }
+    }
+
+    /// Forgets every URL's keys.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+impl Entry {
+    fn fresh(&self, now_ms: f64) -> Option<Rc<KeySet>> {
+        let age = now_ms - self.fetched_at_ms;
+        (0.0..MAX_AGE_MS)
+            .contains(&age)
+            .then(|| self.keys.clone())
+            .flatten()
+    }
+
+    /// The plan while the JWKS cannot be had: the last good keys if they hold `kid`.
+    fn unavailable(&self, kid: &str) -> Plan {
+        match &self.keys {
+            Some(keys) if keys.contains(kid) => Plan::Verify(keys.clone()),
+            Some(keys) => Plan::Unknown {
+                proven: false,
+                error: keys.find(kid).err().unwrap_or_else(no_keys),
+            },
+            None => Plan::Unknown {
+                proven: false,
+                error: self.last_error.clone().unwrap_or_else(no_keys),
+            },
+        }
+    }
+}
+
+fn no_keys() -> Error {
+    Error::client(
+        ClientErrorCode::JwksNoMatchingKey,
+        "no JWKS has been fetched yet",
+    )
+}

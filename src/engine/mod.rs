@@ -1,0 +1,510 @@
+//! The engine: one synchronous state machine that owns the key store and the memo and applies
+//! every rule, with no I/O of its own (sans-IO, in the manner of rustls or quinn-proto).
+//!
+//! A [`Call`] is one operation. Its driver feeds it [`Input`]s with the clock reading, and it
+//! answers with what it needs [`Next`]: an HTTP request to send, a wait, or the result. A token
+//! the engine already verified is answered at the first step, with no request and no wait.
+//!
+//! ```text
+//! let mut call = Call::new(config, Operation::VerifyJwt { .. });
+//! let mut input = Input::Start;
+//! loop {
+//!     match call.step(&mut engine, input, now_ms()) {
+//!         Next::Done(result) => break result,
+//!         Next::Send(request) => input = Input::Response(send(request).await),
+//!         Next::Wait(ms) => { sleep(ms).await; input = Input::Woke }
+//!     }
+//! }
+//! ```
+//!
+//! The drivers: [`crate::Client`] (async Rust over a [`crate::Host`]) and, in the wasm module,
+//! one loop over the host's `fetch`. The rules are written down in `docs/rules.md`.
+
+pub mod keys;
+pub mod memo;
+
+use crate::api::{AuthenticateJwtParams, AuthenticateParams, Endpoint, LocalJwtParams};
+use crate::api::{MigrateParams, RevokeParams};
+use crate::claims::{check_times, ClaimRules, DEFAULT_MAX_TOKEN_AGE_SECONDS};
+use crate::config::Config;
+use crate::error::{ClientErrorCode, Error, RequestErrorCode, Result, StytchError};
+use crate::http::{self, HttpRequest, HttpResponse};
+use crate::json::{self, Value};
+use crate::jwk::KeySet;
+use crate::jws;
+use crate::jwt::verify_parsed;
+use keys::{KeyStore, Plan};
+use memo::Memo;
+use std::rc::Rc;
+
+/// How often a call waiting for another call's key fetch looks whether it has landed.
+pub const WAIT_POLL_MS: u32 = 5;
+
+/// The keys and the memo of one module instance (or of whatever a Rust caller shares).
+#[derive(Default)]
+pub struct Engine {
+    keys: KeyStore,
+    memo: Memo,
+}
+
+impl Engine {
+    /// An engine with no keys and an empty memo.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The key store.
+    pub fn keys(&self) -> &KeyStore {
+        &self.keys
+    }
+
+    /// The memo.
+    pub fn memo(&self) -> &Memo {
+        &self.memo
+    }
+
+    /// Forgets every key and every remembered token (a cold start).
+    pub fn clear(&mut self) {
+        self.keys.clear();
+        self.memo = Memo::default();
+    }
+}
+
+/// One operation of the Sessions API, with its parameters.
+#[derive(Debug, Clone)]
+pub enum Operation {
+    /// `verifyJwt` and `authenticateJwtLocal`: local verification only.
+    VerifyJwt {
+        token: String,
+        params: LocalJwtParams,
+    },
+    /// Local verification, and the API when the token is genuine but cannot be judged locally.
+    AuthenticateJwt(AuthenticateJwtParams),
+    Authenticate(AuthenticateParams),
+    Get {
+        user_id: String,
+    },
+    GetJwks {
+        project_id: String,
+    },
+    Migrate(MigrateParams),
+    Revoke(RevokeParams),
+}
+
+/// What the driver hands a call.
+#[derive(Debug)]
+pub enum Input {
+    /// The first step.
+    Start,
+    /// The answer to the last [`Next::Send`], or why there was none.
+    Response(Result<HttpResponse>),
+    /// The last [`Next::Wait`] is over.
+    Woke,
+}
+
+/// What a call needs next.
+#[derive(Debug)]
+pub enum Next {
+    /// Send this request, then step with its [`Input::Response`].
+    Send(HttpRequest),
+    /// Wait this many milliseconds, then step with [`Input::Woke`].
+    Wait(u32),
+    /// The call is over.
+    Done(Result<Answer>),
+}
+
+/// A call's result, as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// A session verified locally (`verifyJwt`, `authenticateJwtLocal`).
+    Session(Rc<str>),
+    /// `authenticateJwt` verified locally: `{session, session_jwt}`.
+    LocalJwt { session: Rc<str>, session_jwt: String },
+    /// The API's answer, as it sent it (checked to have the members its endpoint promises).
+    Api(String),
+}
+
+impl Answer {
+    /// The answer as one JSON text.
+    pub fn to_json(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Self::Session(session) => std::borrow::Cow::Borrowed(session),
+            Self::Api(body) => std::borrow::Cow::Borrowed(body),
+            Self::LocalJwt {
+                session,
+                session_jwt,
+            } => {
+                let mut out = String::with_capacity(session.len() + session_jwt.len() + 32);
+                out.push_str("{\"session\":");
+                out.push_str(session);
+                out.push_str(",\"session_jwt\":");
+                json::write_str(session_jwt, &mut out);
+                out.push('}');
+                std::borrow::Cow::Owned(out)
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Stage {
+    Start,
+    /// Verifying locally; `waiting_until` while waiting for another call's fetch.
+    Keys {
+        kid: String,
+        waiting_until: Option<f64>,
+    },
+    /// Our own JWKS fetch is out.
+    Fetching { kid: String, flight: u64 },
+    /// An API request is out.
+    Api(Endpoint),
+    Done,
+}
+
+/// One operation in progress. Step it until it is [`Next::Done`].
+#[derive(Debug)]
+pub struct Call {
+    config: Rc<Config>,
+    operation: Operation,
+    stage: Stage,
+}
+
+impl Call {
+    /// A call of `operation` for the project `config` describes.
+    pub fn new(config: Rc<Config>, operation: Operation) -> Self {
+        Self {
+            config,
+            operation,
+            stage: Stage::Start,
+        }
+    }
+
+    /// Advances the call with `input`, at `now_ms` (milliseconds since the Unix epoch).
+    pub fn step(&mut self, engine: &mut Engine, input: Input, now_ms: f64) -> Next {
+        let next = match (std::mem::replace(&mut self.stage, Stage::Done), input) {
+            (Stage::Start, Input::Start) => self.start(engine, now_ms),
+            (Stage::Keys { kid, waiting_until }, Input::Woke) => {
+                let impatient = waiting_until.is_some_and(|until| now_ms >= until);
+                self.plan_keys(engine, kid, waiting_until, impatient, now_ms)
+            }
+            (Stage::Fetching { kid, flight }, Input::Response(response)) => {
+                let result = response.and_then(|r| read_jwks(&r));
+                engine.keys.land(&self.config.jwks_url, flight, result, now_ms);
+                self.plan_keys(engine, kid, None, false, now_ms)
+            }
+            (Stage::Api(endpoint), Input::Response(response)) => Next::Done(
+                response
+                    .and_then(|r| read_answer(endpoint, r))
+                    .map(Answer::Api),
+            ),
+            _ => Next::Done(Err(Error::invalid_argument(
+                "call stepped out of order (a driver bug)",
+            ))),
+        };
+        if let Next::Done(_) = next {
+            self.stage = Stage::Done;
+        }
+        next
+    }
+
+    fn start(&mut self, engine: &mut Engine, now_ms: f64) -> Next {
+        let token = match &self.operation {
+            Operation::VerifyJwt { token, .. } => token.clone(),
+            Operation::AuthenticateJwt(p) if p.max_token_age_seconds == Some(0) => {
+                return self.ask_api(Endpoint::Authenticate);
+            }
+            Operation::AuthenticateJwt(p) => p.session_jwt.clone(),
+            Operation::Authenticate(_) => return self.ask_api(Endpoint::Authenticate),
+            Operation::Get { .. } => return self.ask_api(Endpoint::Get),
+            Operation::GetJwks { .. } => return self.ask_api(Endpoint::GetJwks),
+            Operation::Migrate(_) => return self.ask_api(Endpoint::Migrate),
+            Operation::Revoke(_) => return self.ask_api(Endpoint::Revoke),
+        };
+        if let Some(jwks) = &self.config.jwks {
+            engine
+                .keys
+                .seed(&self.config.jwks_url, || KeySet::from_values(jwks), now_ms);
+        }
+        // A token verified before under these rules, with keys that still hold its key.
+        if let Some(keys) = engine.keys.fresh(&self.config.jwks_url, now_ms) {
+            if let Some(verified) = engine.memo.recall(&token, &self.config.jwks_url, &keys) {
+                let session = verified.session.clone();
+                let times = verified.times;
+                return match self.rules(now_ms) {
+                    Ok(rules) => match check_times(&times, &rules) {
+                        Ok(()) => self.verified(session),
+                        Err(e) => self.refused(e),
+                    },
+                    Err(e) => Next::Done(Err(e)),
+                };
+            }
+        }
+        let kid = match jws::parse(&token) {
+            Ok(jws) => jws.kid,
+            Err(e) => return self.refused(e),
+        };
+        self.plan_keys(engine, kid, None, false, now_ms)
+    }
+
+    fn token(&self) -> &str {
+        match &self.operation {
+            Operation::VerifyJwt { token, .. } => token,
+            Operation::AuthenticateJwt(p) => &p.session_jwt,
+            _ => "",
+        }
+    }
+
+    /// The claim rules of this call: the project's, at `current_date` or the clock.
+    fn rules(&self, now_ms: f64) -> Result<ClaimRules<'_>> {
+        let (max_age, tolerance, current_date_ms) = match &self.operation {
+            Operation::VerifyJwt { params, .. } => (
+                params.max_token_age_seconds,
+                params.clock_tolerance_seconds,
+                params.current_date_ms,
+            ),
+            Operation::AuthenticateJwt(p) => {
+                (p.max_token_age_seconds, p.clock_tolerance_seconds, None)
+            }
+            _ => (None, None, None),
+        };
+        let now_ms = current_date_ms.unwrap_or(now_ms);
+        if !now_ms.is_finite() {
+            return Err(Error::invalid_argument("current_date must be a valid date"));
+        }
+        Ok(ClaimRules {
+            project_id: &self.config.project_id,
+            base_url: &self.config.base_url,
+            now: (now_ms / 1000.0).floor() as i64,
+            clock_tolerance_seconds: tolerance.unwrap_or(0),
+            max_token_age_seconds: Some(max_age.unwrap_or(DEFAULT_MAX_TOKEN_AGE_SECONDS)),
+        })
+    }
+
+    fn plan_keys(
+        &mut self,
+        engine: &mut Engine,
+        kid: String,
+        waiting_until: Option<f64>,
+        impatient: bool,
+        now_ms: f64,
+    ) -> Next {
+        let url = &self.config.jwks_url;
+        let timeout_ms = self.config.jwks_timeout_ms();
+        match engine.keys.plan(url, &kid, now_ms, timeout_ms, impatient) {
+            Plan::Verify(keys) => self.verify(engine, &keys, now_ms),
+            Plan::Fetch { flight } => {
+                self.stage = Stage::Fetching { kid, flight };
+                Next::Send(self.request("GET", url.clone(), None, timeout_ms))
+            }
+            Plan::Wait => {
+                self.stage = Stage::Keys {
+                    kid,
+                    waiting_until: Some(
+                        waiting_until.unwrap_or(now_ms + f64::from(timeout_ms)),
+                    ),
+                };
+                Next::Wait(WAIT_POLL_MS)
+            }
+            Plan::Unknown { proven: true, error } => Next::Done(Err(error)),
+            Plan::Unknown {
+                proven: false,
+                error,
+            } => self.undecided(error),
+        }
+    }
+
+    fn verify(&mut self, engine: &mut Engine, keys: &KeySet, now_ms: f64) -> Next {
+        let url = &self.config.jwks_url;
+        let token = self.token();
+        let rules = match self.rules(now_ms) {
+            Ok(rules) => rules,
+            Err(e) => return Next::Done(Err(e)),
+        };
+        // Keys fetched while this call waited may have verified the token already.
+        if let Some(verified) = engine.memo.recall(token, url, keys) {
+            let (session, times) = (verified.session.clone(), verified.times);
+            return match check_times(&times, &rules) {
+                Ok(()) => self.verified(session),
+                Err(e) => self.refused(e),
+            };
+        }
+        let verified = jws::parse(token).and_then(|jws| verify_parsed(&jws, keys, &rules));
+        match verified {
+            Ok(verified) => {
+                let session = verified.session.clone();
+                engine.memo.remember(token, url, verified);
+                self.verified(session)
+            }
+            Err(e) => self.refused(e),
+        }
+    }
+
+    fn verified(&mut self, session: Rc<str>) -> Next {
+        Next::Done(Ok(match &self.operation {
+            Operation::AuthenticateJwt(p) => Answer::LocalJwt {
+                session,
+                session_jwt: p.session_jwt.clone(),
+            },
+            _ => Answer::Session(session),
+        }))
+    }
+
+    /// The token was judged locally and refused. For `authenticateJwt`, a genuine token whose
+    /// only fault is time (too old, expired, not yet valid) or an ambiguous key set goes to the
+    /// API; a token proven bad (malformed, wrong algorithm, bad signature, wrong issuer or
+    /// audience, unknown key) never does.
+    fn refused(&mut self, error: Error) -> Next {
+        let asks_api = matches!(
+            error.client_code(),
+            Some(
+                ClientErrorCode::JwtTooOld
+                    | ClientErrorCode::JwtExpired
+                    | ClientErrorCode::JwtNotYetValid
+                    | ClientErrorCode::JwksInvalid
+            )
+        );
+        if asks_api {
+            self.undecided(error)
+        } else {
+            Next::Done(Err(error))
+        }
+    }
+
+    /// The token could not be judged locally (too old, expired, or keys unavailable):
+    /// `authenticateJwt` asks the API; local verification reports why.
+    fn undecided(&mut self, error: Error) -> Next {
+        match self.operation {
+            Operation::AuthenticateJwt(_) => self.ask_api(Endpoint::Authenticate),
+            _ => Next::Done(Err(error)),
+        }
+    }
+
+    fn ask_api(&mut self, endpoint: Endpoint) -> Next {
+        if self.config.secret.is_none() {
+            return Next::Done(Err(Error::invalid_argument(
+                "this call needs the project secret",
+            )));
+        }
+        let base = &self.config.base_url;
+        let (method, url, body) = match &self.operation {
+            Operation::AuthenticateJwt(p) => {
+                let params = AuthenticateParams {
+                    session_token: None,
+                    session_jwt: Some(p.session_jwt.clone()),
+                    session_duration_minutes: p.session_duration_minutes,
+                    session_custom_claims: p.session_custom_claims.clone(),
+                };
+                let url = [base, "/v1/sessions/authenticate"].concat();
+                ("POST", url, Some(params.body()))
+            }
+            Operation::Authenticate(p) => (
+                "POST",
+                [base, "/v1/sessions/authenticate"].concat(),
+                Some(p.body()),
+            ),
+            Operation::Get { user_id } => (
+                "GET",
+                [base, "/v1/sessions?user_id=", &http::percent_encode(user_id)].concat(),
+                None,
+            ),
+            Operation::GetJwks { project_id } => ("GET", http::jwks_url(base, project_id), None),
+            Operation::Migrate(p) => (
+                "POST",
+                [base, "/v1/sessions/migrate"].concat(),
+                Some(p.body()),
+            ),
+            Operation::Revoke(p) => (
+                "POST",
+                [base, "/v1/sessions/revoke"].concat(),
+                Some(p.body()),
+            ),
+            Operation::VerifyJwt { .. } => {
+                return Next::Done(Err(Error::invalid_argument(
+                    "local verification makes no API call",
+                )))
+            }
+        };
+        self.stage = Stage::Api(endpoint);
+        Next::Send(self.request(method, url, body, self.config.api_timeout_ms()))
+    }
+
+    fn request(
+        &self,
+        method: &'static str,
+        url: String,
+        body: Option<String>,
+        timeout_ms: u32,
+    ) -> HttpRequest {
+        let mut headers = Vec::with_capacity(2);
+        if let Some(secret) = &self.config.secret {
+            headers.push((
+                "Authorization",
+                http::basic_auth(&self.config.project_id, secret),
+            ));
+        }
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json".to_owned()));
+        }
+        HttpRequest {
+            method,
+            url,
+            headers,
+            body,
+            timeout_ms,
+        }
+    }
+}
+
+/// Reads an API answer: status < 400 with the members `endpoint` promises → the body as sent;
+/// status ≥ 400 with a Stytch error body → [`Error::Stytch`]; anything else →
+/// `invalid_response`.
+pub fn read_answer(endpoint: Endpoint, response: HttpResponse) -> Result<String> {
+    let what = endpoint.name();
+    if response.status >= 400 {
+        return Err(match StytchError::from_body(&response.body) {
+            Some(e) => Error::Stytch(Box::new(e)),
+            None => invalid_response(what, response.status, " without a Stytch error body"),
+        });
+    }
+    let Ok(Value::Object(body)) = json::parse(response.body.as_bytes()) else {
+        return Err(invalid_response(what, response.status, " with a body that is not a JSON object"));
+    };
+    for (name, kind) in endpoint.required() {
+        if !body.get(name).is_some_and(|v| kind.matches(v)) {
+            let mut message = String::from(what);
+            message.push_str(": the answer lacks ");
+            message.push_str(name);
+            message.push_str(" or it has the wrong type");
+            return Err(Error::request(RequestErrorCode::InvalidResponse, message));
+        }
+    }
+    Ok(response.body)
+}
+
+/// Reads a JWKS fetch: its usable keys. A set with none is a failure (the last good keys stay).
+fn read_jwks(response: &HttpResponse) -> Result<KeySet> {
+    const WHAT: &str = "JWKS fetch";
+    if response.status >= 400 {
+        return Err(match StytchError::from_body(&response.body) {
+            Some(e) => Error::Stytch(Box::new(e)),
+            None => invalid_response(WHAT, response.status, " without a Stytch error body"),
+        });
+    }
+    let keys = KeySet::from_json(response.body.as_bytes())
+        .map_err(|_| invalid_response(WHAT, response.status, " with a body that is not a JSON key set"))?;
+    if keys.is_empty() {
+        return Err(Error::client(
+            ClientErrorCode::JwksNoMatchingKey,
+            "the JWKS has no usable key (RSA, for signing, RS256, 2048 to 4096 bits)",
+        ));
+    }
+    Ok(keys)
+}
+
+fn invalid_response(what: &str, status: u16, why: &str) -> Error {
+    let mut message = String::from(what);
+    message.push_str(": HTTP ");
+    json::push_u64(&mut message, u64::from(status));
+    message.push_str(why);
+    Error::request(RequestErrorCode::InvalidResponse, message)
+}
