@@ -69,7 +69,9 @@ impl<'a> Fields<'a> {
     pub fn of(value: &'a Value, what: &'static str) -> Result<Self> {
         match value {
             Value::Object(object) => Ok(Self { object, what }),
-            _ => Err(Error::invalid_argument([what, " must be an object"].concat())),
+            _ => Err(Error::invalid_argument(
+                [what, " must be an object"].concat(),
+            )),
         }
     }
 
@@ -88,7 +90,8 @@ impl<'a> Fields<'a> {
 
     /// A required string.
     pub fn required_string(&self, name: &str) -> Result<String> {
-        self.string(name)?.ok_or_else(|| self.wrong(name, "a string"))
+        self.string(name)?
+            .ok_or_else(|| self.wrong(name, "a string"))
     }
 
     /// An optional non-negative integer.
@@ -315,7 +318,8 @@ impl Endpoint {
 
     /// The members a successful answer must have.
     pub fn required(self) -> &'static [(&'static str, Kind)] {
-        const STATUS: [(&str, Kind); 2] = [("request_id", Kind::String), ("status_code", Kind::Number)];
+        const STATUS: [(&str, Kind); 2] =
+            [("request_id", Kind::String), ("status_code", Kind::Number)];
         match self {
             Self::Authenticate => &[
                 STATUS[0],

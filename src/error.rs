@@ -96,7 +96,12 @@ impl StytchError {
     /// `status_code`. `None` for anything else.
     pub fn from_body(body: &str) -> Option<Self> {
         let o = crate::json::parse_object(body.as_bytes()).ok()?;
-        let text = |name: &str| o.get(name).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        let text = |name: &str| {
+            o.get(name)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_owned()
+        };
         Some(Self {
             status_code: u16::try_from(o.get("status_code")?.as_u64()?).ok()?,
             error_type: o.get("error_type")?.as_str()?.to_owned(),
@@ -139,7 +144,11 @@ impl Error {
     }
 
     /// A claim validation failure naming the claim.
-    pub fn claim(code: ClientErrorCode, claim: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn claim(
+        code: ClientErrorCode,
+        claim: &'static str,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self::Client {
             code,
             message: message.into(),

@@ -103,7 +103,8 @@ fn check_base_url(url: &str) -> bool {
         ),
         _ => (authority, None),
     };
-    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
     let host_ok = if https {
         !host.is_empty()
     } else {

@@ -406,8 +406,14 @@ impl Parser<'_> {
                 exponent = -exponent;
             }
         }
-        let int = self.s.get(int_start..int_start + int_len).unwrap_or_default();
-        let frac = self.s.get(frac_start..frac_start + frac_len).unwrap_or_default();
+        let int = self
+            .s
+            .get(int_start..int_start + int_len)
+            .unwrap_or_default();
+        let frac = self
+            .s
+            .get(frac_start..frac_start + frac_len)
+            .unwrap_or_default();
         if overflows_double(int, frac, exponent) {
             return Err("not valid JSON (number out of range)");
         }

@@ -122,8 +122,9 @@ impl KeySet {
 
     /// Parses a JWKS document `{"keys": [...]}`.
     pub fn from_json(body: &[u8]) -> Result<Self> {
-        let doc = json::parse_object(body)
-            .map_err(|why| Error::client(ClientErrorCode::JwksInvalid, ["JWKS is ", why].concat()))?;
+        let doc = json::parse_object(body).map_err(|why| {
+            Error::client(ClientErrorCode::JwksInvalid, ["JWKS is ", why].concat())
+        })?;
         match doc.get("keys").and_then(Value::as_array) {
             Some(keys) => Ok(Self::from_values(keys)),
             None => Err(Error::client(

@@ -86,7 +86,12 @@ pub fn session_json(mut claims: Object) -> Result<String> {
             ))
         }
     };
-    let text = |name: &str| claim.get(name).and_then(Value::as_str).ok_or_else(malformed);
+    let text = |name: &str| {
+        claim
+            .get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(malformed)
+    };
     let (id, started_at, last_accessed_at) =
         (text("id")?, text("started_at")?, text("last_accessed_at")?);
     let expires_at = match claim.given("expires_at") {

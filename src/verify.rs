@@ -2,8 +2,8 @@
 //! place where a token's payload turns into claims: only after its signature has passed.
 
 use crate::error::{ClientErrorCode, Error, Result};
-use crate::jws::Jws;
 use crate::json::{self, Object};
+use crate::jws::Jws;
 use crate::rsa_public::FastPublicKey;
 use sha2::{Digest, Sha256};
 

@@ -1,4 +1,4 @@
-//! Claim validation at every boundary, with a fixed `now` (contract §5 steps 5–6).
+//! Claim validation at every boundary, with a fixed `now` (`docs/rules.md` steps 5–6).
 #![allow(clippy::unwrap_used)]
 
 use serde_json::{json, Map, Value};
@@ -6,6 +6,11 @@ use stytch_sessions_wasm::claims::{validate, ClaimRules};
 use stytch_sessions_wasm::ClientErrorCode as C;
 
 const NOW: i64 = 1_800_000_000;
+/// A serde_json object as the crate's own JSON object.
+fn object(m: Map<String, Value>) -> stytch_sessions_wasm::json::Object {
+    stytch_sessions_wasm::json::parse_object(Value::Object(m).to_string().as_bytes()).unwrap()
+}
+
 const PID: &str = "project-test-00000000-0000-4000-8000-000000000000";
 
 fn claims(exp: i64, nbf: Option<i64>, iat: Option<i64>) -> Map<String, Value> {
@@ -239,7 +244,7 @@ fn boundaries() {
         ),
     ];
     for (what, exp, nbf, iat, tol, max_age, expected) in table {
-        let got = validate(&claims(*exp, *nbf, *iat), &rules(*tol, *max_age))
+        let got = validate(&object(claims(*exp, *nbf, *iat)), &rules(*tol, *max_age))
             .err()
             .and_then(|e| e.client_code());
         assert_eq!(got, *expected, "{what}");
@@ -250,16 +255,18 @@ fn boundaries() {
 fn issuer_may_be_the_base_url() {
     let mut c = claims(NOW + 1, None, Some(NOW));
     c.insert("iss".into(), json!("https://test.stytch.com"));
-    assert!(validate(&c, &rules(0, Some(300))).is_ok());
+    assert!(validate(&object(c.clone()), &rules(0, Some(300))).is_ok());
     let custom = ClaimRules {
         base_url: "https://login.example.com",
         ..rules(0, Some(300))
     };
     c.insert("iss".into(), json!("https://login.example.com"));
-    assert!(validate(&c, &custom).is_ok());
+    assert!(validate(&object(c.clone()), &custom).is_ok());
     c.insert("iss".into(), json!("https://login.example.com/"));
     assert_eq!(
-        validate(&c, &custom).unwrap_err().client_code(),
+        validate(&object(c.clone()), &custom)
+            .unwrap_err()
+            .client_code(),
         Some(C::JwtInvalidIssuer)
     );
 }
@@ -270,14 +277,14 @@ fn issuer_is_checked_before_audience_before_time() {
     c.insert("iss".into(), json!("nope"));
     c.insert("aud".into(), json!("nope"));
     assert_eq!(
-        validate(&c, &rules(0, Some(300)))
+        validate(&object(c.clone()), &rules(0, Some(300)))
             .unwrap_err()
             .client_code(),
         Some(C::JwtInvalidIssuer)
     );
     c.insert("iss".into(), json!(format!("stytch.com/{PID}")));
     assert_eq!(
-        validate(&c, &rules(0, Some(300)))
+        validate(&object(c.clone()), &rules(0, Some(300)))
             .unwrap_err()
             .client_code(),
         Some(C::JwtInvalidAudience)

@@ -1,5 +1,5 @@
-//! The client over a scripted host with a fixed clock: authenticateJwt's fallback matrix, the
-//! module-memory key cache through real call paths, and the HTTP layer's requests and errors.
+//! The Rust client over a scripted host with a fixed clock: authenticateJwt's fallback matrix,
+//! the engine's key store through real call paths, and the requests and errors of every call.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
@@ -13,7 +13,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use stytch_sessions_wasm::api::*;
 use stytch_sessions_wasm::jwk::Jwk;
-use stytch_sessions_wasm::{verify_jwt, Client, Config, Error, Host, HttpRequest, HttpResponse};
+use stytch_sessions_wasm::{Client, Config, Error, Host, HttpRequest, HttpResponse};
 
 const SECRET: &str = "secret-test-do-not-log-me";
 const JWKS_URL: &str =
@@ -22,7 +22,6 @@ const JWKS_URL: &str =
 /// A host whose JWKS and API answers are scripted and whose requests are recorded.
 struct FakeHost {
     now_ms: Cell<f64>,
-    share: bool,
     jwks: RefCell<Vec<Jwk>>,
     jwks_status: Cell<u16>,
     api_status: Cell<u16>,
@@ -35,7 +34,6 @@ impl FakeHost {
     fn new() -> Self {
         Self {
             now_ms: Cell::new(NOW as f64 * 1000.0),
-            share: true,
             jwks: RefCell::new(vec![key_a().jwk()]),
             jwks_status: Cell::new(200),
             api_status: Cell::new(200),
@@ -97,8 +95,23 @@ impl Host for FakeHost {
     fn now_ms(&self) -> f64 {
         self.now_ms.get()
     }
-    fn share_inflight_fetches(&self) -> bool {
-        self.share
+    /// Moves the clock and yields once, so that other calls run while this one waits.
+    async fn sleep(&self, ms: u32) {
+        self.advance(f64::from(ms));
+        YieldOnce(false).await;
+    }
+}
+
+struct YieldOnce(bool);
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            Poll::Pending
+        }
     }
 }
 
@@ -171,12 +184,10 @@ fn fallback_matrix() {
     let expired = payload_at(NOW - 600);
     let mut not_yet = payload();
     not_yet.insert("nbf".into(), json!(NOW + 60));
-    let unknown_kid = key_b().sign(&Value::Object(payload()));
     let remote_cases = [
         ("too old", key_a().sign(&Value::Object(too_old))),
         ("expired", key_a().sign(&Value::Object(expired))),
         ("not yet valid", key_a().sign(&Value::Object(not_yet))),
-        ("unknown kid", unknown_kid),
     ];
     for (what, token) in remote_cases {
         let c = client(FakeHost::new());
@@ -230,6 +241,11 @@ fn fallback_matrix() {
             key_a().sign(&Value::Object(wrong_iss)),
             "jwt_invalid_issuer",
         ),
+        (
+            "a kid the JWKS just fetched lacks",
+            key_b().sign(&Value::Object(payload())),
+            "jwks_no_matching_key",
+        ),
     ];
     for (what, token, code) in local_rejects {
         let c = client(FakeHost::new());
@@ -260,20 +276,13 @@ fn jwks_down_falls_back_to_the_api() {
 #[test]
 fn max_age_zero_is_remote_only() {
     let c = client(FakeHost::new());
-    let r = block_on(
-        c.authenticate_jwt(&AuthenticateJwtParams {
-            session_jwt: fresh_token(),
-            max_token_age_seconds: Some(0),
-            session_duration_minutes: Some(60),
-            session_custom_claims: Some(
-                json!({"plan": "pro", "gone": null})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
-            ),
-            ..Default::default()
-        }),
-    )
+    let r = block_on(c.authenticate_jwt(&AuthenticateJwtParams {
+        session_jwt: fresh_token(),
+        max_token_age_seconds: Some(0),
+        session_duration_minutes: Some(60),
+        session_custom_claims: Some(object(json!({"plan": "pro", "gone": null}))),
+        ..Default::default()
+    }))
     .unwrap();
     assert!(r.is_remote());
     assert_eq!(c_host(&c).jwks_fetches(), 0);
@@ -319,25 +328,33 @@ fn local_only_never_calls_the_api() {
     assert_eq!(err.code(), "jwt_expired");
 }
 
-/// `verify_jwt` (no secret) of a fresh token with default options.
+/// A client without a secret, as `verifyJwt` uses.
+fn public_client(host: FakeHost) -> Client<FakeHost> {
+    Client::new(Config::new(PROJECT_ID, None, None).unwrap(), host)
+}
+
+/// Local verification of `token` with `params`.
+fn verify(
+    c: &Client<FakeHost>,
+    token: &str,
+    params: &LocalJwtParams,
+) -> stytch_sessions_wasm::Result<stytch_sessions_wasm::Session> {
+    block_on(c.authenticate_jwt_local(token, params))
+}
+
+/// Local verification (no secret) of a fresh token with default options.
 fn verify_fresh_token(
-    host: &FakeHost,
-) -> stytch_sessions_wasm::Result<std::rc::Rc<stytch_sessions_wasm::session::SharedSession>> {
-    let config = Config::new(PROJECT_ID, None, None).unwrap();
-    block_on(verify_jwt(
-        &config,
-        host,
-        &fresh_token(),
-        &LocalJwtParams::default(),
-    ))
+    c: &Client<FakeHost>,
+) -> stytch_sessions_wasm::Result<stytch_sessions_wasm::Session> {
+    verify(c, &fresh_token(), &LocalJwtParams::default())
 }
 
 #[test]
 fn verify_jwt_needs_no_secret_and_sends_no_credentials() {
-    let host = FakeHost::new();
-    let s = verify_fresh_token(&host).unwrap();
+    let c = public_client(FakeHost::new());
+    let s = verify_fresh_token(&c).unwrap();
     assert_eq!(s.session_id, SESSION_ID);
-    let log = host.log.borrow();
+    let log = c.host().log.borrow();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].url, JWKS_URL);
     assert!(log[0]
@@ -347,37 +364,54 @@ fn verify_jwt_needs_no_secret_and_sends_no_credentials() {
     assert_eq!(log[0].timeout_ms, 5_000);
 }
 
-#[test]
-fn concurrent_misses_share_one_fetch_unless_the_host_forbids_it() {
-    for (share, expected) in [(true, 1), (false, 10)] {
-        stytch_sessions_wasm::key_store::clear();
-        let mut host = FakeHost::new();
-        host.share = share;
-        host.gate_open.set(false);
-        let config = Config::new(PROJECT_ID, None, None).unwrap();
-        let token = fresh_token();
-        let params = LocalJwtParams::default();
-        let mut futures: Vec<_> = (0..10)
-            .map(|_| Box::pin(verify_jwt(&config, &host, &token, &params)))
-            .collect();
-        let mut cx = Context::from_waker(Waker::noop());
+/// Starts `n` local verifications of `token` on one client while the JWKS endpoint holds its
+/// answer, then lets it answer and runs them all to the end.
+fn concurrent_verifications(c: &Client<FakeHost>, token: &str, n: usize, hold_ms: f64) -> usize {
+    c.host().gate_open.set(false);
+    let params = LocalJwtParams::default();
+    let mut futures: Vec<_> = (0..n)
+        .map(|_| Box::pin(c.authenticate_jwt_local(token, &params)))
+        .collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    // Every call starts; the first fetches, the others wait (each wait moves the clock 5 ms).
+    let until = c.host().now_ms() + hold_ms;
+    while c.host().now_ms() < until {
         for f in futures.iter_mut() {
             assert!(f.as_mut().poll(&mut cx).is_pending());
         }
-        host.gate_open.set(true);
-        let mut done = 0;
-        for f in futures.iter_mut() {
-            loop {
-                if let Poll::Ready(r) = f.as_mut().poll(&mut cx) {
-                    assert_eq!(r.unwrap().session_id, SESSION_ID);
-                    done += 1;
-                    break;
-                }
+    }
+    c.host().gate_open.set(true);
+    let mut done = 0;
+    for f in futures.iter_mut() {
+        loop {
+            if let Poll::Ready(r) = f.as_mut().poll(&mut cx) {
+                assert_eq!(r.unwrap().session_id, SESSION_ID);
+                done += 1;
+                break;
             }
         }
-        assert_eq!(done, 10);
-        assert_eq!(host.jwks_fetches(), expected, "share={share}");
     }
+    done
+}
+
+#[test]
+fn concurrent_misses_wait_for_one_fetch() {
+    let c = public_client(FakeHost::new());
+    assert_eq!(concurrent_verifications(&c, &fresh_token(), 10, 100.0), 10);
+    assert_eq!(c.host().jwks_fetches(), 1);
+}
+
+#[test]
+fn a_fetch_that_never_lands_is_replaced_once() {
+    // The first call's fetch neither answers nor aborts (its caller was cancelled): a second after
+    // its 5 s timeout it counts as dead, one waiter fetches anew, and the rest wait for that.
+    let c = public_client(FakeHost::new());
+    assert_eq!(concurrent_verifications(&c, &fresh_token(), 5, 6_100.0), 5);
+    assert_eq!(c.host().jwks_fetches(), 2);
+    // Held for less than that, the first fetch is the only one.
+    let c = public_client(FakeHost::new());
+    assert_eq!(concurrent_verifications(&c, &fresh_token(), 5, 5_900.0), 5);
+    assert_eq!(c.host().jwks_fetches(), 1);
 }
 
 /// Options under which a token minted at `NOW` stays valid however far the host clock moves.
@@ -391,15 +425,15 @@ fn lenient() -> LocalJwtParams {
 
 #[test]
 fn a_failed_refresh_keeps_the_last_good_keys() {
-    let host = FakeHost::new();
-    let config = Config::new(PROJECT_ID, None, None).unwrap();
+    let c = public_client(FakeHost::new());
+    let host = c.host();
     let params = lenient();
-    block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
+    verify(&c, &fresh_token(), &params).unwrap();
     host.advance(11.0 * 60.0 * 1000.0);
     host.jwks_status.set(500);
-    block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
+    verify(&c, &fresh_token(), &params).unwrap();
     assert_eq!(host.jwks_fetches(), 2, "stale keys trigger a refresh");
-    block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
+    verify(&c, &fresh_token(), &params).unwrap();
     assert_eq!(
         host.jwks_fetches(),
         2,
@@ -409,27 +443,27 @@ fn a_failed_refresh_keeps_the_last_good_keys() {
 
 #[test]
 fn a_rotated_key_is_picked_up_through_unknown_kid_refresh() {
-    let host = FakeHost::new();
-    let config = Config::new(PROJECT_ID, None, None).unwrap();
-    let params = LocalJwtParams::default();
-    block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
+    let c = public_client(FakeHost::new());
+    let host = c.host();
+    verify_fresh_token(&c).unwrap();
     *host.jwks.borrow_mut() = vec![key_a().jwk(), key_b().jwk()];
     let rotated = key_b().sign(&Value::Object(payload()));
-    // The first token with the new kid refetches at once and is verified locally.
-    host.advance(1_000.0);
+    // The first token with the new kid, after the cooldown of the first fetch, refetches at once
+    // and is verified locally.
+    host.advance(30_000.0);
     let params = LocalJwtParams {
         clock_tolerance_seconds: Some(60),
         max_token_age_seconds: Some(600),
         current_date_ms: None,
     };
-    let session = block_on(verify_jwt(&config, &host, &rotated, &params)).unwrap();
+    let session = verify(&c, &rotated, &params).unwrap();
     assert_eq!(session.session_id, SESSION_ID);
     assert_eq!(host.jwks_fetches(), 2);
     // A kid no JWKS has (forged) refetches at most once per cooldown.
     let header = json!({"alg": "RS256", "kid": "jwk-test-nope"}).to_string();
     let unknown = key_b().sign_raw(&header, &Value::Object(payload()).to_string());
     for _ in 0..5 {
-        let err = block_on(verify_jwt(&config, &host, &unknown, &params)).unwrap_err();
+        let err = verify(&c, &unknown, &params).unwrap_err();
         assert_eq!(err.code(), "jwks_no_matching_key");
     }
     assert_eq!(
@@ -438,24 +472,22 @@ fn a_rotated_key_is_picked_up_through_unknown_kid_refresh() {
         "inside the cooldown the rotation's refetch started"
     );
     host.advance(30_000.0);
-    block_on(verify_jwt(&config, &host, &unknown, &params)).unwrap_err();
+    verify(&c, &unknown, &params).unwrap_err();
     assert_eq!(host.jwks_fetches(), 3);
 }
 
 #[test]
 fn a_refresh_without_usable_keys_keeps_the_last_good_keys() {
-    let host = FakeHost::new();
-    let config = Config::new(PROJECT_ID, None, None).unwrap();
+    let c = public_client(FakeHost::new());
+    let host = c.host();
     let params = lenient();
-    block_on(verify_jwt(&config, &host, &fresh_token(), &params)).unwrap();
+    verify(&c, &fresh_token(), &params).unwrap();
     for served in [vec![], vec![key_1024().jwk()]] {
         *host.jwks.borrow_mut() = served;
         host.advance(11.0 * 60.0 * 1000.0);
         let fresh_sig = key_a().sign(&Value::Object(payload_at(NOW + 1)));
         assert_eq!(
-            block_on(verify_jwt(&config, &host, &fresh_sig, &params))
-                .unwrap()
-                .session_id,
+            verify(&c, &fresh_sig, &params).unwrap().session_id,
             SESSION_ID
         );
     }
@@ -464,16 +496,16 @@ fn a_refresh_without_usable_keys_keeps_the_last_good_keys() {
 
 #[test]
 fn a_cold_jwks_without_usable_keys_is_no_matching_key() {
-    let host = FakeHost::new();
-    *host.jwks.borrow_mut() = vec![key_1024().jwk()];
-    let err = verify_fresh_token(&host).unwrap_err();
+    let c = public_client(FakeHost::new());
+    *c.host().jwks.borrow_mut() = vec![key_1024().jwk()];
+    let err = verify_fresh_token(&c).unwrap_err();
     assert_eq!(err.code(), "jwks_no_matching_key");
 }
 
 #[test]
 fn timeout_ms_bounds_every_call_including_the_jwks() {
     let mut config = Config::new(PROJECT_ID, Some(SECRET), None).unwrap();
-    config.set_timeout_ms(200);
+    config.timeout_ms = Some(200);
     let c = Client::new(config, FakeHost::new());
     *c.host().api_body.borrow_mut() =
         json!({"request_id": "r", "status_code": 200, "sessions": []}).to_string();
@@ -484,17 +516,12 @@ fn timeout_ms_bounds_every_call_including_the_jwks() {
 
 #[test]
 fn pre_seeded_keys_need_no_fetch() {
-    let host = FakeHost::new();
-    let config = Config::new(PROJECT_ID, None, None).unwrap();
-    config.seed_jwks(&[key_a().jwk()], host.now_ms());
-    block_on(verify_jwt(
-        &config,
-        &host,
-        &fresh_token(),
-        &LocalJwtParams::default(),
-    ))
-    .unwrap();
-    assert_eq!(host.jwks_fetches(), 0);
+    let config = Config::new(PROJECT_ID, None, None)
+        .unwrap()
+        .with_jwks(&[key_a().jwk()]);
+    let c = Client::new(config, FakeHost::new());
+    verify_fresh_token(&c).unwrap();
+    assert_eq!(c.host().jwks_fetches(), 0);
 }
 
 #[test]

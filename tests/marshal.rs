@@ -1,4 +1,4 @@
-//! `marshal_jwt_into_session`: both token formats, custom claims, roles (contract §5).
+//! `marshal_jwt_into_session`: both token formats, custom claims, roles (docs/rules.md, "The session").
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -38,7 +38,7 @@ fn old_format_derives_expires_at_from_exp() {
     let mut p = payload();
     p.insert("https://stytch.com/session".into(), session_claim(false));
     p.insert("exp".into(), json!(1_764_242_130));
-    let s = marshal_jwt_into_session(p).unwrap();
+    let s = marshal_jwt_into_session(object(p)).unwrap();
     assert_eq!(s.expires_at, "2025-11-27T11:15:30Z");
 }
 
@@ -49,7 +49,7 @@ fn custom_claims_are_everything_but_the_reserved_set() {
     p.insert("tenant".into(), json!({"id": "t-1", "plan": "pro"}));
     p.insert("https://example.com/role".into(), json!(["a", "b"]));
     p.insert("flag".into(), json!(true));
-    let s = marshal_jwt_into_session(p).unwrap();
+    let s = marshal_jwt_into_session(object(p)).unwrap();
     let mut names: Vec<&str> = s.custom_claims.keys().map(String::as_str).collect();
     names.sort_unstable();
     assert_eq!(names, ["flag", "https://example.com/role", "tenant"]);
@@ -63,7 +63,7 @@ fn roles_default_to_empty_and_attributes_may_be_null() {
     claim["attributes"] = Value::Null;
     let mut p = payload();
     p.insert("https://stytch.com/session".into(), claim);
-    let s = marshal_jwt_into_session(p).unwrap();
+    let s = marshal_jwt_into_session(object(p)).unwrap();
     assert!(s.roles.is_empty());
     assert_eq!(s.attributes, None);
 }
@@ -73,26 +73,26 @@ fn a_missing_or_malformed_session_claim_is_refused() {
     let mut p = payload();
     p.remove("https://stytch.com/session");
     assert_eq!(
-        marshal_jwt_into_session(p).unwrap_err().code(),
+        marshal_jwt_into_session(object(p)).unwrap_err().code(),
         "jwt_invalid"
     );
     let mut p = payload();
     p.insert("https://stytch.com/session".into(), json!({"id": 5}));
     assert_eq!(
-        marshal_jwt_into_session(p).unwrap_err().code(),
+        marshal_jwt_into_session(object(p)).unwrap_err().code(),
         "jwt_invalid"
     );
     let mut p = payload();
     p.remove("sub");
     assert_eq!(
-        marshal_jwt_into_session(p).unwrap_err().code(),
+        marshal_jwt_into_session(object(p)).unwrap_err().code(),
         "jwt_invalid"
     );
 }
 
 #[test]
 fn session_serializes_with_the_api_field_names() {
-    let s = marshal_jwt_into_session(payload()).unwrap();
+    let s = marshal_jwt_into_session(object(payload())).unwrap();
     let v = serde_json::to_value(&s).unwrap();
     let mut names: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     names.sort_unstable();

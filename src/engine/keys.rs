@@ -12,6 +12,9 @@ pub const MAX_AGE_MS: f64 = 10.0 * 60.0 * 1000.0;
 /// After a fetch starts, at most this long (30 seconds) before an unknown `kid` may cause
 /// another; a `kid` missing from a JWKS fetched successfully within it is proven unknown.
 pub const COOLDOWN_MS: f64 = 30.0 * 1000.0;
+/// A fetch that has not landed this long after its deadline is taken for dead (its caller was
+/// cancelled): the next call fetches anew. Until then, waiters keep waiting for its abort to land.
+pub const GRACE_MS: f64 = 1000.0;
 /// At most this many JWKS URLs are cached; beyond it the store starts afresh. A deployment talks
 /// to one or two projects: the bound only stops growth from hostile options.
 pub const MAX_URLS: usize = 64;
@@ -94,34 +97,47 @@ impl KeyStore {
     }
 
     /// Decides what a token with `kid` needs. `impatient`: the caller has waited its whole
-    /// timeout for a fetch in flight, and fetches itself instead.
-    pub fn plan(&mut self, url: &str, kid: &str, now_ms: f64, timeout_ms: u32, impatient: bool) -> Plan {
+    /// timeout for a fetch in flight; if that fetch is still within its own timeout (the
+    /// caller's was shorter), the caller fetches itself instead.
+    pub fn plan(
+        &mut self,
+        url: &str,
+        kid: &str,
+        now_ms: f64,
+        timeout_ms: u32,
+        impatient: bool,
+    ) -> Plan {
         let entry = self.entry(url);
         let fresh = entry.fresh(now_ms);
         if let Some(keys) = fresh.as_ref().filter(|keys| keys.contains(kid)) {
             return Plan::Verify(keys.clone());
         }
-        let in_flight = entry
+        // A fetch that never landed, long past its deadline, counts as no fetch at all.
+        let attempt = entry
             .attempt
-            .is_some_and(|a| a.outcome == Outcome::InFlight && now_ms < a.deadline_ms);
-        if in_flight && !impatient {
-            return Plan::Wait;
+            .filter(|a| a.outcome != Outcome::InFlight || now_ms < a.deadline_ms + GRACE_MS);
+        match attempt {
+            Some(a) if a.outcome == Outcome::InFlight && now_ms >= a.deadline_ms => {
+                return Plan::Wait; // its abort is about to land
+            }
+            Some(a) if a.outcome == Outcome::InFlight && !impatient => return Plan::Wait,
+            _ => {}
         }
         // The latest fetch, if it started within the cooldown, and whether it brought keys.
-        let recent = entry
-            .attempt
+        let recent = attempt
             .filter(|a| now_ms >= a.started_at_ms && now_ms - a.started_at_ms < COOLDOWN_MS)
-            .map(|a| a.outcome == Outcome::Fetched);
+            .map(|a| a.outcome);
         match (fresh, recent) {
-            (_, Some(_)) if impatient && in_flight => {}
-            (Some(keys), Some(fetched)) => {
+            (_, Some(Outcome::InFlight)) => {} // impatient: fetch too
+            (Some(keys), Some(outcome)) => {
+                let fetched = outcome == Outcome::Fetched;
                 let error = keys.find(kid).err().unwrap_or_else(no_keys);
                 return Plan::Unknown {
                     proven: fetched,
                     error,
                 };
             }
-            (None, Some(false)) => return entry.unavailable(kid),
+            (None, Some(Outcome::Failed)) => return entry.unavailable(kid),
             _ => {}
         }
         self.flights += 1;
@@ -149,7 +165,11 @@ impl KeyStore {
             Err(error) => entry.last_error = Some(error),
         }
         if let Some(attempt) = entry.attempt.as_mut().filter(|a| a.flight == flight) {
-            attempt.outcome = if ok { Outcome::Fetched } else { Outcome::Failed };
+            attempt.outcome = if ok {
+                Outcome::Fetched
+            } else {
+                Outcome::Failed
+            };
         }
     }
 

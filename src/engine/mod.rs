@@ -119,7 +119,10 @@ pub enum Answer {
     /// A session verified locally (`verifyJwt`, `authenticateJwtLocal`).
     Session(Rc<str>),
     /// `authenticateJwt` verified locally: `{session, session_jwt}`.
-    LocalJwt { session: Rc<str>, session_jwt: String },
+    LocalJwt {
+        session: Rc<str>,
+        session_jwt: String,
+    },
     /// The API's answer, as it sent it (checked to have the members its endpoint promises).
     Api(String),
 }
@@ -155,7 +158,10 @@ enum Stage {
         waiting_until: Option<f64>,
     },
     /// Our own JWKS fetch is out.
-    Fetching { kid: String, flight: u64 },
+    Fetching {
+        kid: String,
+        flight: u64,
+    },
     /// An API request is out.
     Api(Endpoint),
     Done,
@@ -189,7 +195,9 @@ impl Call {
             }
             (Stage::Fetching { kid, flight }, Input::Response(response)) => {
                 let result = response.and_then(|r| read_jwks(&r));
-                engine.keys.land(&self.config.jwks_url, flight, result, now_ms);
+                engine
+                    .keys
+                    .land(&self.config.jwks_url, flight, result, now_ms);
                 self.plan_keys(engine, kid, None, false, now_ms)
             }
             (Stage::Api(endpoint), Input::Response(response)) => Next::Done(
@@ -299,13 +307,14 @@ impl Call {
             Plan::Wait => {
                 self.stage = Stage::Keys {
                     kid,
-                    waiting_until: Some(
-                        waiting_until.unwrap_or(now_ms + f64::from(timeout_ms)),
-                    ),
+                    waiting_until: Some(waiting_until.unwrap_or(now_ms + f64::from(timeout_ms))),
                 };
                 Next::Wait(WAIT_POLL_MS)
             }
-            Plan::Unknown { proven: true, error } => Next::Done(Err(error)),
+            Plan::Unknown {
+                proven: true,
+                error,
+            } => Next::Done(Err(error)),
             Plan::Unknown {
                 proven: false,
                 error,
@@ -404,7 +413,12 @@ impl Call {
             ),
             Operation::Get { user_id } => (
                 "GET",
-                [base, "/v1/sessions?user_id=", &http::percent_encode(user_id)].concat(),
+                [
+                    base,
+                    "/v1/sessions?user_id=",
+                    &http::percent_encode(user_id),
+                ]
+                .concat(),
                 None,
             ),
             Operation::GetJwks { project_id } => ("GET", http::jwks_url(base, project_id), None),
@@ -467,7 +481,11 @@ pub fn read_answer(endpoint: Endpoint, response: HttpResponse) -> Result<String>
         });
     }
     let Ok(Value::Object(body)) = json::parse(response.body.as_bytes()) else {
-        return Err(invalid_response(what, response.status, " with a body that is not a JSON object"));
+        return Err(invalid_response(
+            what,
+            response.status,
+            " with a body that is not a JSON object",
+        ));
     };
     for (name, kind) in endpoint.required() {
         if !body.get(name).is_some_and(|v| kind.matches(v)) {
@@ -490,8 +508,13 @@ fn read_jwks(response: &HttpResponse) -> Result<KeySet> {
             None => invalid_response(WHAT, response.status, " without a Stytch error body"),
         });
     }
-    let keys = KeySet::from_json(response.body.as_bytes())
-        .map_err(|_| invalid_response(WHAT, response.status, " with a body that is not a JSON key set"))?;
+    let keys = KeySet::from_json(response.body.as_bytes()).map_err(|_| {
+        invalid_response(
+            WHAT,
+            response.status,
+            " with a body that is not a JSON key set",
+        )
+    })?;
     if keys.is_empty() {
         return Err(Error::client(
             ClientErrorCode::JwksNoMatchingKey,

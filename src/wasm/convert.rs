@@ -49,7 +49,9 @@ pub fn answer_to_js(answer: &Answer) -> Result<JsValue, JsValue> {
 /// `undefined` drop out, as they would in an HTTP body.
 pub fn read_options(value: &JsValue, what: &'static str) -> Result<Value, Error> {
     if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
-        return Err(Error::invalid_argument([what, " must be an object"].concat()));
+        return Err(Error::invalid_argument(
+            [what, " must be an object"].concat(),
+        ));
     }
     js_sys::JSON::stringify(value)
         .ok()

@@ -201,3 +201,9 @@ pub fn rules() -> stytch_sessions_wasm::claims::ClaimRules<'static> {
         max_token_age_seconds: Some(300),
     }
 }
+
+/// A serde_json value (an object) as the crate's own JSON object.
+pub fn object(value: impl Into<Value>) -> stytch_sessions_wasm::json::Object {
+    let text = value.into().to_string();
+    stytch_sessions_wasm::json::parse_object(text.as_bytes()).unwrap()
+}
