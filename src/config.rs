@@ -117,6 +117,17 @@ impl Config {
         let mut config = Self::new(project_id, secret, base_url.as_deref())?;
         config.timeout_ms = f.u32("timeout_ms")?;
         config.jwks = f.array("jwks")?;
+        // Parsed into keys only when the store has none for this project (a per-request client
+        // then costs no key parsing); checked for shape now, so a bad option fails here.
+        if config
+            .jwks
+            .as_ref()
+            .is_some_and(|keys| keys.iter().any(|k| k.as_object().is_none()))
+        {
+            return Err(Error::invalid_argument(
+                "jwks must be an array of JWK objects",
+            ));
+        }
         Ok(config)
     }
 }

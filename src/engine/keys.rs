@@ -26,8 +26,9 @@ pub enum Plan {
     Verify(Rc<KeySet>),
     /// Fetch the JWKS; the fetch is recorded as flight `flight`, to be [`KeyStore::land`]ed.
     Fetch { flight: u64 },
-    /// Another call's fetch is in flight: wait for it to land, then plan again.
-    Wait,
+    /// Another call's fetch, flight `flight`, is in flight: wait for it to land, then plan
+    /// again (passing a [`Patience`] for that flight).
+    Wait { flight: u64 },
     /// No key for this `kid`. `proven`: a JWKS fetched successfully within the cooldown lacks
     /// it, so the token cannot be genuine. Otherwise the JWKS could not be had, and `error` says
     /// why.
@@ -41,14 +42,35 @@ enum Outcome {
     Failed,
 }
 
+/// What a caller already knows when it asks for a plan.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Asking {
+    /// Its first look at the keys.
+    First,
+    /// It has been waiting for another call's fetch.
+    Waited(Patience),
+    /// Its own fetch, flight `.0`, has just landed: what that fetch lacks is proven unknown.
+    Fetched(u64),
+}
+
+/// How long a waiting call still waits for another call's fetch: flight `flight`, until
+/// `until_ms` (the waiter's own timeout). Waiting on a newer flight starts its patience anew.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Patience {
+    pub flight: u64,
+    pub until_ms: f64,
+}
+
 /// The latest fetch of one URL.
 #[derive(Debug, Clone, Copy)]
 struct Attempt {
     flight: u64,
     started_at_ms: f64,
-    /// After this the fetch counts as failed, landed or not (its caller's timeout).
+    /// Its caller's timeout: past it, the fetch is about to land as a failure.
     deadline_ms: f64,
     outcome: Outcome,
+    /// An unknown-kid refetch (the keys were fresh but lacked the kid): it starts a cooldown.
+    cools: bool,
 }
 
 #[derive(Debug, Default)]
@@ -96,16 +118,15 @@ impl KeyStore {
         self.entries.get(url)?.fresh(now_ms)
     }
 
-    /// Decides what a token with `kid` needs. `impatient`: the caller has waited its whole
-    /// timeout for a fetch in flight; if that fetch is still within its own timeout (the
-    /// caller's was shorter), the caller fetches itself instead.
+    /// Decides what a token with `kid` needs, for a caller that is `asking` for the first time,
+    /// after waiting for another call's fetch, or after its own fetch landed.
     pub fn plan(
         &mut self,
         url: &str,
         kid: &str,
         now_ms: f64,
         timeout_ms: u32,
-        impatient: bool,
+        asking: Asking,
     ) -> Plan {
         let entry = self.entry(url);
         let fresh = entry.fresh(now_ms);
@@ -116,24 +137,33 @@ impl KeyStore {
         let attempt = entry
             .attempt
             .filter(|a| a.outcome != Outcome::InFlight || now_ms < a.deadline_ms + GRACE_MS);
-        match attempt {
-            Some(a) if a.outcome == Outcome::InFlight && now_ms >= a.deadline_ms => {
-                return Plan::Wait; // its abort is about to land
+        if let Some(a) = attempt.filter(|a| a.outcome == Outcome::InFlight) {
+            // A caller that has waited its whole timeout for a fetch still within its own
+            // deadline (the fetcher's timeout is longer) fetches itself. Past that deadline the
+            // fetch's abort is about to land, so everyone waits for it.
+            let impatient = matches!(asking, Asking::Waited(p) if p.flight == a.flight && now_ms >= p.until_ms)
+                && now_ms < a.deadline_ms;
+            if !impatient {
+                return Plan::Wait { flight: a.flight };
             }
-            Some(a) if a.outcome == Outcome::InFlight && !impatient => return Plan::Wait,
-            _ => {}
         }
-        // The latest fetch, if it started within the cooldown, and whether it brought keys.
+        // The latest fetch, if it started within the cooldown: a failure cools, and so does an
+        // unknown-kid refetch; a first fetch or a refresh does not, nor do seeded keys.
         let recent = attempt
             .filter(|a| now_ms >= a.started_at_ms && now_ms - a.started_at_ms < COOLDOWN_MS)
+            .filter(|a| {
+                a.cools || a.outcome != Outcome::Fetched || asking == Asking::Fetched(a.flight)
+            })
             .map(|a| a.outcome);
+        let cools = fresh.is_some(); // the keys are fresh but lack the kid: a refetch
         match (fresh, recent) {
             (_, Some(Outcome::InFlight)) => {} // impatient: fetch too
             (Some(keys), Some(outcome)) => {
-                let fetched = outcome == Outcome::Fetched;
+                // Stytch signs with a key from the moment its JWKS serves it: a kid missing
+                // from a JWKS fetched since is no Stytch kid.
                 let error = keys.find(kid).err().unwrap_or_else(no_keys);
                 return Plan::Unknown {
-                    proven: fetched,
+                    proven: outcome == Outcome::Fetched,
                     error,
                 };
             }
@@ -148,6 +178,7 @@ impl KeyStore {
             started_at_ms: now_ms,
             deadline_ms: now_ms + f64::from(timeout_ms),
             outcome: Outcome::InFlight,
+            cools,
         });
         Plan::Fetch { flight }
     }

@@ -33,7 +33,7 @@ use crate::json::{self, Value};
 use crate::jwk::KeySet;
 use crate::jws;
 use crate::jwt::verify_parsed;
-use keys::{KeyStore, Plan};
+use keys::{Asking, KeyStore, Patience, Plan};
 use memo::Memo;
 use std::rc::Rc;
 
@@ -152,10 +152,10 @@ impl Answer {
 #[derive(Debug)]
 enum Stage {
     Start,
-    /// Verifying locally; `waiting_until` while waiting for another call's fetch.
-    Keys {
+    /// Waiting for another call's fetch to land.
+    Waiting {
         kid: String,
-        waiting_until: Option<f64>,
+        patience: Patience,
     },
     /// Our own JWKS fetch is out.
     Fetching {
@@ -189,16 +189,15 @@ impl Call {
     pub fn step(&mut self, engine: &mut Engine, input: Input, now_ms: f64) -> Next {
         let next = match (std::mem::replace(&mut self.stage, Stage::Done), input) {
             (Stage::Start, Input::Start) => self.start(engine, now_ms),
-            (Stage::Keys { kid, waiting_until }, Input::Woke) => {
-                let impatient = waiting_until.is_some_and(|until| now_ms >= until);
-                self.plan_keys(engine, kid, waiting_until, impatient, now_ms)
+            (Stage::Waiting { kid, patience }, Input::Woke) => {
+                self.plan_keys(engine, kid, Asking::Waited(patience), now_ms)
             }
             (Stage::Fetching { kid, flight }, Input::Response(response)) => {
                 let result = response.and_then(|r| read_jwks(&r));
                 engine
                     .keys
                     .land(&self.config.jwks_url, flight, result, now_ms);
-                self.plan_keys(engine, kid, None, false, now_ms)
+                self.plan_keys(engine, kid, Asking::First, now_ms)
             }
             (Stage::Api(endpoint), Input::Response(response)) => Next::Done(
                 response
@@ -251,7 +250,7 @@ impl Call {
             Ok(jws) => jws.kid,
             Err(e) => return self.refused(e),
         };
-        self.plan_keys(engine, kid, None, false, now_ms)
+        self.plan_keys(engine, kid, Asking::First, now_ms)
     }
 
     fn token(&self) -> &str {
@@ -288,27 +287,25 @@ impl Call {
         })
     }
 
-    fn plan_keys(
-        &mut self,
-        engine: &mut Engine,
-        kid: String,
-        waiting_until: Option<f64>,
-        impatient: bool,
-        now_ms: f64,
-    ) -> Next {
+    fn plan_keys(&mut self, engine: &mut Engine, kid: String, asking: Asking, now_ms: f64) -> Next {
         let url = &self.config.jwks_url;
         let timeout_ms = self.config.jwks_timeout_ms();
-        match engine.keys.plan(url, &kid, now_ms, timeout_ms, impatient) {
+        match engine.keys.plan(url, &kid, now_ms, timeout_ms, asking) {
             Plan::Verify(keys) => self.verify(engine, &keys, now_ms),
             Plan::Fetch { flight } => {
                 self.stage = Stage::Fetching { kid, flight };
                 Next::Send(self.request("GET", url.clone(), None, timeout_ms))
             }
-            Plan::Wait => {
-                self.stage = Stage::Keys {
-                    kid,
-                    waiting_until: Some(waiting_until.unwrap_or(now_ms + f64::from(timeout_ms))),
+            Plan::Wait { flight } => {
+                // Patience runs from the first wait for this flight, for this call's timeout.
+                let patience = match asking {
+                    Asking::Waited(p) if p.flight == flight => p,
+                    _ => Patience {
+                        flight,
+                        until_ms: now_ms + f64::from(timeout_ms),
+                    },
                 };
+                self.stage = Stage::Waiting { kid, patience };
                 Next::Wait(WAIT_POLL_MS)
             }
             Plan::Unknown {
