@@ -1,4 +1,4 @@
-//! Every known JWT pitfall is refused, with the code a caller can act on (contract §5).
+//! Every known JWT pitfall is refused, with the code a caller can act on (`docs/rules.md`, "How a session JWT is judged").
 #![allow(clippy::unwrap_used)]
 
 mod common;

@@ -962,7 +962,7 @@ async fn jwks_fetch_failures_on_a_cold_cache() {
         check_error(&e, class, code, &refs(&hidden));
     }
     // A 200 whose body is truncated JSON: "a body that is not the expected JSON → RequestError"
-    // (contract §2), as for getJWKS.
+    // (docs/rules.md, "Errors"), as for getJWKS.
     emu.fault(json!({"path_prefix": "/v1/sessions/jwks", "malformed_body": true, "status": 200, "times": 1}))
         .await;
     let e = verify(&s.jwt, verify_options(&fresh_alias(emu.url)))

@@ -1,5 +1,5 @@
 /**
- * The five Stytch Sessions endpoints (CONTRACT §3). Each handler takes the emulator and the
+ * The five Stytch Sessions endpoints (Stytch's API reference; USAGE.md). Each handler takes the emulator and the
  * parsed request, and returns the success fields (without `request_id`/`status_code`) or
  * throws an HttpError.
  */

@@ -1,5 +1,5 @@
 /**
- * Custom claims (CONTRACT §3): a merge where `null` deletes a key and nested objects merge,
+ * Custom claims (Stytch's API reference; USAGE.md): a merge where `null` deletes a key and nested objects merge,
  * reserved JWT names are ignored, and the result must serialize to at most 4 KB.
  */
 import { HttpError } from "./errors.mjs";

@@ -1,5 +1,5 @@
 /**
- * Control routes under `/__emulator/` (CONTRACT §9 "Emulator interface"), for tests only.
+ * Control routes under `/__emulator/` (USAGE.md, "Control routes (no auth; for tests only)"), for tests only.
  * No auth. Each handler returns the JSON body of a 200 answer or throws an HttpError.
  */
 import { HttpError } from "./errors.mjs";

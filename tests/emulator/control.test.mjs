@@ -1,4 +1,4 @@
-/** Control interface (CONTRACT §9): faults, request counts, reset, CORS, and robustness. */
+/** Control interface (USAGE.md): faults, request counts, reset, CORS, and robustness. */
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "node:net";

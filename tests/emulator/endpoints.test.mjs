@@ -1,4 +1,4 @@
-/** The five API endpoints: success shapes, argument rules and Stytch errors (CONTRACT §3). */
+/** The five API endpoints: success shapes, argument rules and Stytch errors (Stytch's API reference; USAGE.md). */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startEmulator } from "./index.mjs";

@@ -4,7 +4,7 @@
  */
 import { newId } from "./util.mjs";
 
-/** Messages for the error types the emulator can return (CONTRACT §3, plus documented choices). */
+/** Messages for the error types the emulator can return (Stytch's API reference, plus the choices in USAGE.md). */
 export const MESSAGES = {
   unauthorized_credentials: "Unauthorized credentials.",
   session_not_found: "Session could not be found.",

@@ -1,5 +1,5 @@
 /**
- * Injected faults (CONTRACT §9): per method and path prefix, a delay, an error status,
+ * Injected faults (USAGE.md): per method and path prefix, a delay, an error status,
  * a malformed JSON body or a connection reset, for a number of requests or forever.
  */
 import { HttpError } from "./errors.mjs";

@@ -1,5 +1,5 @@
 /**
- * A local emulator of the Stytch Sessions API (CONTRACT §2–§4, §9): a real HTTP server on
+ * A local emulator of the Stytch Sessions API (USAGE.md): a real HTTP server on
  * 127.0.0.1 with real RS256 keys and in-memory state.
  *
  *   import { startEmulator } from "./tests/emulator/index.mjs";

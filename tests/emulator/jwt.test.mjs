@@ -1,4 +1,4 @@
-/** Session JWTs and the JWKS (CONTRACT §4): exact shape, real RS256 signatures, key rotation. */
+/** Session JWTs and the JWKS (`docs/rules.md`, "How a session JWT is judged"): exact shape, real RS256 signatures, key rotation. */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createPublicKey, verify } from "node:crypto";
@@ -40,7 +40,7 @@ test("JWKS keys have exactly Stytch's JWK fields", async () => {
   assert.equal(key.asymmetricKeyDetails.modulusLength, 2048);
 });
 
-test("a minted JWT has exactly the header and claims of CONTRACT §4 and verifies", async () => {
+test("a minted JWT has exactly the header and claims of a Stytch session JWT and verifies", async () => {
   const user = await c.user({ email: "jwt@example.com" });
   const before = Math.floor(Date.now() / 1000);
   const { session_jwt, session } = await c.session({ user_id: user.user_id, custom_claims: { tier: "gold", org: { id: 7 } } });

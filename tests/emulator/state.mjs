@@ -104,7 +104,7 @@ export class State {
   }
 }
 
-/** The public Session object (CONTRACT §3). */
+/** The public Session object (Stytch's API reference; USAGE.md). */
 export function sessionObject(s) {
   return {
     session_id: s.session_id,

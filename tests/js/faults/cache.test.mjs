@@ -1,4 +1,4 @@
-// Nothing lost through faults (contract §6, §8), against the installed package (Node ESM entry):
+// Nothing lost through faults (`docs/rules.md`, "Keys and the memo" and "When the API is asked"), against the installed package (Node ESM entry):
 //   - with warm keys, local verification keeps working through a JWKS outage of any kind;
 //   - a failed refresh (stale keys, or an unknown kid) never empties the cache;
 //   - failed attempts count for the 30 s cooldown, and a recovered JWKS is used again after it;

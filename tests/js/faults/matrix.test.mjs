@@ -101,7 +101,7 @@ const ENDPOINTS = [
     route: JWKS,
     token: (w, f) => (f.id === "weak" ? signWithWeakKey(w.fresh.session_jwt) : w.fresh.session_jwt),
     call: (c, w, token) => c.client(w).sessions.authenticateJwt({ session_jwt: token }),
-    // JWKS unreachable or without a usable key → the API decides (contract §6). The token
+    // JWKS unreachable or without a usable key → the API decides (`docs/rules.md`, "When the API is asked"). The token
     // signed by a 1024-bit key is not trusted locally; the API refuses it.
     expect: (f) => (f.id === "weak" ? "StytchError 401 unauthorized_session_jwt (API asked)" : "ok via API fallback"),
     fallback: true,
