@@ -35,28 +35,28 @@ export interface JWK {
   /** Key type: `"RSA"` for Stytch session keys. */
   kty: string;
   /** Public key use: `"sig"`. */
-  use: string;
+  use?: string;
   /** Allowed operations, e.g. `["verify"]`. */
-  key_ops: string[];
+  key_ops?: string[];
   /** Algorithm: `"RS256"`. */
-  alg: string;
+  alg?: string;
   /** Key id, e.g. `"jwk-test-…"`; a session JWT's header names it. */
-  kid: string;
+  kid?: string;
   /** X.509 certificate chain (base64 DER). */
-  x5c: string[];
+  x5c?: string[];
   /** X.509 certificate SHA-256 thumbprint (base64url). */
-  x5tS256: string;
+  x5tS256?: string;
   /** RSA modulus (base64url). */
-  n: string;
+  n?: string;
   /** RSA public exponent (base64url). */
-  e: string;
+  e?: string;
 }
 
 /**
  * A key given to pre-seed the key cache (`jwks` options): the RSA fields are required, the
  * rest is checked when present (`use` must be `sig`, `alg` `RS256`, `key_ops` include `verify`).
  */
-export type JWKInput = Pick<JWK, "kty" | "kid" | "n" | "e"> & Partial<JWK>;
+export type JWKInput = JWK & Required<Pick<JWK, "kid" | "n" | "e">>;
 
 // ---------------------------------------------------------------------------------------------
 // Sessions, factors, users
@@ -635,13 +635,16 @@ export type ClientErrorCode =
   | "jwks_invalid"
   | "invalid_argument";
 
+/** The claims a `ClientError` can name as the one at fault. */
+export type ClaimName = "iss" | "aud" | "exp" | "nbf" | "iat" | "sub" | "https://stytch.com/session";
+
 /** Rejected locally: a bad or unverifiable token, an unusable key set, or a bad argument. */
 export declare class ClientError extends Error {
-  constructor(code: ClientErrorCode, message: string, claim?: string);
+  constructor(code: ClientErrorCode, message: string, claim?: ClaimName);
   readonly name: "ClientError";
   readonly code: ClientErrorCode;
-  /** For claim failures: the claim at fault (`"iss"`, `"aud"`, `"exp"`, `"nbf"`, `"iat"`). */
-  readonly claim?: string;
+  /** For claim failures: the claim at fault. */
+  readonly claim?: ClaimName;
 }
 
 /** Any error this package throws. */

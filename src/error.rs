@@ -36,6 +36,21 @@ pub enum ClientErrorCode {
 }
 
 impl ClientErrorCode {
+    /// Every code, in the order of `docs/rules.md`, "Errors".
+    pub const ALL: [Self; 11] = [
+        Self::JwtInvalid,
+        Self::JwtIncorrectAlgorithm,
+        Self::JwtSignatureInvalid,
+        Self::JwtExpired,
+        Self::JwtNotYetValid,
+        Self::JwtInvalidIssuer,
+        Self::JwtInvalidAudience,
+        Self::JwtTooOld,
+        Self::JwksNoMatchingKey,
+        Self::JwksInvalid,
+        Self::InvalidArgument,
+    ];
+
     /// The stable code string JavaScript sees as `error.code`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -66,6 +81,9 @@ pub enum RequestErrorCode {
 }
 
 impl RequestErrorCode {
+    /// Every code.
+    pub const ALL: [Self; 3] = [Self::NetworkError, Self::Timeout, Self::InvalidResponse];
+
     /// The stable code string JavaScript sees as `error.code`.
     pub fn as_str(self) -> &'static str {
         match self {
