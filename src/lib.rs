@@ -51,3 +51,8 @@ pub use error::{ClientErrorCode, Error, RequestErrorCode, Result, StytchError};
 pub use http::{Host, HttpRequest, HttpResponse};
 pub use session::Session;
 pub use stytch_rsa_public as rsa_public;
+
+/// The README's Rust example compiles (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
