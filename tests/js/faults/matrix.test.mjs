@@ -220,10 +220,10 @@ async function cell(ep, f) {
       assert.equal(d[JWKS], 0, `${source}: a JWKS fetch for a token with a known kid`);
       text += ", no API call";
     } else if (f.crafted && ep.name === "getJWKS") {
-      // Returned as served, in the JWK type's fields (kty use key_ops alg kid x5c x5tS256 n e).
-      const fields = ["kty", "use", "key_ops", "alg", "kid", "x5c", "x5tS256", "n", "e"];
+      // Returned exactly as served, members the JWK type does not name included (as Stytch's
+      // SDKs return the API's JSON); which keys are usable matters only to verification.
       const served = (f.crafted === "weak" ? weakJwks() : unusableJwks(w.jwk)).keys;
-      assert.deepEqual(r.value?.keys, served.map((k) => Object.fromEntries(fields.filter((x) => k[x] !== undefined).map((x) => [x, k[x]]))));
+      assert.deepEqual(r.value?.keys, served);
       text = "ok (returned as served)";
     } else if (!f.crafted) {
       assert.equal(d[ep.route], 1, `${source}: ${d[ep.route]} requests to ${ep.route} (a hidden retry?)`);

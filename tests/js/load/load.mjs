@@ -257,7 +257,7 @@ try {
     console.log(`    ${k.padEnd(17)} ${String(v.n).padStart(8)}  ${String(v.ok).padStart(7)}  ${st.padEnd(18)} ${String(v.local).padStart(6)}  ${String(v.remote).padStart(7)}  ${percentile(ms, 50).toFixed(2).padStart(7)}  ${percentile(ms, 99).toFixed(2).padStart(7)}`);
   }
   console.log(`  wrong decisions   ${wrong};  5xx/failed requests ${fivexx}`);
-  console.log(`  JWKS fetches      ${jwksStart} before the rotation (cold isolate: on workerd each concurrent cold miss fetches for itself, no shared in-flight fetch), ${jwksAfterRotation} after it (the first new-kid JWTs refetch at once, one fetch per concurrent miss on workerd; then at most once per 30 s)`);
+  console.log(`  JWKS fetches      ${jwksStart} before the rotation (a cold isolate: concurrent misses wait for one fetch to land in module memory), ${jwksAfterRotation} after it (the first new-kid JWTs refetch at once; the others wait for it; then at most once per 30 s)`);
   if (probe) console.log(`  cooldown probe    ${probe.n} new-key JWTs after 30 s: ${probe.jwks} JWKS fetch(es), ${probe.local} verified locally, ${probe.remote} via the API (${probe.api} API calls), ${probe.wrong} wrong`);
   console.log(`  API authenticate  ${apiCalls} calls = old ${byKind.old?.n ?? 0} + revoked ${byKind.revoked?.n ?? 0} + new-key via API ${byKind["fresh (new key)"]?.remote ?? 0} (expected ${expectedApi}); forged and missing: 0; other API routes: ${other}`);
   const heapText = (h) => (h && h.usedBytes !== undefined ? `${(h.usedBytes / 1024).toFixed(0)} KiB used / ${(h.totalBytes / 1024).toFixed(0)} KiB total` : `not available (${h?.error ?? "no inspector"})`);

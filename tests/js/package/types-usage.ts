@@ -6,6 +6,7 @@ import {
   RequestError,
   StytchError,
   verifyJwt,
+  type ClaimName,
   type ClientErrorCode,
   type JWK,
   type Session,
@@ -42,7 +43,7 @@ export async function usage(jwt: string): Promise<void> {
   expectType<Session>()(await client.sessions.authenticateJwtLocal({ session_jwt: jwt }));
   expectType<Session[]>()((await client.sessions.get({ user_id: "u" })).sessions);
   expectType<JWK[]>()((await client.sessions.getJWKS({ project_id: "p" })).keys);
-  expectType<string>()((await client.sessions.getJWKS({ project_id: "p" })).keys[0]!.x5tS256);
+  expectType<string | undefined>()((await client.sessions.getJWKS({ project_id: "p" })).keys[0]!.x5tS256);
   expectType<Session | undefined>()((await client.sessions.migrate({ session_token: "ext" })).session);
   expectType<number>()((await client.sessions.revoke({ session_id: "s" })).status_code);
 
@@ -51,7 +52,7 @@ export async function usage(jwt: string): Promise<void> {
   } catch (err) {
     if (err instanceof ClientError) {
       expectType<ClientErrorCode>()(err.code);
-      expectType<string | undefined>()(err.claim);
+      expectType<ClaimName | undefined>()(err.claim);
     } else if (err instanceof StytchError) {
       expectType<number>()(err.status_code);
       expectType<string>()(err.request_id);
