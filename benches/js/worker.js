@@ -41,6 +41,7 @@ export default {
     const impls = {
       "/empty": async () => {},
       "/ours": (t) => verifyJwt(t, oursOpts),
+      "/ours-seeded": (t) => verifyJwt(t, { ...oursOpts, jwks: JSON.parse(env.JWKS).keys }),
       "/jose": (t) => jwtVerify(t, joseKeys, joseOpts),
       "/subtle": async (t) => {
         const i = t.lastIndexOf(".");
