@@ -490,3 +490,19 @@ fn local_verification_alone_never_builds_an_api_request() {
     assert_eq!(code(&net.run(&mut engine, call)), "jwt_too_old");
     assert_eq!(net.api_calls, 0);
 }
+
+#[test]
+fn an_invented_kid_on_a_cold_engine_costs_one_fetch() {
+    // The call's own fetch lacks the kid: that fetch is the proof, no second fetch is needed.
+    let (mut engine, mut net, config) = (Engine::new(), Net::new(), with_secret());
+    let result = net.run(&mut engine, authenticate_jwt(&config, &invented(0)));
+    assert_eq!(code(&result), "jwks_no_matching_key");
+    assert_eq!((net.jwks_fetches, net.api_calls), (1, 0));
+    // Its fetch was a first fetch: a genuine new kid one second later still refetches at once.
+    net.jwks = vec![key_a().jwk(), key_b().jwk()];
+    net.now_ms += 1_000.0;
+    let rotated = key_b().sign(&Value::Object(payload()));
+    let answer = net.run(&mut engine, authenticate_jwt(&config, &rotated));
+    assert!(matches!(answer, Ok(Answer::LocalJwt { .. })), "{answer:?}");
+    assert_eq!((net.jwks_fetches, net.api_calls), (2, 0));
+}

@@ -197,7 +197,7 @@ impl Call {
                 engine
                     .keys
                     .land(&self.config.jwks_url, flight, result, now_ms);
-                self.plan_keys(engine, kid, Asking::First, now_ms)
+                self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms)
             }
             (Stage::Api(endpoint), Input::Response(response)) => Next::Done(
                 response
