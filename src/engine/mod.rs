@@ -215,42 +215,49 @@ impl Call {
     }
 
     fn start(&mut self, engine: &mut Engine, now_ms: f64) -> Next {
-        let token = match &self.operation {
-            Operation::VerifyJwt { token, .. } => token.clone(),
+        match &self.operation {
+            Operation::VerifyJwt { .. } => {}
             Operation::AuthenticateJwt(p) if p.max_token_age_seconds == Some(0) => {
                 return self.ask_api(Endpoint::Authenticate);
             }
-            Operation::AuthenticateJwt(p) => p.session_jwt.clone(),
+            Operation::AuthenticateJwt(_) => {}
             Operation::Authenticate(_) => return self.ask_api(Endpoint::Authenticate),
             Operation::Get { .. } => return self.ask_api(Endpoint::Get),
             Operation::GetJwks { .. } => return self.ask_api(Endpoint::GetJwks),
             Operation::Migrate(_) => return self.ask_api(Endpoint::Migrate),
             Operation::Revoke(_) => return self.ask_api(Endpoint::Revoke),
-        };
+        }
         if let Some(jwks) = &self.config.jwks {
             engine
                 .keys
                 .seed(&self.config.jwks_url, || KeySet::from_values(jwks), now_ms);
         }
-        // A token verified before under these rules, with keys that still hold its key.
         if let Some(keys) = engine.keys.fresh(&self.config.jwks_url, now_ms) {
-            if let Some(verified) = engine.memo.recall(&token, &self.config.jwks_url, &keys) {
-                let session = verified.session.clone();
-                let times = verified.times;
-                return match self.rules(now_ms) {
-                    Ok(rules) => match check_times(&times, &rules) {
-                        Ok(()) => self.verified(session),
-                        Err(e) => self.refused(e),
-                    },
-                    Err(e) => Next::Done(Err(e)),
-                };
+            if let Some(next) = self.recall(engine, &keys, now_ms) {
+                return next;
             }
         }
-        let kid = match jws::parse(&token) {
+        let kid = match jws::parse(self.token()) {
             Ok(jws) => jws.kid,
             Err(e) => return self.refused(e),
         };
         self.plan_keys(engine, kid, Asking::First, now_ms)
+    }
+
+    /// A token verified before under this call's JWKS URL (its issuer and audience), with keys
+    /// that still hold the key that verified it: only its times are judged again.
+    fn recall(&mut self, engine: &Engine, keys: &KeySet, now_ms: f64) -> Option<Next> {
+        let verified = engine
+            .memo
+            .recall(self.token(), &self.config.jwks_url, keys)?;
+        let (session, times) = (verified.session.clone(), verified.times);
+        let judged = self
+            .rules(now_ms)
+            .and_then(|rules| check_times(&times, &rules));
+        Some(match judged {
+            Ok(()) => self.verified(session),
+            Err(e) => self.refused(e),
+        })
     }
 
     fn token(&self) -> &str {
@@ -320,25 +327,20 @@ impl Call {
     }
 
     fn verify(&mut self, engine: &mut Engine, keys: &KeySet, now_ms: f64) -> Next {
-        let url = &self.config.jwks_url;
-        let token = self.token();
-        let rules = match self.rules(now_ms) {
-            Ok(rules) => rules,
-            Err(e) => return Next::Done(Err(e)),
-        };
         // Keys fetched while this call waited may have verified the token already.
-        if let Some(verified) = engine.memo.recall(token, url, keys) {
-            let (session, times) = (verified.session.clone(), verified.times);
-            return match check_times(&times, &rules) {
-                Ok(()) => self.verified(session),
-                Err(e) => self.refused(e),
-            };
+        if let Some(next) = self.recall(engine, keys, now_ms) {
+            return next;
         }
-        let verified = jws::parse(token).and_then(|jws| verify_parsed(&jws, keys, &rules));
+        let token = self.token();
+        let verified = self
+            .rules(now_ms)
+            .and_then(|rules| jws::parse(token).and_then(|jws| verify_parsed(&jws, keys, &rules)));
         match verified {
             Ok(verified) => {
                 let session = verified.session.clone();
-                engine.memo.remember(token, url, verified);
+                engine
+                    .memo
+                    .remember(self.token(), &self.config.jwks_url, verified);
                 self.verified(session)
             }
             Err(e) => self.refused(e),
