@@ -96,21 +96,16 @@ fn literals_after(text: &str, calls: &[&str]) -> BTreeSet<String> {
 }
 
 #[test]
-fn client_error_codes_match() {
-    let rust: BTreeSet<String> = ClientErrorCode::ALL
-        .iter()
-        .map(|c| c.as_str().to_owned())
-        .collect();
-    assert_eq!(union(&dts(), "ClientErrorCode"), rust);
-}
-
-#[test]
-fn request_error_codes_match() {
-    let rust: BTreeSet<String> = RequestErrorCode::ALL
-        .iter()
-        .map(|c| c.as_str().to_owned())
-        .collect();
-    assert_eq!(union(&dts(), "RequestErrorCode"), rust);
+fn error_code_unions_match_the_rust_enums() {
+    let client = ClientErrorCode::ALL.map(ClientErrorCode::as_str);
+    let request = RequestErrorCode::ALL.map(RequestErrorCode::as_str);
+    for (union_name, codes) in [
+        ("ClientErrorCode", &client[..]),
+        ("RequestErrorCode", &request[..]),
+    ] {
+        let rust: BTreeSet<String> = codes.iter().map(|c| (*c).to_owned()).collect();
+        assert_eq!(union(&dts(), union_name), rust, "{union_name}");
+    }
 }
 
 #[test]
