@@ -108,11 +108,6 @@ impl KeyStore {
         }
     }
 
-    /// Whether `url` holds keys (fresh or not).
-    pub fn has_keys(&self, url: &str) -> bool {
-        self.entries.get(url).is_some_and(|e| e.keys.is_some())
-    }
-
     /// The keys of `url` if they are fresh (younger than [`MAX_AGE_MS`]).
     pub fn fresh(&self, url: &str, now_ms: f64) -> Option<Rc<KeySet>> {
         self.entries.get(url)?.fresh(now_ms)
@@ -202,11 +197,6 @@ impl KeyStore {
                 Outcome::Failed
             };
         }
-    }
-
-    /// Forgets every URL's keys.
-    pub fn clear(&mut self) {
-        self.entries.clear();
     }
 }
 

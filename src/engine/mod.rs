@@ -62,12 +62,6 @@ impl Engine {
     pub fn memo(&self) -> &Memo {
         &self.memo
     }
-
-    /// Forgets every key and every remembered token (a cold start).
-    pub fn clear(&mut self) {
-        self.keys.clear();
-        self.memo = Memo::default();
-    }
 }
 
 /// One operation of the Sessions API, with its parameters.
