@@ -1,13 +1,17 @@
 /**
- * The five Stytch Sessions endpoints (Stytch's API reference; USAGE.md). Each handler takes the emulator and the
- * parsed request, and returns the success fields (without `request_id`/`status_code`) or
- * throws an HttpError.
+ * The Stytch Sessions endpoints and the RBAC policy (Stytch's API reference; USAGE.md). Each handler
+ * takes the emulator and the parsed request, and returns the success fields (without
+ * `request_id`/`status_code`) or throws an HttpError.
  */
 import { HttpError } from "./errors.mjs";
 import { parseClaimsArg, mergeClaims } from "./claims.mjs";
 import { sessionObject } from "./state.mjs";
+import { parseAuthorizationCheck, authorize } from "./rbac.mjs";
 import { verifySessionJwt, signJwt, sessionPayload, SESSION_CLAIM } from "./jwt.mjs";
 import { rfc3339 } from "./util.mjs";
+
+/** Lifetime of an access token minted by `POST /__emulator/access_tokens`, in seconds. */
+export const ACCESS_TOKEN_LIFETIME_SEC = 300;
 
 const MIN_DURATION = 5;
 const MAX_DURATION = 527040;
@@ -58,26 +62,128 @@ function sessionFromJwt(emu, jwt, now) {
   return session;
 }
 
-/** `POST /v1/sessions/authenticate` */
+/** `POST /v1/sessions/authenticate`, with an optional `authorization_check` (USAGE.md, "RBAC"). */
 export function authenticate(emu, { body }) {
   const [kind, value] = exactlyOne(body, ["session_token", "session_jwt"], "too_many_session_arguments", "no_session_arguments");
   const durationSec = durationArg(body);
   const claims = parseClaimsArg(body.session_custom_claims);
+  const check = parseAuthorizationCheck(body.authorization_check);
   const now = emu.now();
   const session = kind === "session_token"
     ? emu.state.liveSessionByToken(value, now)
     : sessionFromJwt(emu, value, now);
   if (!session) throw new HttpError(404, "session_not_found");
   const merged = mergeClaims(session.custom_claims, claims); // may throw before any change
+  const verdict = check ? authorize(emu.state.policy, session.roles, check) : undefined; // a 403 changes nothing
   session.custom_claims = merged;
   session.last_accessed_at = now;
   if (durationSec !== undefined) session.expires_at = now + durationSec;
-  return {
+  const out = {
     session: sessionObject(session),
     session_token: session.token,
     session_jwt: mintJwt(emu, session, now),
     user: structuredClone(emu.state.users.get(session.user_id)),
   };
+  if (verdict) out.verdict = verdict;
+  return out;
+}
+
+/** `GET /v1/rbac/policy` */
+export function policy(emu) {
+  return { policy: structuredClone(emu.state.policy) };
+}
+
+/**
+ * A new session for `user` (`migrate`, `exchange_access_token`, `attest`): 60 minutes when no
+ * duration is given, and then the `session` key is left out of the answer. Without a `factor`
+ * the session gets the user's default factor.
+ */
+function newSessionAnswer(emu, user, { durationSec, claims, factor }, now) {
+  const session = emu.state.createSession(user, {
+    durationSec: durationSec ?? MIGRATE_DEFAULT_MINUTES * 60,
+    customClaims: claims,
+    factors: factor ? [factor] : undefined,
+  }, now);
+  return sessionAnswer(emu, user, session, durationSec, now);
+}
+
+function sessionAnswer(emu, user, session, durationSec, now) {
+  const out = {
+    user_id: user.user_id,
+    user: structuredClone(user),
+    session_token: session.token,
+    session_jwt: mintJwt(emu, session, now),
+  };
+  if (durationSec !== undefined) out.session = sessionObject(session);
+  return out;
+}
+
+function factorAt(now, fields) {
+  const t = rfc3339(now);
+  return { ...fields, last_authenticated_at: t, created_at: t, updated_at: t };
+}
+
+/** `POST /v1/sessions/exchange_access_token` (USAGE.md, "Access tokens and trusted auth tokens"). */
+export function exchangeAccessToken(emu, { body }) {
+  const token = stringArg(body, "access_token");
+  if (token === undefined) throw new HttpError(400, "bad_request", "access_token is required.");
+  const durationSec = durationArg(body);
+  const claims = mergeClaims({}, parseClaimsArg(body.session_custom_claims));
+  const now = emu.now();
+  const record = emu.state.accessTokens.get(token);
+  if (!record) throw new HttpError(404, "idp_access_token_not_found");
+  if (record.used || now - record.issued_at > ACCESS_TOKEN_LIFETIME_SEC) {
+    throw new HttpError(404, "idp_access_token_could_not_be_exchanged");
+  }
+  const user = emu.state.users.get(record.user_id);
+  record.used = true;
+  const factor = factorAt(now, {
+    type: "oauth",
+    delivery_method: "oauth_access_token_exchange",
+    oauth_access_token_exchange_factor: { client_id: record.client_id },
+  });
+  return newSessionAnswer(emu, user, { durationSec, claims, factor }, now);
+}
+
+/** `POST /v1/sessions/attest` (USAGE.md, "Access tokens and trusted auth tokens"). */
+export function attest(emu, { body }) {
+  const profileId = stringArg(body, "profile_id");
+  if (profileId === undefined) throw new HttpError(400, "bad_request", "profile_id is required.");
+  const token = stringArg(body, "token");
+  if (token === undefined) throw new HttpError(400, "bad_request", "token is required.");
+  const names = ["session_token", "session_jwt"].filter((n) => given(body[n]));
+  if (names.length > 1) throw new HttpError(400, "too_many_session_arguments");
+  const existing = names.length ? [names[0], stringArg(body, names[0])] : undefined;
+  const durationSec = durationArg(body);
+  const update = parseClaimsArg(body.session_custom_claims);
+  const now = emu.now();
+  if (!emu.state.trustedProfiles.has(profileId)) throw new HttpError(404, "trusted_auth_token_profile_not_found");
+  const record = emu.state.trustedTokens.get(token);
+  if (!record || record.used || record.profile_id !== profileId) throw new HttpError(401, "invalid_trusted_auth_token");
+  const user = emu.state.users.get(record.user_id);
+  const factor = factorAt(now, {
+    type: "trusted_auth_token",
+    delivery_method: "trusted_token_exchange",
+    trusted_auth_token_factor: { token_id: record.token_id },
+  });
+  if (!existing) {
+    const claims = mergeClaims({}, update);
+    record.used = true;
+    return newSessionAnswer(emu, user, { durationSec, claims, factor }, now);
+  }
+  const [kind, value] = existing;
+  const session = kind === "session_token" ? emu.state.liveSessionByToken(value, now) : sessionFromJwt(emu, value, now);
+  if (!session) throw new HttpError(404, "session_not_found");
+  if (session.user_id !== user.user_id) {
+    throw new HttpError(401, "invalid_trusted_auth_token", "The trusted auth token belongs to another user than the session.");
+  }
+  const merged = mergeClaims(session.custom_claims, update); // may throw before any change
+  record.used = true;
+  session.custom_claims = merged;
+  session.authentication_factors = [...session.authentication_factors, factor];
+  session.last_accessed_at = now;
+  if (durationSec !== undefined) session.expires_at = now + durationSec;
+  return sessionAnswer(emu, user, session, durationSec, now);
 }
 
 /** `GET /v1/sessions?user_id=` */
@@ -104,19 +210,7 @@ export function migrate(emu, { body }) {
   if (email === undefined) throw new HttpError(401, "invalid_external_session_token");
   const user = emu.state.userByEmail(email);
   if (!user) throw new HttpError(404, "migrate_from_external_email_does_not_exist");
-  const now = emu.now();
-  const session = emu.state.createSession(user, {
-    durationSec: durationSec ?? MIGRATE_DEFAULT_MINUTES * 60,
-    customClaims: claims,
-  }, now);
-  const out = {
-    user_id: user.user_id,
-    user: structuredClone(user),
-    session_token: session.token,
-    session_jwt: mintJwt(emu, session, now),
-  };
-  if (durationSec !== undefined) out.session = sessionObject(session);
-  return out;
+  return newSessionAnswer(emu, user, { durationSec, claims }, emu.now());
 }
 
 /** `POST /v1/sessions/revoke` */
@@ -139,5 +233,8 @@ export const API_ROUTES = [
   { method: "GET", pattern: "/v1/sessions", re: /^\/v1\/sessions$/, auth: true, handler: list },
   { method: "POST", pattern: "/v1/sessions/migrate", re: /^\/v1\/sessions\/migrate$/, auth: true, handler: migrate },
   { method: "POST", pattern: "/v1/sessions/revoke", re: /^\/v1\/sessions\/revoke$/, auth: true, handler: revoke },
+  { method: "POST", pattern: "/v1/sessions/exchange_access_token", re: /^\/v1\/sessions\/exchange_access_token$/, auth: true, handler: exchangeAccessToken },
+  { method: "POST", pattern: "/v1/sessions/attest", re: /^\/v1\/sessions\/attest$/, auth: true, handler: attest },
+  { method: "GET", pattern: "/v1/rbac/policy", re: /^\/v1\/rbac\/policy$/, auth: true, handler: policy },
 ];
 for (const r of API_ROUTES) r.key = `${r.method} ${r.pattern}`;

@@ -4,38 +4,46 @@
  */
 import { HttpError } from "./errors.mjs";
 import { mergeClaims, parseClaimsArg } from "./claims.mjs";
-import { sessionObject, parseFactors } from "./state.mjs";
+import { sessionObject, parseFactors, isStringArray } from "./state.mjs";
 import { mintJwt } from "./api.mjs";
-import { isObject } from "./util.mjs";
+import { parsePolicy } from "./rbac.mjs";
+import { isObject, newId, newSessionToken } from "./util.mjs";
 
 const bad = (msg) => new HttpError(400, "bad_request", msg);
 
-/** `POST /__emulator/users {email?, name?}` → the User object. */
+/** `POST /__emulator/users {email?, name?, roles?}` → the User object. */
 function createUser(emu, { body }) {
   return structuredClone(emu.state.createUser(body, emu.now()));
+}
+
+/** The user named by `body.user_id`, or 404 `user_not_found`. */
+function userArg(emu, body) {
+  const user = typeof body.user_id === "string" ? emu.state.users.get(body.user_id) : undefined;
+  if (!user) throw new HttpError(404, "user_not_found");
+  return user;
 }
 
 /**
  * `POST /__emulator/sessions {user_id, session_duration_minutes? = 60, custom_claims?, factors?,
  * iat_offset_seconds?, attributes?, roles?}` → `{session_token, session_jwt, session}`.
- * The duration may be any number ≥ 0 here (0 gives an already-expired session).
+ * The duration may be any number ≥ 0 here (0 gives an already-expired session). Without `roles`
+ * the session holds the user's roles.
  */
 function createSession(emu, { body }) {
-  const user = typeof body.user_id === "string" ? emu.state.users.get(body.user_id) : undefined;
-  if (!user) throw new HttpError(404, "user_not_found");
+  const user = userArg(emu, body);
   const minutes = body.session_duration_minutes ?? 60;
   if (!Number.isFinite(minutes) || minutes < 0) throw new HttpError(400, "invalid_session_duration_minutes", "session_duration_minutes must be a number >= 0.");
   const iatOffset = body.iat_offset_seconds ?? 0;
   if (!Number.isInteger(iatOffset)) throw bad("iat_offset_seconds must be an integer.");
   if (body.attributes !== undefined && body.attributes !== null && !isObject(body.attributes)) throw bad("attributes must be an object or null.");
-  if (body.roles !== undefined && !(Array.isArray(body.roles) && body.roles.every((r) => typeof r === "string"))) throw bad("roles must be an array of strings.");
+  if (body.roles !== undefined && body.roles !== null && !isStringArray(body.roles)) throw bad("roles must be an array of strings.");
   const now = emu.now();
   const session = emu.state.createSession(user, {
     durationSec: Math.round(minutes * 60),
     customClaims: mergeClaims({}, parseClaimsArg(body.custom_claims, "custom_claims")),
     factors: parseFactors(body.factors, now),
     attributes: body.attributes,
-    roles: body.roles,
+    roles: body.roles ?? undefined,
   }, now);
   return {
     session_token: session.token,
@@ -50,6 +58,41 @@ function externalToken(emu, { body }) {
   if (typeof body.email !== "string") throw bad("email must be a string.");
   emu.state.externalTokens.set(body.token, body.email);
   return { token: body.token, email: body.email };
+}
+
+/** `POST /__emulator/access_tokens {user_id, client_id?}` → `{access_token}`, exchangeable once within 5 minutes. */
+function accessToken(emu, { body }) {
+  const user = userArg(emu, body);
+  if (body.client_id !== undefined && body.client_id !== null && typeof body.client_id !== "string") throw bad("client_id must be a string.");
+  const token = newSessionToken();
+  emu.state.accessTokens.set(token, {
+    user_id: user.user_id,
+    client_id: body.client_id ?? newId("connected-app-test"),
+    issued_at: emu.now(),
+    used: false,
+  });
+  return { access_token: token };
+}
+
+/** `POST /__emulator/trusted_auth_tokens {profile_id, user_id}` → `{token}`, attestable once with that profile. */
+function trustedAuthToken(emu, { body }) {
+  if (typeof body.profile_id !== "string" || body.profile_id === "") throw bad("profile_id must be a non-empty string.");
+  const user = userArg(emu, body);
+  const token = newSessionToken();
+  emu.state.trustedProfiles.add(body.profile_id);
+  emu.state.trustedTokens.set(token, {
+    profile_id: body.profile_id,
+    user_id: user.user_id,
+    token_id: newId("trusted-auth-token-test"),
+    used: false,
+  });
+  return { token };
+}
+
+/** `PUT /__emulator/rbac/policy {roles?, resources?, scopes?}` → the stored policy. */
+function putPolicy(emu, { body }) {
+  emu.state.policy = parsePolicy(body);
+  return structuredClone(emu.state.policy);
 }
 
 /** `POST /__emulator/keys/rotate {keep_old? = true}` → `{kid}`. */
@@ -73,12 +116,12 @@ function listFaults(emu) {
   return { faults: emu.faults.snapshot() };
 }
 
-/** `GET /__emulator/requests` → `{"<METHOD> <pattern>": count}` for the five API routes. */
+/** `GET /__emulator/requests` → `{"<METHOD> <pattern>": count}` for every API route. */
 function requests(emu) {
   return { ...emu.counts };
 }
 
-/** `POST /__emulator/reset` → empty state, fresh keys, zero counts, no faults. */
+/** `POST /__emulator/reset` → empty state (and policy), fresh keys, zero counts, no faults. */
 async function reset(emu) {
   await emu.reset();
   return {};
@@ -89,6 +132,9 @@ export const CONTROL_ROUTES = new Map([
   ["POST /__emulator/users", createUser],
   ["POST /__emulator/sessions", createSession],
   ["POST /__emulator/external_tokens", externalToken],
+  ["POST /__emulator/access_tokens", accessToken],
+  ["POST /__emulator/trusted_auth_tokens", trustedAuthToken],
+  ["PUT /__emulator/rbac/policy", putPolicy],
   ["POST /__emulator/keys/rotate", rotate],
   ["POST /__emulator/faults", addFault],
   ["DELETE /__emulator/faults", clearFaults],

@@ -96,6 +96,9 @@ test("request counts per route pattern; faults count, preflights don't", async (
     "GET /v1/sessions": 0,
     "POST /v1/sessions/migrate": 0,
     "POST /v1/sessions/revoke": 0,
+    "POST /v1/sessions/exchange_access_token": 0,
+    "POST /v1/sessions/attest": 0,
+    "GET /v1/rbac/policy": 0,
   };
   assert.deepEqual((await c.control("GET", "/requests")).body, zero);
   await c.jwks();
@@ -106,6 +109,14 @@ test("request counts per route pattern; faults count, preflights don't", async (
   await c.revoke({}, { auth: false });
   await fault({ path_prefix: "/v1/sessions/revoke", status: 503, times: 1 });
   await c.revoke({});
+  await c.call("POST", "/v1/sessions/exchange_access_token", {});
+  await c.call("POST", "/v1/sessions/attest", {}, { auth: false });
+  await c.call("POST", "/v1/sessions/attest", {});
+  await fault({ path_prefix: "/v1/rbac/policy", status: 500, times: 1 });
+  await c.call("GET", "/v1/rbac/policy");
+  await c.call("GET", "/v1/rbac/policy");
+  await c.call("GET", "/v1/rbac/policy");
+  await c.call("POST", "/v1/rbac/policy");
   await c.call("OPTIONS", "/v1/sessions/authenticate", undefined, { auth: false });
   await c.call("GET", "/v1/nope");
   await c.call("PUT", "/v1/sessions/revoke");
@@ -115,6 +126,9 @@ test("request counts per route pattern; faults count, preflights don't", async (
     "GET /v1/sessions": 1,
     "POST /v1/sessions/migrate": 1,
     "POST /v1/sessions/revoke": 2,
+    "POST /v1/sessions/exchange_access_token": 1,
+    "POST /v1/sessions/attest": 2,
+    "GET /v1/rbac/policy": 3,
   });
 });
 

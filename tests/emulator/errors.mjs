@@ -33,6 +33,12 @@ export const MESSAGES = {
   project_not_found: "Project could not be found.",
   duplicate_email: "A user with the specified email already exists for this project.",
   invalid_email: "Email format is invalid.",
+  consumer_session_authorization_error:
+    "The User is not authorized to perform the requested action on that resource.",
+  idp_access_token_not_found: "The access token could not be found.",
+  idp_access_token_could_not_be_exchanged: "The access token could not be exchanged.",
+  trusted_auth_token_profile_not_found: "The trusted auth token profile could not be found.",
+  invalid_trusted_auth_token: "The trusted auth token is invalid, already used, or not for this profile.",
   bad_request: "The request is invalid.",
   route_not_found: "The requested route could not be found.",
   method_not_allowed: "The HTTP method is not allowed for this route.",

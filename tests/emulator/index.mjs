@@ -35,7 +35,7 @@ class Emulator {
     this.counts = zeroCounts();
   }
 
-  /** Empty state, one fresh key, zero counts, no faults. */
+  /** Empty state (no users, sessions, tokens; an empty RBAC policy), one fresh key, zero counts, no faults. */
   async reset() {
     await this.keyRing.rotate(false);
     this.state = new State();
@@ -111,7 +111,7 @@ async function handleControl(emu, req, res, url) {
     }
     return sendError(res, new HttpError(404, "route_not_found"));
   }
-  const body = req.method === "POST" ? await readJsonBody(req) : (await drain(req), {});
+  const body = req.method === "POST" || req.method === "PUT" ? await readJsonBody(req) : (await drain(req), {});
   send(res, 200, await handler(emu, { body }));
 }
 

@@ -1,8 +1,10 @@
 /**
- * In-memory project state: users, sessions (by id and by token) and the external OIDC tokens
- * that `migrate` resolves. Times are stored as whole Unix seconds.
+ * In-memory project state: users, sessions (by id and by token), the external OIDC tokens
+ * that `migrate` resolves, the access tokens and trusted auth tokens that `exchange_access_token`
+ * and `attest` take, and the RBAC policy. Times are stored as whole Unix seconds.
  */
 import { HttpError } from "./errors.mjs";
+import { emptyPolicy } from "./rbac.mjs";
 import { newId, newSessionToken, rfc3339, isObject } from "./util.mjs";
 
 export class State {
@@ -17,16 +19,27 @@ export class State {
     this.tokens = new Map();
     /** @type {Map<string, string>} external OIDC token → email */
     this.externalTokens = new Map();
+    /** @type {Map<string, {user_id: string, client_id: string, issued_at: number, used: boolean}>} access token → record */
+    this.accessTokens = new Map();
+    /** @type {Map<string, {profile_id: string, user_id: string, token_id: string, used: boolean}>} trusted auth token → record */
+    this.trustedTokens = new Map();
+    /** @type {Set<string>} profile ids that some trusted auth token was minted for */
+    this.trustedProfiles = new Set();
+    /** The RBAC policy that `GET /v1/rbac/policy` serves. */
+    this.policy = emptyPolicy();
   }
 
-  /** Create a user with an optional (verified) email and name. */
-  createUser({ email, name }, now) {
+  /** Create a user with an optional (verified) email, name and roles. */
+  createUser({ email, name, roles }, now) {
     const created = rfc3339(now);
     const emails = [];
     if (email !== undefined && email !== null) {
       if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new HttpError(400, "invalid_email");
       if (this.emails.has(email.toLowerCase())) throw new HttpError(400, "duplicate_email");
       emails.push({ email_id: newId("email-test"), email, verified: true });
+    }
+    if (roles !== undefined && roles !== null && !isStringArray(roles)) {
+      throw new HttpError(400, "bad_request", "roles must be an array of strings.");
     }
     const user = {
       user_id: newId("user-test"),
@@ -40,7 +53,7 @@ export class State {
       crypto_wallets: [],
       biometric_registrations: [],
       password: null,
-      roles: [],
+      roles: roles ? [...new Set(roles)] : [],
       created_at: created,
       trusted_metadata: {},
       untrusted_metadata: {},
@@ -60,7 +73,7 @@ export class State {
     return id ? this.users.get(id) : undefined;
   }
 
-  /** A session record for `user`, live until `now + durationSec`. */
+  /** A session record for `user`, live until `now + durationSec`; `roles` default to the user's. */
   createSession(user, { durationSec, customClaims = {}, factors, attributes, roles }, now) {
     const session = {
       session_id: newId("session-test"),
@@ -71,7 +84,7 @@ export class State {
       attributes: attributes === undefined ? { ip_address: "", user_agent: "" } : attributes,
       authentication_factors: factors ?? defaultFactors(user, now),
       custom_claims: customClaims,
-      roles: roles ?? [],
+      roles: [...(roles ?? user.roles)],
       token: newSessionToken(),
     };
     this.sessions.set(session.session_id, session);
@@ -102,6 +115,11 @@ export class State {
     this.sessions.delete(session.session_id);
     this.tokens.delete(session.token);
   }
+}
+
+/** True for an array of strings. */
+export function isStringArray(v) {
+  return Array.isArray(v) && v.every((s) => typeof s === "string");
 }
 
 /** The public Session object (Stytch's API reference; USAGE.md). */
