@@ -38,6 +38,15 @@ export function control(url) {
     createSession: (body) => call("POST", "/__emulator/sessions", body),
     externalToken: (body) => call("POST", "/__emulator/external_tokens", body),
     rotate: (body = {}) => call("POST", "/__emulator/keys/rotate", body),
+    /** Set the RBAC policy `{roles, resources, scopes}` that `GET /v1/rbac/policy` serves. */
+    putPolicy: (policy) => call("PUT", "/__emulator/rbac/policy", policy),
+    /** `{user_id, client_id?}` → `{access_token}` for `POST /v1/sessions/exchange_access_token`. */
+    accessToken: (body) => call("POST", "/__emulator/access_tokens", body),
+    /** `{profile_id, user_id}` → `{token}` for `POST /v1/sessions/attest`. */
+    trustedAuthToken: (body) => call("POST", "/__emulator/trusted_auth_tokens", body),
+    /** Add a fault (tests/emulator/USAGE.md, "Faults"); `clearFaults()` removes them all. */
+    fault: (f) => call("POST", "/__emulator/faults", f),
+    clearFaults: () => call("DELETE", "/__emulator/faults"),
     requests: () => call("GET", "/__emulator/requests"),
     reset: () => call("POST", "/__emulator/reset", {}),
     /** Revoke through the real API (Basic auth), as an app would. */
