@@ -28,6 +28,8 @@ struct FakeHost {
     api_body: RefCell<String>,
     log: RefCell<Vec<HttpRequest>>,
     gate_open: Rc<Cell<bool>>,
+    /// When set, every API request fails with this transport error (JWKS fetches still answer).
+    api_transport_error: RefCell<Option<Error>>,
 }
 
 impl FakeHost {
@@ -40,6 +42,7 @@ impl FakeHost {
             api_body: RefCell::new(authenticate_body().to_string()),
             log: RefCell::new(Vec::new()),
             gate_open: Rc::new(Cell::new(true)),
+            api_transport_error: RefCell::new(None),
         }
     }
     fn jwks_fetches(&self) -> usize {
@@ -86,6 +89,9 @@ impl Host for FakeHost {
                 error_body(status).to_string()
             };
             return Ok(HttpResponse { status, body });
+        }
+        if let Some(error) = self.api_transport_error.borrow().clone() {
+            return Err(error);
         }
         Ok(HttpResponse {
             status: self.api_status.get(),
@@ -420,6 +426,7 @@ fn lenient() -> LocalJwtParams {
         max_token_age_seconds: Some(100_000),
         clock_tolerance_seconds: Some(100_000),
         current_date_ms: None,
+        authorization_check: None,
     }
 }
 
@@ -455,6 +462,7 @@ fn a_rotated_key_is_picked_up_through_unknown_kid_refresh() {
         clock_tolerance_seconds: Some(60),
         max_token_age_seconds: Some(600),
         current_date_ms: None,
+        authorization_check: None,
     };
     let session = verify(&c, &rotated, &params).unwrap();
     assert_eq!(session.session_id, SESSION_ID);
@@ -598,14 +606,206 @@ fn api_errors_become_typed_errors() {
     assert_eq!(block_on(c.get("u")).unwrap_err().code(), "invalid_response");
 }
 
+/// Every form of the secret that must never be printed: the secret, the `Authorization` value
+/// and its base64 credentials.
+fn secret_forms(secret: &str) -> Vec<String> {
+    let auth = stytch_sessions_wasm::http::basic_auth(PROJECT_ID, secret);
+    let credentials = auth.trim_start_matches("Basic ").to_owned();
+    vec![secret.to_owned(), auth, credentials]
+}
+
+/// Fails if `err`'s message, `Display` or `Debug` holds any of `forms`.
+fn assert_hides(err: &Error, forms: &[String], what: &str) {
+    let printed = [
+        err.message().to_owned(),
+        err.to_string(),
+        format!("{err:?}"),
+    ];
+    for form in forms {
+        for text in &printed {
+            assert!(!text.contains(form.as_str()), "{what}: {text}");
+        }
+    }
+}
+
+fn unauthorized_body() -> Value {
+    json!({"status_code": 401, "request_id": "request-id-test-401",
+           "error_type": "unauthorized_credentials",
+           "error_message": "Unauthorized credentials.",
+           "error_url": "https://stytch.com/docs/api/errors/401#unauthorized_credentials"})
+}
+
+/// Every operation that sends the secret, as one error-returning call each.
+fn secret_calls(c: &Client<FakeHost>) -> Vec<(&'static str, Error)> {
+    let old = key_a().sign(&Value::Object(payload_at(NOW - 600)));
+    vec![
+        ("get", block_on(c.get("u")).unwrap_err()),
+        (
+            "authenticate",
+            block_on(c.authenticate(&AuthenticateParams {
+                session_token: Some("t".repeat(44)),
+                ..Default::default()
+            }))
+            .unwrap_err(),
+        ),
+        (
+            "authenticate_jwt (too old: asks the API)",
+            block_on(c.authenticate_jwt(&AuthenticateJwtParams {
+                session_jwt: old,
+                ..Default::default()
+            }))
+            .unwrap_err(),
+        ),
+        (
+            "migrate",
+            block_on(c.migrate(&MigrateParams {
+                session_token: "external".into(),
+                ..Default::default()
+            }))
+            .unwrap_err(),
+        ),
+        (
+            "revoke",
+            block_on(c.revoke(&RevokeParams {
+                session_id: Some(SESSION_ID.into()),
+                ..Default::default()
+            }))
+            .unwrap_err(),
+        ),
+    ]
+}
+
 #[test]
 fn the_secret_never_appears_in_errors() {
+    let forms = secret_forms(SECRET);
+    let auth = forms[1].clone();
+
+    // 1. The API refuses the credentials (401), fails (500, non-JSON; 502, HTML), or answers
+    //    200 with a body that is not what the endpoint promises.
+    let answers: [(u16, String, &str); 4] = [
+        (
+            401,
+            unauthorized_body().to_string(),
+            "unauthorized_credentials",
+        ),
+        (500, "nope".into(), "invalid_response"),
+        (502, "<html>bad gateway</html>".into(), "invalid_response"),
+        (200, "{\"request_id\":".into(), "invalid_response"),
+    ];
+    for (status, body, code) in answers {
+        let c = client(FakeHost::new());
+        c.host().api_status.set(status);
+        *c.host().api_body.borrow_mut() = body;
+        for (what, err) in secret_calls(&c) {
+            assert_eq!(err.code(), code, "{what} {status}");
+            assert_hides(&err, &forms, &format!("{what} {status}"));
+        }
+        // The secret really went through: every API request carried it.
+        let log = c.host().log.borrow();
+        let api: Vec<_> = log.iter().filter(|r| !r.url.contains("/jwks/")).collect();
+        assert_eq!(api.len(), 5, "{status}");
+        assert!(api
+            .iter()
+            .all(|r| r.headers.contains(&("Authorization", auth.clone()))));
+    }
+
+    // 2. The transport fails (network, timeout) after the request carrying the secret was made.
+    for code in [
+        stytch_sessions_wasm::RequestErrorCode::NetworkError,
+        stytch_sessions_wasm::RequestErrorCode::Timeout,
+    ] {
+        let c = client(FakeHost::new());
+        *c.host().api_transport_error.borrow_mut() =
+            Some(Error::request(code, "the connection failed"));
+        for (what, err) in secret_calls(&c) {
+            assert_eq!(err.code(), code.as_str(), "{what}");
+            assert_hides(&err, &forms, what);
+        }
+        assert_eq!(c.host().api_calls(), 5);
+    }
+
+    // 3. Bad options around a secret, and a bad secret: no message echoes it.
+    let too_long = format!("{SECRET}{}", "x".repeat(1100));
+    let err = Config::new(PROJECT_ID, Some(&too_long), None).unwrap_err();
+    assert_eq!(err.code(), "invalid_argument");
+    assert_hides(&err, &secret_forms(&too_long), "secret too long");
+    assert_hides(&err, &forms, "secret too long");
+    let base = json!({"project_id": PROJECT_ID, "secret": SECRET});
+    let cases = [
+        json!({"custom_base_url": format!("http://user:{SECRET}@evil.example")}),
+        json!({"custom_base_url": format!("http://localhost:@evil.example/{SECRET}")}),
+        json!({"custom_base_url": format!("https://login.example.com/?secret={SECRET}")}),
+        json!({"custom_base_url": format!("https://login.example.com/#{SECRET}")}),
+        json!({"custom_base_url": SECRET}),
+        json!({"timeout_ms": SECRET}),
+        json!({"jwks": SECRET}),
+        json!({"jwks": [SECRET]}),
+        json!({"project_id": [SECRET]}),
+        json!({"secret": {"value": SECRET}}),
+        json!({"secret": [SECRET]}),
+        json!({"secret": too_long}),
+    ];
+    for case in cases {
+        let mut options = base.clone();
+        options
+            .as_object_mut()
+            .unwrap()
+            .extend(case.as_object().unwrap().clone());
+        let text = options.to_string();
+        assert!(text.contains(SECRET));
+        let value = stytch_sessions_wasm::json::parse(text.as_bytes()).unwrap();
+        let err = Config::from_client_options(&value).unwrap_err();
+        assert_eq!(err.code(), "invalid_argument", "{case}");
+        assert_hides(&err, &forms, &case.to_string());
+    }
+}
+
+#[test]
+fn debug_output_redacts_the_secret_and_the_authorization_header() {
+    let forms = secret_forms(SECRET);
+    let config = Config::new(PROJECT_ID, Some(SECRET), None).unwrap();
     let c = client(FakeHost::new());
-    let host = c_host(&c);
-    host.api_status.set(500);
-    *host.api_body.borrow_mut() = "nope".into();
-    let err = block_on(c.get("u")).unwrap_err();
-    assert!(!format!("{err} {err:?}").contains(SECRET));
+    *c.host().api_body.borrow_mut() =
+        json!({"request_id": "r", "status_code": 200, "sessions": []}).to_string();
+    block_on(c.get("u")).unwrap();
+    let request = c.host().log.borrow()[0].clone();
+    assert!(request
+        .headers
+        .contains(&("Authorization", forms[1].clone())));
+    // A call stepped until it asks to send its request: Call and Next hold the config and the
+    // request with its header.
+    let mut engine = stytch_sessions_wasm::Engine::default();
+    let mut call = stytch_sessions_wasm::Call::new(
+        std::rc::Rc::new(config.clone()),
+        stytch_sessions_wasm::Operation::Get {
+            user_id: "u".into(),
+        },
+    );
+    let next = call.step(
+        &mut engine,
+        stytch_sessions_wasm::Input::Start,
+        NOW as f64 * 1e3,
+    );
+    assert!(
+        matches!(next, stytch_sessions_wasm::Next::Send(_)),
+        "{next:?}"
+    );
+    for (what, printed) in [
+        ("Config", format!("{config:?}")),
+        ("Config (pretty)", format!("{config:#?}")),
+        ("HttpRequest", format!("{request:?}")),
+        ("HttpRequest (pretty)", format!("{request:#?}")),
+        ("Next::Send", format!("{next:?}")),
+        ("Call", format!("{call:?}")),
+    ] {
+        assert!(printed.contains("[redacted]"), "{what}: {printed}");
+        for form in &forms {
+            assert!(!printed.contains(form.as_str()), "{what}: {printed}");
+        }
+    }
+    // A config without a secret shows that it has none.
+    let public = Config::new(PROJECT_ID, None, None).unwrap();
+    assert!(format!("{public:?}").contains("secret: None"));
 }
 
 #[test]
