@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 use crate::json::{self, Object, Value};
 use crate::jwk::Jwk;
+use crate::rbac::{AuthorizationCheck, Verdict};
 use crate::session::Session;
 use serde::{Deserialize, Serialize};
 use serde_json::Map;
@@ -20,6 +21,8 @@ pub struct AuthenticateParams {
     pub session_jwt: Option<String>,
     pub session_duration_minutes: Option<u32>,
     pub session_custom_claims: Option<Object>,
+    /// Asks the API to judge this check too: 403 when the session may not act.
+    pub authorization_check: Option<AuthorizationCheck>,
 }
 
 /// `authenticateJwt`: local verification first, the API when it cannot decide.
@@ -30,6 +33,8 @@ pub struct AuthenticateJwtParams {
     pub session_duration_minutes: Option<u32>,
     pub session_custom_claims: Option<Object>,
     pub clock_tolerance_seconds: Option<u64>,
+    /// Judged locally against the cached policy; a local denial asks the API.
+    pub authorization_check: Option<AuthorizationCheck>,
 }
 
 /// `authenticateJwtLocal` and `verifyJwt`: local verification only.
@@ -39,6 +44,27 @@ pub struct LocalJwtParams {
     pub clock_tolerance_seconds: Option<u64>,
     /// The time to judge the token at, in milliseconds since the epoch (JavaScript's `Date`).
     pub current_date_ms: Option<f64>,
+    /// Judged locally against the cached policy; a denial is `invalid_permissions`.
+    pub authorization_check: Option<AuthorizationCheck>,
+}
+
+/// `POST /v1/sessions/exchange_access_token`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExchangeAccessTokenParams {
+    pub access_token: String,
+    pub session_duration_minutes: Option<u32>,
+    pub session_custom_claims: Option<Object>,
+}
+
+/// `POST /v1/sessions/attest`: a trusted auth token from one of the project's token profiles.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttestParams {
+    pub profile_id: String,
+    pub token: String,
+    pub session_duration_minutes: Option<u32>,
+    pub session_custom_claims: Option<Object>,
+    pub session_token: Option<String>,
+    pub session_jwt: Option<String>,
 }
 
 /// `POST /v1/sessions/migrate`.
@@ -125,6 +151,34 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// An optional authorization check.
+    pub fn check(&self, name: &str) -> Result<Option<AuthorizationCheck>> {
+        self.object
+            .given(name)
+            .map(|v| AuthorizationCheck::from_value(v, self.what))
+            .transpose()
+    }
+
+    /// Optional pre-seeded keys: an array of JWK objects, or a JWKS `{keys: [...]}` (what
+    /// `getJWKS` and the JWKS endpoint return). Parsed into keys only when the store has none
+    /// for the project (a per-request client then costs no key parsing); checked for shape now,
+    /// so a bad option fails here.
+    pub fn jwks(&self, name: &str) -> Result<Option<Vec<Value>>> {
+        let keys = match self.object.given(name) {
+            None => return Ok(None),
+            Some(Value::Array(keys)) => keys,
+            Some(Value::Object(set)) => match set.given("keys") {
+                Some(Value::Array(keys)) => keys,
+                _ => return Err(self.wrong(name, "an array of JWK objects or {keys: [...]}")),
+            },
+            Some(_) => return Err(self.wrong(name, "an array of JWK objects or {keys: [...]}")),
+        };
+        if keys.iter().any(|k| k.as_object().is_none()) {
+            return Err(self.wrong(name, "an array of JWK objects or {keys: [...]}"));
+        }
+        Ok(Some(keys.clone()))
+    }
+
     /// An optional array.
     pub fn array(&self, name: &str) -> Result<Option<Vec<Value>>> {
         match self.object.given(name) {
@@ -150,6 +204,7 @@ impl AuthenticateParams {
             session_jwt: f.string("session_jwt")?,
             session_duration_minutes: f.u32("session_duration_minutes")?,
             session_custom_claims: f.object("session_custom_claims")?,
+            authorization_check: f.check("authorization_check")?,
         })
     }
 
@@ -160,6 +215,7 @@ impl AuthenticateParams {
         body.string("session_jwt", self.session_jwt.as_deref());
         body.uint("session_duration_minutes", self.session_duration_minutes);
         body.object("session_custom_claims", self.session_custom_claims.as_ref());
+        body.check("authorization_check", self.authorization_check.as_ref());
         body.finish()
     }
 }
@@ -174,6 +230,7 @@ impl AuthenticateJwtParams {
             session_duration_minutes: f.u32("session_duration_minutes")?,
             session_custom_claims: f.object("session_custom_claims")?,
             clock_tolerance_seconds: f.uint("clock_tolerance_seconds")?,
+            authorization_check: f.check("authorization_check")?,
         })
     }
 }
@@ -189,6 +246,7 @@ impl LocalJwtParams {
             max_token_age_seconds: f.uint("max_token_age_seconds")?,
             clock_tolerance_seconds: f.uint("clock_tolerance_seconds")?,
             current_date_ms,
+            authorization_check: f.check("authorization_check")?,
         })
     }
 }
@@ -210,6 +268,54 @@ impl MigrateParams {
         body.string("session_token", Some(&self.session_token));
         body.uint("session_duration_minutes", self.session_duration_minutes);
         body.object("session_custom_claims", self.session_custom_claims.as_ref());
+        body.finish()
+    }
+}
+
+impl ExchangeAccessTokenParams {
+    /// Reads `exchangeAccessToken`'s params.
+    pub fn from_value(value: &Value) -> Result<Self> {
+        let f = Fields::of(value, "exchangeAccessToken params")?;
+        Ok(Self {
+            access_token: f.required_string("access_token")?,
+            session_duration_minutes: f.u32("session_duration_minutes")?,
+            session_custom_claims: f.object("session_custom_claims")?,
+        })
+    }
+
+    /// The request body.
+    pub fn body(&self) -> String {
+        let mut body = Body::default();
+        body.string("access_token", Some(&self.access_token));
+        body.uint("session_duration_minutes", self.session_duration_minutes);
+        body.object("session_custom_claims", self.session_custom_claims.as_ref());
+        body.finish()
+    }
+}
+
+impl AttestParams {
+    /// Reads `attest`'s params.
+    pub fn from_value(value: &Value) -> Result<Self> {
+        let f = Fields::of(value, "attest params")?;
+        Ok(Self {
+            profile_id: f.required_string("profile_id")?,
+            token: f.required_string("token")?,
+            session_duration_minutes: f.u32("session_duration_minutes")?,
+            session_custom_claims: f.object("session_custom_claims")?,
+            session_token: f.string("session_token")?,
+            session_jwt: f.string("session_jwt")?,
+        })
+    }
+
+    /// The request body.
+    pub fn body(&self) -> String {
+        let mut body = Body::default();
+        body.string("profile_id", Some(&self.profile_id));
+        body.string("token", Some(&self.token));
+        body.uint("session_duration_minutes", self.session_duration_minutes);
+        body.object("session_custom_claims", self.session_custom_claims.as_ref());
+        body.string("session_token", self.session_token.as_deref());
+        body.string("session_jwt", self.session_jwt.as_deref());
         body.finish()
     }
 }
@@ -263,6 +369,12 @@ impl Body {
             json::write_object(value, &mut self.0);
         }
     }
+    fn check(&mut self, name: &str, value: Option<&AuthorizationCheck>) {
+        if let Some(value) = value {
+            self.name(name);
+            value.write(&mut self.0);
+        }
+    }
     fn finish(mut self) -> String {
         if self.0.is_empty() {
             self.0.push('{');
@@ -302,6 +414,9 @@ pub enum Endpoint {
     GetJwks,
     Migrate,
     Revoke,
+    ExchangeAccessToken,
+    Attest,
+    RbacPolicy,
 }
 
 impl Endpoint {
@@ -313,6 +428,9 @@ impl Endpoint {
             Self::GetJwks => "GET /v1/sessions/jwks",
             Self::Migrate => "POST /v1/sessions/migrate",
             Self::Revoke => "POST /v1/sessions/revoke",
+            Self::ExchangeAccessToken => "POST /v1/sessions/exchange_access_token",
+            Self::Attest => "POST /v1/sessions/attest",
+            Self::RbacPolicy => "GET /v1/rbac/policy",
         }
     }
 
@@ -331,7 +449,7 @@ impl Endpoint {
             ],
             Self::Get => &[STATUS[0], STATUS[1], ("sessions", Kind::Array)],
             Self::GetJwks => &[("keys", Kind::Array)],
-            Self::Migrate => &[
+            Self::Migrate | Self::ExchangeAccessToken | Self::Attest => &[
                 STATUS[0],
                 STATUS[1],
                 ("user_id", Kind::String),
@@ -340,6 +458,7 @@ impl Endpoint {
                 ("session_jwt", Kind::String),
             ],
             Self::Revoke => &STATUS,
+            Self::RbacPolicy => &[STATUS[0], STATUS[1], ("policy", Kind::Object)],
         }
     }
 }
@@ -357,6 +476,9 @@ pub struct AuthenticateResponse {
     pub session_token: String,
     pub session_jwt: String,
     pub user: User,
+    /// The API's verdict on the `authorization_check`, when one was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
 }
 
 /// Answer of `authenticateJwt`: the session from the token itself, or the API's full answer
@@ -367,6 +489,8 @@ pub enum AuthenticateJwtResponse {
     Local {
         session: Session,
         session_jwt: String,
+        /// The verdict on the `authorization_check`, judged against the cached policy.
+        verdict: Option<Verdict>,
     },
     Remote(Box<AuthenticateResponse>),
 }
@@ -377,6 +501,14 @@ impl AuthenticateJwtResponse {
         match self {
             Self::Local { session, .. } => session,
             Self::Remote(r) => &r.session,
+        }
+    }
+
+    /// The verdict on the `authorization_check`, wherever it was judged (`None` without one).
+    pub fn verdict(&self) -> Option<&Verdict> {
+        match self {
+            Self::Local { verdict, .. } => verdict.as_ref(),
+            Self::Remote(r) => r.verdict.as_ref(),
         }
     }
 
@@ -422,4 +554,20 @@ pub struct MigrateResponse {
 pub struct RevokeResponse {
     pub request_id: String,
     pub status_code: u16,
+}
+
+/// Answer of `exchangeAccessToken` and of `attest`: a session for the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewSessionResponse {
+    pub request_id: String,
+    pub status_code: u16,
+    pub user_id: String,
+    pub user: User,
+    pub session_token: String,
+    pub session_jwt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<Session>,
+    /// Device attributes when the request carried a telemetry id (`attest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_device: Option<Map<String, serde_json::Value>>,
 }

@@ -97,6 +97,22 @@ impl<H: Host> Client<H> {
         typed(self.run(Operation::Revoke(params.clone())).await?)
     }
 
+    /// `POST /v1/sessions/exchange_access_token`: a session for a Connected Apps access token.
+    pub async fn exchange_access_token(
+        &self,
+        params: &ExchangeAccessTokenParams,
+    ) -> Result<NewSessionResponse> {
+        typed(
+            self.run(Operation::ExchangeAccessToken(params.clone()))
+                .await?,
+        )
+    }
+
+    /// `POST /v1/sessions/attest`: a session for a trusted auth token.
+    pub async fn attest(&self, params: &AttestParams) -> Result<NewSessionResponse> {
+        typed(self.run(Operation::Attest(params.clone())).await?)
+    }
+
     /// Verifies locally when it can; asks the API when the token is genuine but the local check
     /// cannot decide (see `docs/rules.md`, "When the API is asked").
     pub async fn authenticate_jwt(
@@ -107,9 +123,11 @@ impl<H: Host> Client<H> {
             Answer::LocalJwt {
                 session,
                 session_jwt,
+                verdict,
             } => Ok(AuthenticateJwtResponse::Local {
                 session: Session::from_json(&session)?,
                 session_jwt,
+                verdict,
             }),
             other => Ok(AuthenticateJwtResponse::Remote(Box::new(typed(other)?))),
         }

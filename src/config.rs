@@ -67,6 +67,16 @@ impl Config {
         self
     }
 
+    /// `GET /v1/rbac/policy` of this project's API.
+    pub fn policy_url(&self) -> String {
+        [&self.base_url, "/v1/rbac/policy"].concat()
+    }
+
+    /// Keys the policy store: projects may share an API base URL.
+    pub fn policy_key(&self) -> String {
+        [&self.base_url, " ", &self.project_id].concat()
+    }
+
     /// The timeout of an API call.
     pub fn api_timeout_ms(&self) -> u32 {
         self.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)
@@ -102,10 +112,12 @@ impl Config {
     }
 
     /// `verifyJwt(token, options)`: `project_id`, and optionally `custom_base_url`,
-    /// `timeout_ms` and `jwks` (its local-verification options are read separately).
+    /// `timeout_ms`, `jwks` and `secret` (needed only to read the RBAC policy for an
+    /// `authorization_check`; its local-verification options are read separately).
     pub fn from_verify_options(fields: &crate::api::Fields<'_>) -> Result<Self> {
         let project_id = fields.required_string("project_id")?;
-        Self::from_fields(fields, &project_id, None)
+        let secret = fields.string("secret")?;
+        Self::from_fields(fields, &project_id, secret.as_deref())
     }
 
     fn from_fields(
@@ -116,18 +128,7 @@ impl Config {
         let base_url = f.string("custom_base_url")?;
         let mut config = Self::new(project_id, secret, base_url.as_deref())?;
         config.timeout_ms = f.u32("timeout_ms")?;
-        config.jwks = f.array("jwks")?;
-        // Parsed into keys only when the store has none for this project (a per-request client
-        // then costs no key parsing); checked for shape now, so a bad option fails here.
-        if config
-            .jwks
-            .as_ref()
-            .is_some_and(|keys| keys.iter().any(|k| k.as_object().is_none()))
-        {
-            return Err(Error::invalid_argument(
-                "jwks must be an array of JWK objects",
-            ));
-        }
+        config.jwks = f.jwks("jwks")?;
         Ok(config)
     }
 }

@@ -33,11 +33,13 @@ pub enum ClientErrorCode {
     JwksInvalid,
     /// An argument given to the client is missing, of the wrong type or out of range.
     InvalidArgument,
+    /// An authorization check the project's RBAC policy denies for the session's roles.
+    InvalidPermissions,
 }
 
 impl ClientErrorCode {
     /// Every code, in the order of `docs/rules.md`, "Errors".
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::JwtInvalid,
         Self::JwtIncorrectAlgorithm,
         Self::JwtSignatureInvalid,
@@ -49,6 +51,7 @@ impl ClientErrorCode {
         Self::JwksNoMatchingKey,
         Self::JwksInvalid,
         Self::InvalidArgument,
+        Self::InvalidPermissions,
     ];
 
     /// The stable code string JavaScript sees as `error.code`.
@@ -65,6 +68,7 @@ impl ClientErrorCode {
             Self::JwksNoMatchingKey => "jwks_no_matching_key",
             Self::JwksInvalid => "jwks_invalid",
             Self::InvalidArgument => "invalid_argument",
+            Self::InvalidPermissions => "invalid_permissions",
         }
     }
 }

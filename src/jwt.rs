@@ -7,7 +7,7 @@ use crate::claims::{self, ClaimRules, Times};
 use crate::error::Result;
 use crate::jwk::{Fingerprint, KeySet};
 use crate::jws::{self, Jws};
-use crate::session::{session_json, Session};
+use crate::session::{session_json, session_roles, Session};
 use crate::verify::{check_signature, parse_claims};
 use std::rc::Rc;
 
@@ -20,6 +20,8 @@ pub struct Verified {
     pub times: Times,
     /// The session it carries, as JSON.
     pub session: Rc<str>,
+    /// The session's roles, for authorization checks.
+    pub roles: Rc<[String]>,
 }
 
 /// Verifies `token` with `keys` and returns the session it carries.
@@ -34,9 +36,11 @@ pub fn verify_parsed(jws: &Jws<'_>, keys: &KeySet, rules: &ClaimRules<'_>) -> Re
     check_signature(jws, &key.key)?;
     let claims = parse_claims(jws)?;
     let times = claims::validate(&claims, rules)?;
+    let roles = session_roles(&claims);
     Ok(Verified {
         key: key.fingerprint,
         times,
         session: Rc::from(session_json(claims)?),
+        roles,
     })
 }

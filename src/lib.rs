@@ -39,6 +39,7 @@ pub mod json;
 pub mod jwk;
 pub mod jws;
 pub mod jwt;
+pub mod rbac;
 pub mod session;
 pub mod verify;
 #[cfg(target_arch = "wasm32")]

@@ -170,6 +170,21 @@ pub fn session_json(mut claims: Object) -> Result<String> {
     Ok(out)
 }
 
+/// The `roles` of a session claim (the strings of its array; [`session_json`] refuses a claim
+/// whose roles are not all strings).
+pub fn session_roles(claims: &Object) -> std::rc::Rc<[String]> {
+    claims
+        .get(SESSION_CLAIM)
+        .and_then(|claim| claim.as_object()?.get("roles")?.as_array())
+        .map(|roles| {
+            roles
+                .iter()
+                .filter_map(|r| r.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The members of a session's `attributes`.
 const ATTRIBUTES: [&str; 2] = ["ip_address", "user_agent"];
 

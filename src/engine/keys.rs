@@ -2,6 +2,8 @@
 //! token's `kid`, whether to verify, fetch, wait for a fetch in flight, or give up
 //! (`docs/rules.md`, "Keys and the memo"). Plain data with the clock passed in; no I/O.
 
+pub use super::flight::{Asking, Patience, COOLDOWN_MS, GRACE_MS};
+use super::flight::{Attempt, Outcome};
 use crate::error::{ClientErrorCode, Error};
 use crate::jwk::KeySet;
 use std::collections::HashMap;
@@ -9,12 +11,6 @@ use std::rc::Rc;
 
 /// Keys older than this are refreshed (10 minutes).
 pub const MAX_AGE_MS: f64 = 10.0 * 60.0 * 1000.0;
-/// After a fetch starts, at most this long (30 seconds) before an unknown `kid` may cause
-/// another; a `kid` missing from a JWKS fetched successfully within it is proven unknown.
-pub const COOLDOWN_MS: f64 = 30.0 * 1000.0;
-/// A fetch that has not landed this long after its deadline is taken for dead (its caller was
-/// cancelled): the next call fetches anew. Until then, waiters keep waiting for its abort to land.
-pub const GRACE_MS: f64 = 1000.0;
 /// At most this many JWKS URLs are cached; beyond it the store starts afresh. A deployment talks
 /// to one or two projects: the bound only stops growth from hostile options.
 pub const MAX_URLS: usize = 64;
@@ -33,44 +29,6 @@ pub enum Plan {
     /// it, so the token cannot be genuine. Otherwise the JWKS could not be had, and `error` says
     /// why.
     Unknown { proven: bool, error: Error },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Outcome {
-    InFlight,
-    Fetched,
-    Failed,
-}
-
-/// What a caller already knows when it asks for a plan.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Asking {
-    /// Its first look at the keys.
-    First,
-    /// It has been waiting for another call's fetch.
-    Waited(Patience),
-    /// Its own fetch, flight `.0`, has just landed: what that fetch lacks is proven unknown.
-    Fetched(u64),
-}
-
-/// How long a waiting call still waits for another call's fetch: flight `flight`, until
-/// `until_ms` (the waiter's own timeout). Waiting on a newer flight starts its patience anew.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Patience {
-    pub flight: u64,
-    pub until_ms: f64,
-}
-
-/// The latest fetch of one URL.
-#[derive(Debug, Clone, Copy)]
-struct Attempt {
-    flight: u64,
-    started_at_ms: f64,
-    /// Its caller's timeout: past it, the fetch is about to land as a failure.
-    deadline_ms: f64,
-    outcome: Outcome,
-    /// An unknown-kid refetch (the keys were fresh but lacked the kid): it starts a cooldown.
-    cools: bool,
 }
 
 #[derive(Debug, Default)]
@@ -128,24 +86,14 @@ impl KeyStore {
         if let Some(keys) = fresh.as_ref().filter(|keys| keys.contains(kid)) {
             return Plan::Verify(keys.clone());
         }
-        // A fetch that never landed, long past its deadline, counts as no fetch at all.
-        let attempt = entry
-            .attempt
-            .filter(|a| a.outcome != Outcome::InFlight || now_ms < a.deadline_ms + GRACE_MS);
-        if let Some(a) = attempt.filter(|a| a.outcome == Outcome::InFlight) {
-            // A caller that has waited its whole timeout for a fetch still within its own
-            // deadline (the fetcher's timeout is longer) fetches itself. Past that deadline the
-            // fetch's abort is about to land, so everyone waits for it.
-            let impatient = matches!(asking, Asking::Waited(p) if p.flight == a.flight && now_ms >= p.until_ms)
-                && now_ms < a.deadline_ms;
-            if !impatient {
-                return Plan::Wait { flight: a.flight };
-            }
+        let attempt = Attempt::live(entry.attempt, now_ms);
+        if let Some(a) = attempt.filter(|a| a.must_wait(asking, now_ms)) {
+            return Plan::Wait { flight: a.flight };
         }
         // The latest fetch, if it started within the cooldown: a failure cools, and so does an
         // unknown-kid refetch; a first fetch or a refresh does not, nor do seeded keys.
         let recent = attempt
-            .filter(|a| now_ms >= a.started_at_ms && now_ms - a.started_at_ms < COOLDOWN_MS)
+            .filter(|a| a.recent(now_ms))
             .filter(|a| {
                 a.cools || a.outcome != Outcome::Fetched || asking == Asking::Fetched(a.flight)
             })
@@ -165,17 +113,11 @@ impl KeyStore {
             (None, Some(Outcome::Failed)) => return entry.unavailable(kid),
             _ => {}
         }
-        self.flights += 1;
-        let flight = self.flights;
-        let entry = self.entry(url);
-        entry.attempt = Some(Attempt {
-            flight,
-            started_at_ms: now_ms,
-            deadline_ms: now_ms + f64::from(timeout_ms),
-            outcome: Outcome::InFlight,
-            cools,
-        });
-        Plan::Fetch { flight }
+        let attempt = Attempt::start(&mut self.flights, now_ms, timeout_ms, cools);
+        self.entry(url).attempt = Some(attempt);
+        Plan::Fetch {
+            flight: attempt.flight,
+        }
     }
 
     /// Records the end of fetch `flight` at `now_ms`. A failure keeps the last good keys.
@@ -190,13 +132,7 @@ impl KeyStore {
             }
             Err(error) => entry.last_error = Some(error),
         }
-        if let Some(attempt) = entry.attempt.as_mut().filter(|a| a.flight == flight) {
-            attempt.outcome = if ok {
-                Outcome::Fetched
-            } else {
-                Outcome::Failed
-            };
-        }
+        Attempt::land(&mut entry.attempt, flight, ok);
     }
 }
 

@@ -20,11 +20,13 @@
 //! The drivers: [`crate::Client`] (async Rust over a [`crate::Host`]) and, in the wasm module,
 //! one loop over the host's `fetch`. The rules are written down in `docs/rules.md`.
 
+pub mod flight;
 pub mod keys;
 pub mod memo;
+pub mod policy;
 
+use crate::api::{AttestParams, ExchangeAccessTokenParams, MigrateParams, RevokeParams};
 use crate::api::{AuthenticateJwtParams, AuthenticateParams, Endpoint, LocalJwtParams};
-use crate::api::{MigrateParams, RevokeParams};
 use crate::claims::{check_times, ClaimRules, DEFAULT_MAX_TOKEN_AGE_SECONDS};
 use crate::config::Config;
 use crate::error::{ClientErrorCode, Error, RequestErrorCode, Result, StytchError};
@@ -33,8 +35,11 @@ use crate::json::{self, Value};
 use crate::jwk::KeySet;
 use crate::jws;
 use crate::jwt::verify_parsed;
-use keys::{Asking, KeyStore, Patience, Plan};
+use crate::rbac::{self, AuthorizationCheck, Policy, Verdict};
+use flight::{Asking, Patience};
+use keys::{KeyStore, Plan};
 use memo::Memo;
+use policy::PolicyStore;
 use std::rc::Rc;
 
 /// How often a call waiting for another call's key fetch looks whether it has landed.
@@ -45,6 +50,7 @@ pub const WAIT_POLL_MS: u32 = 5;
 pub struct Engine {
     keys: KeyStore,
     memo: Memo,
+    policies: PolicyStore,
 }
 
 impl Engine {
@@ -83,6 +89,8 @@ pub enum Operation {
     },
     Migrate(MigrateParams),
     Revoke(RevokeParams),
+    ExchangeAccessToken(ExchangeAccessTokenParams),
+    Attest(AttestParams),
 }
 
 /// What the driver hands a call.
@@ -112,10 +120,12 @@ pub enum Next {
 pub enum Answer {
     /// A session verified locally (`verifyJwt`, `authenticateJwtLocal`).
     Session(Rc<str>),
-    /// `authenticateJwt` verified locally: `{session, session_jwt}`.
+    /// `authenticateJwt` verified locally: `{session, session_jwt, verdict?}`.
     LocalJwt {
         session: Rc<str>,
         session_jwt: String,
+        /// The verdict on the call's `authorization_check`, when it had one.
+        verdict: Option<Verdict>,
     },
     /// The API's answer, as it sent it (checked to have the members its endpoint promises).
     Api(String),
@@ -130,12 +140,17 @@ impl Answer {
             Self::LocalJwt {
                 session,
                 session_jwt,
+                verdict,
             } => {
                 let mut out = String::with_capacity(session.len() + session_jwt.len() + 32);
                 out.push_str("{\"session\":");
                 out.push_str(session);
                 out.push_str(",\"session_jwt\":");
                 json::write_str(session_jwt, &mut out);
+                if let Some(verdict) = verdict {
+                    out.push_str(",\"verdict\":");
+                    verdict.write(&mut out);
+                }
                 out.push('}');
                 std::borrow::Cow::Owned(out)
             }
@@ -156,9 +171,24 @@ enum Stage {
         kid: String,
         flight: u64,
     },
+    /// Waiting for another call's policy fetch to land.
+    PolicyWaiting {
+        patience: Patience,
+    },
+    /// Our own policy fetch is out.
+    PolicyFetching {
+        flight: u64,
+    },
     /// An API request is out.
     Api(Endpoint),
     Done,
+}
+
+/// A session verified locally, waiting for the policy its authorization check needs.
+#[derive(Debug)]
+struct Checking {
+    session: Rc<str>,
+    roles: Rc<[String]>,
 }
 
 /// One operation in progress. Step it until it is [`Next::Done`].
@@ -167,6 +197,7 @@ pub struct Call {
     config: Rc<Config>,
     operation: Operation,
     stage: Stage,
+    checking: Option<Checking>,
 }
 
 impl Call {
@@ -176,6 +207,7 @@ impl Call {
             config,
             operation,
             stage: Stage::Start,
+            checking: None,
         }
     }
 
@@ -192,6 +224,17 @@ impl Call {
                     .keys
                     .land(&self.config.jwks_url, flight, result, now_ms);
                 self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms)
+            }
+            (Stage::PolicyWaiting { patience }, Input::Woke) => {
+                self.plan_policy(engine, Asking::Waited(patience), now_ms)
+            }
+            (Stage::PolicyFetching { flight }, Input::Response(response)) => {
+                let result = response
+                    .and_then(|r| read_answer(Endpoint::RbacPolicy, r))
+                    .and_then(|body| Policy::from_answer(body.as_bytes()));
+                let key = self.config.policy_key();
+                engine.policies.land(&key, flight, result, now_ms);
+                self.plan_policy(engine, Asking::Fetched(flight), now_ms)
             }
             (Stage::Api(endpoint), Input::Response(response)) => Next::Done(
                 response
@@ -220,6 +263,15 @@ impl Call {
             Operation::GetJwks { .. } => return self.ask_api(Endpoint::GetJwks),
             Operation::Migrate(_) => return self.ask_api(Endpoint::Migrate),
             Operation::Revoke(_) => return self.ask_api(Endpoint::Revoke),
+            Operation::ExchangeAccessToken(_) => {
+                return self.ask_api(Endpoint::ExchangeAccessToken)
+            }
+            Operation::Attest(_) => return self.ask_api(Endpoint::Attest),
+        }
+        if self.check().is_some() && self.config.secret.is_none() {
+            return Next::Done(Err(Error::invalid_argument(
+                "authorization_check needs the project secret: the RBAC policy is read with it",
+            )));
         }
         if let Some(jwks) = &self.config.jwks {
             engine
@@ -240,18 +292,31 @@ impl Call {
 
     /// A token verified before under this call's JWKS URL (its issuer and audience), with keys
     /// that still hold the key that verified it: only its times are judged again.
-    fn recall(&mut self, engine: &Engine, keys: &KeySet, now_ms: f64) -> Option<Next> {
+    fn recall(&mut self, engine: &mut Engine, keys: &KeySet, now_ms: f64) -> Option<Next> {
         let verified = engine
             .memo
             .recall(self.token(), &self.config.jwks_url, keys)?;
-        let (session, times) = (verified.session.clone(), verified.times);
+        let (session, roles, times) = (
+            verified.session.clone(),
+            verified.roles.clone(),
+            verified.times,
+        );
         let judged = self
             .rules(now_ms)
             .and_then(|rules| check_times(&times, &rules));
         Some(match judged {
-            Ok(()) => self.verified(session),
+            Ok(()) => self.verified(engine, session, roles, now_ms),
             Err(e) => self.refused(e),
         })
+    }
+
+    /// The call's authorization check, if it has one.
+    fn check(&self) -> Option<&AuthorizationCheck> {
+        match &self.operation {
+            Operation::VerifyJwt { params, .. } => params.authorization_check.as_ref(),
+            Operation::AuthenticateJwt(p) => p.authorization_check.as_ref(),
+            _ => None,
+        }
     }
 
     fn token(&self) -> &str {
@@ -298,14 +363,7 @@ impl Call {
                 Next::Send(self.request("GET", url.clone(), None, timeout_ms))
             }
             Plan::Wait { flight } => {
-                // Patience runs from the first wait for this flight, for this call's timeout.
-                let patience = match asking {
-                    Asking::Waited(p) if p.flight == flight => p,
-                    _ => Patience {
-                        flight,
-                        until_ms: now_ms + f64::from(timeout_ms),
-                    },
-                };
+                let patience = Patience::for_flight(asking, flight, now_ms, timeout_ms);
                 self.stage = Stage::Waiting { kid, patience };
                 Next::Wait(WAIT_POLL_MS)
             }
@@ -331,24 +389,77 @@ impl Call {
             .and_then(|rules| jws::parse(token).and_then(|jws| verify_parsed(&jws, keys, &rules)));
         match verified {
             Ok(verified) => {
-                let session = verified.session.clone();
+                let (session, roles) = (verified.session.clone(), verified.roles.clone());
                 engine
                     .memo
                     .remember(self.token(), &self.config.jwks_url, verified);
-                self.verified(session)
+                self.verified(engine, session, roles, now_ms)
             }
             Err(e) => self.refused(e),
         }
     }
 
-    fn verified(&mut self, session: Rc<str>) -> Next {
+    /// The token is genuine and current: answer, or judge the call's authorization check first.
+    fn verified(
+        &mut self,
+        engine: &mut Engine,
+        session: Rc<str>,
+        roles: Rc<[String]>,
+        now_ms: f64,
+    ) -> Next {
+        if self.check().is_none() {
+            return self.local(session, None);
+        }
+        self.checking = Some(Checking { session, roles });
+        self.plan_policy(engine, Asking::First, now_ms)
+    }
+
+    fn local(&mut self, session: Rc<str>, verdict: Option<Verdict>) -> Next {
         Next::Done(Ok(match &self.operation {
             Operation::AuthenticateJwt(p) => Answer::LocalJwt {
                 session,
                 session_jwt: p.session_jwt.clone(),
+                verdict,
             },
             _ => Answer::Session(session),
         }))
+    }
+
+    /// Gets the policy (cached, or fetched once for concurrent callers) and judges the check.
+    /// Allowed → the local answer with its verdict. Denied → `invalid_permissions` locally, while
+    /// `authenticateJwt` asks the API, which is authoritative (the cached policy may be up to
+    /// five minutes old). No policy to be had → the error locally; the API for `authenticateJwt`.
+    fn plan_policy(&mut self, engine: &mut Engine, asking: Asking, now_ms: f64) -> Next {
+        let timeout_ms = self.config.api_timeout_ms();
+        let key = self.config.policy_key();
+        match engine.policies.plan(&key, now_ms, timeout_ms, asking) {
+            policy::Plan::Use(policy) => {
+                let checking = self.checking.take();
+                let (Some(check), Some(checking)) = (self.check(), checking) else {
+                    return Next::Done(Err(Error::invalid_argument(
+                        "call stepped out of order (a driver bug)",
+                    )));
+                };
+                let verdict = policy.judge(&checking.roles, check);
+                if verdict.authorized {
+                    self.local(checking.session, Some(verdict))
+                } else if let Operation::AuthenticateJwt(_) = self.operation {
+                    self.ask_api(Endpoint::Authenticate)
+                } else {
+                    Next::Done(Err(rbac::denied()))
+                }
+            }
+            policy::Plan::Fetch { flight } => {
+                self.stage = Stage::PolicyFetching { flight };
+                Next::Send(self.request("GET", self.config.policy_url(), None, timeout_ms))
+            }
+            policy::Plan::Wait { flight } => {
+                let patience = Patience::for_flight(asking, flight, now_ms, timeout_ms);
+                self.stage = Stage::PolicyWaiting { patience };
+                Next::Wait(WAIT_POLL_MS)
+            }
+            policy::Plan::Unavailable(error) => self.undecided(error),
+        }
     }
 
     /// The token was judged locally and refused. For `authenticateJwt`, a genuine token whose
@@ -395,6 +506,7 @@ impl Call {
                     session_jwt: Some(p.session_jwt.clone()),
                     session_duration_minutes: p.session_duration_minutes,
                     session_custom_claims: p.session_custom_claims.clone(),
+                    authorization_check: p.authorization_check.clone(),
                 };
                 let url = [base, "/v1/sessions/authenticate"].concat();
                 ("POST", url, Some(params.body()))
@@ -423,6 +535,16 @@ impl Call {
             Operation::Revoke(p) => (
                 "POST",
                 [base, "/v1/sessions/revoke"].concat(),
+                Some(p.body()),
+            ),
+            Operation::ExchangeAccessToken(p) => (
+                "POST",
+                [base, "/v1/sessions/exchange_access_token"].concat(),
+                Some(p.body()),
+            ),
+            Operation::Attest(p) => (
+                "POST",
+                [base, "/v1/sessions/attest"].concat(),
                 Some(p.body()),
             ),
             Operation::VerifyJwt { .. } => {

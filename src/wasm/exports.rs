@@ -50,7 +50,7 @@ impl JsClient {
     }
 
     /// The Sessions API: `authenticate`, `authenticateJwt`, `authenticateJwtLocal`, `get`,
-    /// `getJWKS`, `migrate`, `revoke`.
+    /// `getJWKS`, `migrate`, `revoke`, `exchangeAccessToken`, `attest`.
     #[wasm_bindgen(getter = sessions)]
     pub fn sessions_js(&self) -> JsValue {
         self.sessions.clone()
@@ -155,6 +155,22 @@ impl Sessions {
     pub fn migrate(&self, params: JsValue) -> Promise {
         self.call(&params, "migrate params", |v| {
             MigrateParams::from_value(v).map(Operation::Migrate)
+        })
+    }
+
+    /// Exchanges a Connected Apps access token for a session
+    /// (`POST /v1/sessions/exchange_access_token`).
+    #[wasm_bindgen(js_name = exchangeAccessToken)]
+    pub fn exchange_access_token(&self, params: JsValue) -> Promise {
+        self.call(&params, "exchangeAccessToken params", |v| {
+            ExchangeAccessTokenParams::from_value(v).map(Operation::ExchangeAccessToken)
+        })
+    }
+
+    /// Exchanges a trusted auth token for a session (`POST /v1/sessions/attest`).
+    pub fn attest(&self, params: JsValue) -> Promise {
+        self.call(&params, "attest params", |v| {
+            AttestParams::from_value(v).map(Operation::Attest)
         })
     }
 

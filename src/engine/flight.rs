@@ -1,0 +1,113 @@
+//! One fetch of something the engine caches (a JWKS, an RBAC policy), and the rules every such
+//! fetch shares (`docs/rules.md`, "Keys and the memo"): concurrent callers wait for the fetch in
+//! flight on their own timers, bounded by their own timeouts; a fetch that never lands is taken
+//! for dead after its deadline and a grace period; a failure cools further fetches for a while.
+
+/// After a fetch starts, at most this long (30 seconds) before another may start where this one
+/// cools (a failure, or an unknown-kid refetch).
+pub const COOLDOWN_MS: f64 = 30.0 * 1000.0;
+/// A fetch that has not landed this long after its deadline is taken for dead (its caller was
+/// cancelled): the next call fetches anew. Until then, waiters keep waiting for its abort to land.
+pub const GRACE_MS: f64 = 1000.0;
+
+/// How a fetch ended, or that it has not.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome {
+    InFlight,
+    Fetched,
+    Failed,
+}
+
+/// What a caller already knows when it asks for a plan.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Asking {
+    /// Its first look.
+    First,
+    /// It has been waiting for another call's fetch.
+    Waited(Patience),
+    /// Its own fetch, flight `.0`, has just landed.
+    Fetched(u64),
+}
+
+/// How long a waiting call still waits for another call's fetch: flight `flight`, until
+/// `until_ms` (the waiter's own timeout). Waiting on a newer flight starts its patience anew.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Patience {
+    pub flight: u64,
+    pub until_ms: f64,
+}
+
+impl Patience {
+    /// The patience of a call told to wait for `flight`: kept if it was already waiting for that
+    /// flight, else a new one for the call's timeout.
+    pub fn for_flight(asking: Asking, flight: u64, now_ms: f64, timeout_ms: u32) -> Self {
+        match asking {
+            Asking::Waited(p) if p.flight == flight => p,
+            _ => Self {
+                flight,
+                until_ms: now_ms + f64::from(timeout_ms),
+            },
+        }
+    }
+}
+
+/// The latest fetch of one cached thing.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    pub flight: u64,
+    pub started_at_ms: f64,
+    /// Its caller's timeout: past it, the fetch is about to land as a failure.
+    pub deadline_ms: f64,
+    pub outcome: Outcome,
+    /// Whether it starts a cooldown even when it succeeds (an unknown-kid refetch).
+    pub cools: bool,
+}
+
+impl Attempt {
+    /// A new fetch, numbered by `flights`, started at `now_ms` with its caller's timeout.
+    pub fn start(flights: &mut u64, now_ms: f64, timeout_ms: u32, cools: bool) -> Self {
+        *flights += 1;
+        Self {
+            flight: *flights,
+            started_at_ms: now_ms,
+            deadline_ms: now_ms + f64::from(timeout_ms),
+            outcome: Outcome::InFlight,
+            cools,
+        }
+    }
+
+    /// The attempt, unless it never landed and is long past its deadline (then it counts as no
+    /// fetch at all).
+    pub fn live(attempt: Option<Self>, now_ms: f64) -> Option<Self> {
+        attempt.filter(|a| a.outcome != Outcome::InFlight || now_ms < a.deadline_ms + GRACE_MS)
+    }
+
+    /// Whether a caller `asking` must wait for this attempt rather than fetch. A caller that
+    /// has waited its whole timeout for a fetch still within its own deadline (the fetcher's
+    /// timeout is longer) fetches itself; past that deadline the fetch's abort is about to
+    /// land, so everyone waits for it.
+    pub fn must_wait(&self, asking: Asking, now_ms: f64) -> bool {
+        if self.outcome != Outcome::InFlight {
+            return false;
+        }
+        let impatient = matches!(asking, Asking::Waited(p) if p.flight == self.flight && now_ms >= p.until_ms)
+            && now_ms < self.deadline_ms;
+        !impatient
+    }
+
+    /// Whether it started within the cooldown before `now_ms`.
+    pub fn recent(&self, now_ms: f64) -> bool {
+        now_ms >= self.started_at_ms && now_ms - self.started_at_ms < COOLDOWN_MS
+    }
+
+    /// Records how flight `flight` ended, if this is that flight.
+    pub fn land(attempt: &mut Option<Self>, flight: u64, ok: bool) {
+        if let Some(a) = attempt.as_mut().filter(|a| a.flight == flight) {
+            a.outcome = if ok {
+                Outcome::Fetched
+            } else {
+                Outcome::Failed
+            };
+        }
+    }
+}

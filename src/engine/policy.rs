@@ -1,0 +1,110 @@
+//! The policy store: the RBAC policy of each project, cached beside the keys under the same
+//! fetch rules (`docs/rules.md`, "Authorization checks"): fetched on first use only, refreshed
+//! lazily once older than five minutes, the last good policy kept when a refresh fails, one fetch
+//! for concurrent callers, and no refetch within the cooldown after a failure.
+
+use super::flight::{Asking, Attempt, Outcome};
+use crate::error::{Error, RequestErrorCode};
+use crate::rbac::Policy;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// A policy older than this is refreshed (5 minutes).
+pub const MAX_AGE_MS: f64 = 5.0 * 60.0 * 1000.0;
+/// At most this many projects' policies are cached; beyond it the store starts afresh.
+pub const MAX_PROJECTS: usize = 64;
+
+/// What a call that needs the policy does next.
+#[derive(Debug, Clone)]
+pub enum Plan {
+    /// Judge with this policy (fresh, or the last good one while a new one cannot be had).
+    Use(Rc<Policy>),
+    /// Fetch the policy, as flight `flight`, to be [`PolicyStore::land`]ed.
+    Fetch { flight: u64 },
+    /// Wait for another call's fetch, flight `flight`.
+    Wait { flight: u64 },
+    /// There is no policy and none can be had now: `error` says why.
+    Unavailable(Error),
+}
+
+#[derive(Debug, Default)]
+struct Entry {
+    policy: Option<Rc<Policy>>,
+    fetched_at_ms: f64,
+    attempt: Option<Attempt>,
+    last_error: Option<Error>,
+}
+
+/// The policies of every project this engine has checked against, keyed by
+/// [`crate::Config::policy_key`].
+#[derive(Debug, Default)]
+pub struct PolicyStore {
+    entries: HashMap<String, Entry>,
+    flights: u64,
+}
+
+impl PolicyStore {
+    fn entry(&mut self, key: &str) -> &mut Entry {
+        if !self.entries.contains_key(key) && self.entries.len() >= MAX_PROJECTS {
+            self.entries.clear();
+        }
+        self.entries.entry(key.to_owned()).or_default()
+    }
+
+    /// Decides how a call `asking` gets the policy of `key`.
+    pub fn plan(&mut self, key: &str, now_ms: f64, timeout_ms: u32, asking: Asking) -> Plan {
+        let entry = self.entry(key);
+        if let Some(policy) = entry.fresh(now_ms) {
+            return Plan::Use(policy);
+        }
+        let attempt = Attempt::live(entry.attempt, now_ms);
+        if let Some(a) = attempt.filter(|a| a.must_wait(asking, now_ms)) {
+            return Plan::Wait { flight: a.flight };
+        }
+        let failed = attempt.is_some_and(|a| {
+            a.outcome == Outcome::Failed
+                && (a.recent(now_ms) || asking == Asking::Fetched(a.flight))
+        });
+        if failed {
+            return match &entry.policy {
+                Some(last_good) => Plan::Use(last_good.clone()),
+                None => Plan::Unavailable(entry.last_error.clone().unwrap_or_else(|| {
+                    Error::request(
+                        RequestErrorCode::NetworkError,
+                        "the RBAC policy cannot be had",
+                    )
+                })),
+            };
+        }
+        let attempt = Attempt::start(&mut self.flights, now_ms, timeout_ms, false);
+        self.entry(key).attempt = Some(attempt);
+        Plan::Fetch {
+            flight: attempt.flight,
+        }
+    }
+
+    /// Records the end of fetch `flight`. A failure keeps the last good policy.
+    pub fn land(&mut self, key: &str, flight: u64, result: Result<Policy, Error>, now_ms: f64) {
+        let entry = self.entry(key);
+        let ok = result.is_ok();
+        match result {
+            Ok(policy) => {
+                entry.policy = Some(Rc::new(policy));
+                entry.fetched_at_ms = now_ms;
+                entry.last_error = None;
+            }
+            Err(error) => entry.last_error = Some(error),
+        }
+        Attempt::land(&mut entry.attempt, flight, ok);
+    }
+}
+
+impl Entry {
+    fn fresh(&self, now_ms: f64) -> Option<Rc<Policy>> {
+        let age = now_ms - self.fetched_at_ms;
+        (0.0..MAX_AGE_MS)
+            .contains(&age)
+            .then(|| self.policy.clone())
+            .flatten()
+    }
+}

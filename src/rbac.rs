@@ -1,0 +1,270 @@
+//! Role-based authorization checks judged locally: the project's RBAC policy (as
+//! `GET /v1/rbac/policy` serves it), a check (`resource_id`, `action`) and the verdict over a
+//! session's roles (`docs/rules.md`, "Authorization checks").
+//!
+//! Pure: the engine fetches and caches the policy ([`crate::engine::policy`]).
+
+use crate::error::{ClientErrorCode, Error, RequestErrorCode, Result};
+use crate::json::{self, Object, Value};
+use serde::{Deserialize, Serialize};
+
+/// "May this session do `action` on `resource_id`?"
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationCheck {
+    pub resource_id: String,
+    pub action: String,
+}
+
+impl AuthorizationCheck {
+    /// Reads `{resource_id, action}`, both non-empty strings. `what` names the option in errors.
+    pub fn from_value(value: &Value, what: &'static str) -> Result<Self> {
+        let wrong = || {
+            Error::invalid_argument(
+                [
+                    what,
+                    ": authorization_check must be {resource_id, action} with non-empty strings",
+                ]
+                .concat(),
+            )
+        };
+        let Value::Object(o) = value else {
+            return Err(wrong());
+        };
+        let text = |name: &str| match o.given(name) {
+            Some(Value::String(s)) if !s.is_empty() && s.len() <= MAX_NAME_BYTES => Ok(s.clone()),
+            _ => Err(wrong()),
+        };
+        Ok(Self {
+            resource_id: text("resource_id")?,
+            action: text("action")?,
+        })
+    }
+
+    /// Writes it as the API takes it.
+    pub fn write(&self, out: &mut String) {
+        out.push_str("{\"resource_id\":");
+        json::write_str(&self.resource_id, out);
+        out.push_str(",\"action\":");
+        json::write_str(&self.action, out);
+        out.push('}');
+    }
+}
+
+/// The longest resource id or action a check may name.
+pub const MAX_NAME_BYTES: usize = 1024;
+
+/// The outcome of a check: whether it was allowed, and the session's roles that allowed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub authorized: bool,
+    pub granting_roles: Vec<String>,
+}
+
+impl Verdict {
+    /// Writes it as the API returns it.
+    pub fn write(&self, out: &mut String) {
+        out.push_str("{\"authorized\":");
+        out.push_str(if self.authorized { "true" } else { "false" });
+        out.push_str(",\"granting_roles\":[");
+        for (i, role) in self.granting_roles.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json::write_str(role, out);
+        }
+        out.push_str("]}");
+    }
+}
+
+/// One permission of a role: actions on a resource (`"*"` is every action).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Permission {
+    resource_id: String,
+    actions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Role {
+    role_id: String,
+    permissions: Vec<Permission>,
+}
+
+/// The part of a project's RBAC policy a check needs: its roles and their permissions.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Policy {
+    roles: Vec<Role>,
+}
+
+impl Policy {
+    /// Reads the answer of `GET /v1/rbac/policy`: `{policy: {roles: [{role_id, permissions:
+    /// [{resource_id, actions: [..]}]}], ..}}`. Anything else is `invalid_response`: a policy
+    /// that cannot be read must never allow.
+    pub fn from_answer(body: &[u8]) -> Result<Self> {
+        let bad = || {
+            Error::request(
+                RequestErrorCode::InvalidResponse,
+                "GET /v1/rbac/policy: the answer is not an RBAC policy",
+            )
+        };
+        let answer = json::parse_object(body).map_err(|_| bad())?;
+        let policy = answer
+            .get("policy")
+            .and_then(Value::as_object)
+            .ok_or_else(bad)?;
+        let roles = policy
+            .get("roles")
+            .and_then(Value::as_array)
+            .ok_or_else(bad)?;
+        let roles = roles
+            .iter()
+            .map(|role| read_role(role).ok_or_else(bad))
+            .collect::<Result<_>>()?;
+        Ok(Self { roles })
+    }
+
+    /// Judges `check` for a session holding `roles`, as Stytch's SDKs do: of the policy's roles
+    /// the session holds, those with a permission on `check.resource_id` whose actions hold
+    /// `check.action` or `"*"` grant it.
+    pub fn judge(&self, roles: &[String], check: &AuthorizationCheck) -> Verdict {
+        let granting_roles: Vec<String> = self
+            .roles
+            .iter()
+            .filter(|role| roles.contains(&role.role_id))
+            .filter(|role| {
+                role.permissions.iter().any(|p| {
+                    p.resource_id == check.resource_id
+                        && p.actions.iter().any(|a| *a == check.action || a == "*")
+                })
+            })
+            .map(|role| role.role_id.clone())
+            .collect();
+        Verdict {
+            authorized: !granting_roles.is_empty(),
+            granting_roles,
+        }
+    }
+}
+
+/// The error of a check the policy denies.
+pub fn denied() -> Error {
+    Error::client(
+        ClientErrorCode::InvalidPermissions,
+        "the session's roles do not permit this action on this resource",
+    )
+}
+
+fn read_role(value: &Value) -> Option<Role> {
+    let role: &Object = value.as_object()?;
+    let role_id = role.get("role_id")?.as_str()?.to_owned();
+    let permissions = role
+        .get("permissions")?
+        .as_array()?
+        .iter()
+        .map(|p| {
+            let p = p.as_object()?;
+            Some(Permission {
+                resource_id: p.get("resource_id")?.as_str()?.to_owned(),
+                actions: p
+                    .get("actions")?
+                    .as_array()?
+                    .iter()
+                    .map(|a| a.as_str().map(str::to_owned))
+                    .collect::<Option<_>>()?,
+            })
+        })
+        .collect::<Option<_>>()?;
+    Some(Role {
+        role_id,
+        permissions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> Policy {
+        Policy::from_answer(
+            br#"{"request_id":"r","status_code":200,"policy":{"roles":[
+            {"role_id":"stytch_user","description":"","permissions":[{"resource_id":"documents","actions":["read"]}]},
+            {"role_id":"editor","description":"","permissions":[{"resource_id":"documents","actions":["read","write"]}]},
+            {"role_id":"admin","description":"","permissions":[{"resource_id":"documents","actions":["*"]},{"resource_id":"billing","actions":["read"]}]}
+            ],"resources":[],"scopes":[]}}"#,
+        )
+        .unwrap()
+    }
+
+    fn check(resource_id: &str, action: &str) -> AuthorizationCheck {
+        AuthorizationCheck {
+            resource_id: resource_id.into(),
+            action: action.into(),
+        }
+    }
+
+    fn roles(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn exact_action_star_and_several_roles() {
+        let p = policy();
+        let v = p.judge(&roles(&["stytch_user"]), &check("documents", "read"));
+        assert_eq!(v.granting_roles, ["stytch_user"]);
+        assert!(
+            !p.judge(&roles(&["stytch_user"]), &check("documents", "write"))
+                .authorized
+        );
+        let v = p.judge(
+            &roles(&["stytch_user", "admin"]),
+            &check("documents", "delete"),
+        );
+        assert_eq!(v.granting_roles, ["admin"]);
+        let v = p.judge(&roles(&["editor", "admin"]), &check("documents", "write"));
+        assert_eq!(v.granting_roles, ["editor", "admin"]);
+        assert!(
+            !p.judge(&roles(&["admin"]), &check("billing", "write"))
+                .authorized
+        );
+        assert!(
+            !p.judge(&roles(&["unknown_role"]), &check("documents", "read"))
+                .authorized
+        );
+        assert!(!p.judge(&[], &check("documents", "read")).authorized);
+        assert!(
+            !Policy::default()
+                .judge(&roles(&["admin"]), &check("documents", "read"))
+                .authorized
+        );
+    }
+
+    #[test]
+    fn a_malformed_policy_is_refused() {
+        for body in [
+            &br#"{"policy":{}}"#[..],
+            br#"{"policy":{"roles":[{"role_id":"a"}]}}"#,
+            br#"{"policy":{"roles":[{"role_id":"a","permissions":[{"resource_id":"d","actions":[1]}]}]}}"#,
+            br#"{"policy":{"roles":"admin"}}"#,
+            b"not json",
+        ] {
+            assert_eq!(Policy::from_answer(body).unwrap_err().code(), "invalid_response");
+        }
+    }
+
+    #[test]
+    fn checks_are_read_strictly() {
+        let read = |text: &str| {
+            AuthorizationCheck::from_value(&json::parse(text.as_bytes()).unwrap(), "params")
+        };
+        assert_eq!(
+            read(r#"{"resource_id":"d","action":"read"}"#).unwrap(),
+            check("d", "read")
+        );
+        for bad in [
+            r#"{"resource_id":"d"}"#,
+            r#"{"resource_id":"","action":"a"}"#,
+            r#"[1]"#,
+        ] {
+            assert_eq!(read(bad).unwrap_err().code(), "invalid_argument");
+        }
+    }
+}
