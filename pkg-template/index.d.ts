@@ -364,9 +364,24 @@ export interface ClientOptions {
   fetch?: FetchFunction;
   /** Timeout of each API call in milliseconds (default 10 000; JWKS fetches 5 000). */
   timeout_ms?: number;
-  /** Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no fetch. */
-  jwks?: ReadonlyArray<JWKInput>;
+  /**
+   * Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no
+   * fetch: an array of JWKs, or a JWKS `{ keys: [...] }` as `getJWKS` and the endpoint return it.
+   */
+  jwks?: JWKSInput;
 }
+
+/** Pre-seeded keys: an array of JWKs, or a JWKS object `{ keys: [...] }`. */
+export type JWKSInput = ReadonlyArray<JWKInput> | { readonly keys: ReadonlyArray<JWKInput> };
+
+/** "May this session do `action` on `resource_id`?", judged against the project's RBAC policy. */
+export interface AuthorizationCheck {
+  /** A resource of the project's RBAC policy, e.g. `"documents"`. */
+  resource_id: string;
+  /** An action on it, e.g. `"write"`. */
+  action: string;
+}
+
 
 /** Options of the standalone {@link verifyJwt}: no secret is needed (the JWKS is public). */
 export interface VerifyJwtOptions {
@@ -374,8 +389,15 @@ export interface VerifyJwtOptions {
   project_id: string;
   /** API base URL, as for {@link ClientOptions.custom_base_url}. */
   custom_base_url?: string;
-  /** Keys to pre-seed the key cache with. */
-  jwks?: ReadonlyArray<JWKInput>;
+  /** Keys to pre-seed the key cache with (an array of JWKs or `{ keys: [...] }`). */
+  jwks?: JWKSInput;
+  /** The project secret: needed only with `authorization_check` (the RBAC policy is read with it). */
+  secret?: string;
+  /**
+   * Judge this check against the project's RBAC policy (fetched with `secret`, cached 5 minutes).
+   * A denial rejects with `ClientError` `invalid_permissions`.
+   */
+  authorization_check?: AuthorizationCheck;
   /** Maximum age of the token from its `iat`, in seconds (default 300). */
   max_token_age_seconds?: number;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
@@ -399,8 +421,10 @@ interface SessionExtension {
 }
 
 /** `sessions.authenticate`: exactly one of `session_token` and `session_jwt`. */
-export type SessionsAuthenticateRequest = SessionExtension &
-  (
+export type SessionsAuthenticateRequest = SessionExtension & {
+  /** The API judges this check too: a denial is a 403 `StytchError`; else `verdict` says who granted it. */
+  authorization_check?: AuthorizationCheck;
+} & (
     | { session_token: string; session_jwt?: undefined }
     | { session_jwt: string; session_token?: undefined }
   );
@@ -412,6 +436,11 @@ export interface SessionsAuthenticateJwtRequest extends SessionExtension {
   max_token_age_seconds?: number;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
   clock_tolerance_seconds?: number;
+  /**
+   * Judged locally against the cached RBAC policy; a local denial asks the API, which is
+   * authoritative (a denial there is a 403 `StytchError`). The result carries `verdict`.
+   */
+  authorization_check?: AuthorizationCheck;
 }
 
 /** `sessions.authenticateJwtLocal`: local verification only (keys may be fetched). */
@@ -423,6 +452,8 @@ export interface SessionsAuthenticateJwtLocalRequest {
   clock_tolerance_seconds?: number;
   /** The time to verify at, a `Date` or epoch milliseconds (default: now). */
   current_date?: Date | number;
+  /** Judged locally against the cached RBAC policy; a denial rejects with `invalid_permissions`. */
+  authorization_check?: AuthorizationCheck;
 }
 
 /** `sessions.get`. */
@@ -438,6 +469,22 @@ export interface SessionsGetJWKSRequest {
 /** `sessions.migrate`: `session_token` is the external OIDC access token. */
 export interface SessionsMigrateRequest extends SessionExtension {
   session_token: string;
+}
+
+/** `sessions.exchangeAccessToken`: a Connected Apps access token for a session. */
+export interface SessionsExchangeAccessTokenRequest extends SessionExtension {
+  access_token: string;
+}
+
+/** `sessions.attest`: a trusted auth token (from a token profile) for a session. */
+export interface SessionsAttestRequest extends SessionExtension {
+  /** The trusted auth token profile. */
+  profile_id: string;
+  /** The token the profile's issuer signed. */
+  token: string;
+  /** An existing session to add the factor to (at most one of the two). */
+  session_token?: string;
+  session_jwt?: string;
 }
 
 /** `sessions.revoke`: exactly one of `session_id`, `session_token`, `session_jwt`. */
@@ -458,6 +505,14 @@ export interface BaseResponse {
   status_code: number;
 }
 
+/** The outcome of an {@link AuthorizationCheck}. */
+export interface AuthorizationVerdict {
+  /** Always `true` in a result (a denial rejects). */
+  authorized: boolean;
+  /** The session's roles whose permissions allow the action. */
+  granting_roles: string[];
+}
+
 /** `POST /v1/sessions/authenticate`. */
 export interface SessionsAuthenticateResponse extends BaseResponse {
   session: Session;
@@ -466,6 +521,8 @@ export interface SessionsAuthenticateResponse extends BaseResponse {
   /** A freshly minted session JWT (valid 5 minutes). */
   session_jwt: string;
   user: User;
+  /** The API's verdict, when an `authorization_check` was given. */
+  verdict?: AuthorizationVerdict;
 }
 
 /** What `authenticateJwt` returns when the token verified locally (no API call). */
@@ -473,6 +530,8 @@ export interface SessionsAuthenticateJwtLocalResult {
   session: Session;
   /** The JWT that was given. */
   session_jwt: string;
+  /** The local verdict, when an `authorization_check` was given. */
+  verdict?: AuthorizationVerdict;
   request_id?: undefined;
   status_code?: undefined;
   session_token?: undefined;
@@ -509,6 +568,23 @@ export interface SessionsMigrateResponse extends BaseResponse {
 /** `POST /v1/sessions/revoke`. */
 export interface SessionsRevokeResponse extends BaseResponse {}
 
+/** `POST /v1/sessions/exchange_access_token` and `POST /v1/sessions/attest`. */
+export interface SessionsNewSessionResponse extends BaseResponse {
+  user_id: string;
+  user: User;
+  session_token: string;
+  session_jwt: string;
+  /** Present when `session_duration_minutes` was given. */
+  session?: Session;
+  /** Device attributes, when the request carried a telemetry id (`attest`). */
+  user_device?: JsonObject;
+}
+
+/** `POST /v1/sessions/exchange_access_token`. */
+export type SessionsExchangeAccessTokenResponse = SessionsNewSessionResponse;
+/** `POST /v1/sessions/attest`. */
+export type SessionsAttestResponse = SessionsNewSessionResponse;
+
 // ---------------------------------------------------------------------------------------------
 // Client
 // ---------------------------------------------------------------------------------------------
@@ -533,6 +609,10 @@ export interface Sessions {
   migrate(params: SessionsMigrateRequest): Promise<SessionsMigrateResponse>;
   /** Revoke a session. */
   revoke(params: SessionsRevokeRequest): Promise<SessionsRevokeResponse>;
+  /** Exchange a Connected Apps access token for a session. */
+  exchangeAccessToken(params: SessionsExchangeAccessTokenRequest): Promise<SessionsExchangeAccessTokenResponse>;
+  /** Exchange a trusted auth token for a session, or add it to an existing one. */
+  attest(params: SessionsAttestRequest): Promise<SessionsAttestResponse>;
 }
 
 /**
@@ -580,6 +660,11 @@ export type StytchErrorType = OpenString<
   | "custom_claims_too_large"
   | "user_not_found"
   | "migrate_from_external_email_does_not_exist"
+  | "consumer_session_authorization_error"
+  | "idp_access_token_not_found"
+  | "idp_access_token_could_not_be_exchanged"
+  | "invalid_trusted_auth_token"
+  | "trusted_auth_token_profile_not_found"
 >;
 
 /** The body of a Stytch API error. */
@@ -633,7 +718,8 @@ export type ClientErrorCode =
   | "jwt_too_old"
   | "jwks_no_matching_key"
   | "jwks_invalid"
-  | "invalid_argument";
+  | "invalid_argument"
+  | "invalid_permissions";
 
 /** The claims a `ClientError` can name as the one at fault. */
 export type ClaimName = "iss" | "aud" | "exp" | "nbf" | "iat" | "sub" | "https://stytch.com/session";
