@@ -2,9 +2,9 @@
 // compiled WebAssembly.Module, instantiated synchronously: no top-level await and no file-read
 // permission needed.
 import source wasmModule from "./stytch_sessions_wasm_bg.wasm";
-import { initSync } from "./stytch_sessions_wasm.js";
+import { instantiate } from "./instantiate.js";
 
-initSync({ module: wasmModule });
+instantiate(wasmModule);
 
 export { Client, verifyJwt } from "./stytch_sessions_wasm.js";
 export { StytchError, RequestError, ClientError } from "./errors.js";

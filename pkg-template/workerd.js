@@ -2,9 +2,9 @@
 // time, so the .wasm file is imported: wrangler/workerd hand it over as a compiled
 // WebAssembly.Module, which is instantiated synchronously. Nothing else runs at load.
 import wasmModule from "./stytch_sessions_wasm_bg.wasm";
-import { initSync } from "./stytch_sessions_wasm.js";
+import { instantiate } from "./instantiate.js";
 
-initSync({ module: wasmModule });
+instantiate(wasmModule);
 
 export { Client, verifyJwt } from "./stytch_sessions_wasm.js";
 export { StytchError, RequestError, ClientError } from "./errors.js";
