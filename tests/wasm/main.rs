@@ -1,0 +1,40 @@
+//! The JavaScript boundary, compiled to wasm and run against two local emulators: every
+//! operation, every error class, key rotation, the JWKS cache under concurrency and failure,
+//! timeouts, hostile values and configuration, and memory.
+//!
+//! This crate root runs in Node; `browser.rs` compiles the same modules for headless browsers
+//! (wasm-bindgen-test picks the environment per test binary). With both emulators started first
+//! (`node tests/emulator/cli.mjs --port 45810`, and `--port 45811`):
+//!
+//! ```sh
+//! wasm-pack test --node
+//! wasm-pack test --headless --chrome
+//! wasm-pack test --headless --firefox
+//! ```
+//!
+//! `STYTCH_EMULATOR_URL` / `STYTCH_EMULATOR_URL_2`, set at compile time, point the suite at
+//! emulators elsewhere. `scripts/test-wasm` does all of it (README, "Tests").
+//!
+//! How the tests stay independent although the key cache lives in module memory (one entry per
+//! JWKS URL, shared by every test of one run; wasm-bindgen-test runs the tests one at a time):
+//! - Emulator 1 never rotates its key, so tokens it mints always verify against the shared warm
+//!   entry of its plain base URL.
+//! - Tests that need a cold entry use a fresh *alias* of a base URL: `http://localhost:PORT`, or
+//!   `http://127.0.0.1:PORT/.`, `…/./.`, … (see `support::fresh_alias`). Each is a distinct cache
+//!   key, while `fetch` normalises the dot segments away, so the emulator serves the same route.
+//! - Key rotation and failing refreshes happen only on emulator 2, each test on its own alias,
+//!   starting from a single key (so its JWKS stays small however often the suite runs).
+//! - The cooldown (30 s) and staleness (10 min) of the cache are crossed without waiting by
+//!   moving `Date.now` forward for the duration of one call (`support::ClockShift`): the crate
+//!   reads its clock through `js_sys::Date::now()`, i.e. `Date.now()` at call time.
+//! - Request counts are read before and after, never assumed absolute, since every environment
+//!   (Node, Chromium, Firefox) and every run shares the emulators.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod errors;
+mod hostile;
+mod key_cache;
+mod memory;
+mod operations;
+mod support;
