@@ -115,11 +115,11 @@ impl Policy {
             .get("roles")
             .and_then(Value::as_array)
             .ok_or_else(bad)?;
-        let roles = roles
-            .iter()
-            .map(|role| read_role(role).ok_or_else(bad))
-            .collect::<Result<_>>()?;
-        Ok(Self { roles })
+        let mut read = Vec::with_capacity(roles.len());
+        for role in roles {
+            read.push(read_role(role).ok_or_else(bad)?);
+        }
+        Ok(Self { roles: read })
     }
 
     /// Judges `check` for a session holding `roles`, as Stytch's SDKs do: of the policy's roles
@@ -155,26 +155,20 @@ pub fn denied() -> Error {
 
 fn read_role(value: &Value) -> Option<Role> {
     let role: &Object = value.as_object()?;
-    let role_id = role.get("role_id")?.as_str()?.to_owned();
-    let permissions = role
-        .get("permissions")?
-        .as_array()?
-        .iter()
-        .map(|p| {
-            let p = p.as_object()?;
-            Some(Permission {
-                resource_id: p.get("resource_id")?.as_str()?.to_owned(),
-                actions: p
-                    .get("actions")?
-                    .as_array()?
-                    .iter()
-                    .map(|a| a.as_str().map(str::to_owned))
-                    .collect::<Option<_>>()?,
-            })
-        })
-        .collect::<Option<_>>()?;
+    let mut permissions = Vec::new();
+    for p in role.get("permissions")?.as_array()? {
+        let p = p.as_object()?;
+        let mut actions = Vec::new();
+        for a in p.get("actions")?.as_array()? {
+            actions.push(a.as_str()?.to_owned());
+        }
+        permissions.push(Permission {
+            resource_id: p.get("resource_id")?.as_str()?.to_owned(),
+            actions,
+        });
+    }
     Some(Role {
-        role_id,
+        role_id: role.get("role_id")?.as_str()?.to_owned(),
         permissions,
     })
 }

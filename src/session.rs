@@ -173,16 +173,16 @@ pub fn session_json(mut claims: Object) -> Result<String> {
 /// The `roles` of a session claim (the strings of its array; [`session_json`] refuses a claim
 /// whose roles are not all strings).
 pub fn session_roles(claims: &Object) -> std::rc::Rc<[String]> {
-    claims
+    let mut roles = Vec::new();
+    let listed = claims
         .get(SESSION_CLAIM)
-        .and_then(|claim| claim.as_object()?.get("roles")?.as_array())
-        .map(|roles| {
-            roles
-                .iter()
-                .filter_map(|r| r.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+        .and_then(|claim| claim.as_object()?.get("roles")?.as_array());
+    for role in listed.unwrap_or_default() {
+        if let Some(role) = role.as_str() {
+            roles.push(role.to_owned());
+        }
+    }
+    roles.into()
 }
 
 /// The members of a session's `attributes`.

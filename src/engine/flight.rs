@@ -111,3 +111,42 @@ impl Attempt {
         }
     }
 }
+
+/// The cached things of a few keys (JWKS URLs, projects), at most `max` of them: beyond it the
+/// slots start afresh. A deployment talks to one or two projects, so a short list searched in
+/// order serves, and the bound only stops growth from hostile options.
+#[derive(Debug)]
+pub struct Slots<E> {
+    entries: Vec<(String, E)>,
+    max: usize,
+}
+
+impl<E: Default> Slots<E> {
+    /// No slots yet; at most `max`.
+    pub const fn new(max: usize) -> Self {
+        Self {
+            entries: Vec::new(),
+            max,
+        }
+    }
+
+    /// The slot of `key`, if it has one.
+    pub fn get(&self, key: &str) -> Option<&E> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, e)| e)
+    }
+
+    /// The slot of `key`, made empty if it has none.
+    pub fn entry(&mut self, key: &str) -> &mut E {
+        let at = match self.entries.iter().position(|(k, _)| k == key) {
+            Some(at) => at,
+            None => {
+                if self.entries.len() >= self.max {
+                    self.entries.clear();
+                }
+                self.entries.push((key.to_owned(), E::default()));
+                self.entries.len() - 1
+            }
+        };
+        &mut self.entries[at].1
+    }
+}

@@ -3,10 +3,9 @@
 //! (`docs/rules.md`, "Keys and the memo"). Plain data with the clock passed in; no I/O.
 
 pub use super::flight::{Asking, Patience, COOLDOWN_MS, GRACE_MS};
-use super::flight::{Attempt, Outcome};
+use super::flight::{Attempt, Outcome, Slots};
 use crate::error::{ClientErrorCode, Error};
 use crate::jwk::KeySet;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Keys older than this are refreshed (10 minutes).
@@ -41,18 +40,24 @@ struct Entry {
 }
 
 /// The keys of every JWKS URL this engine has used.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct KeyStore {
-    entries: HashMap<String, Entry>,
+    entries: Slots<Entry>,
     flights: u64,
+}
+
+impl Default for KeyStore {
+    fn default() -> Self {
+        Self {
+            entries: Slots::new(MAX_URLS),
+            flights: 0,
+        }
+    }
 }
 
 impl KeyStore {
     fn entry(&mut self, url: &str) -> &mut Entry {
-        if !self.entries.contains_key(url) && self.entries.len() >= MAX_URLS {
-            self.entries.clear();
-        }
-        self.entries.entry(url.to_owned()).or_default()
+        self.entries.entry(url)
     }
 
     /// Seeds `url` with keys the caller already holds, if it holds none yet. They count as

@@ -3,10 +3,9 @@
 //! lazily once older than five minutes, the last good policy kept when a refresh fails, one fetch
 //! for concurrent callers, and no refetch within the cooldown after a failure.
 
-use super::flight::{Asking, Attempt, Outcome};
+use super::flight::{Asking, Attempt, Outcome, Slots};
 use crate::error::{Error, RequestErrorCode};
 use crate::rbac::Policy;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// A policy older than this is refreshed (5 minutes).
@@ -37,18 +36,24 @@ struct Entry {
 
 /// The policies of every project this engine has checked against, keyed by
 /// [`crate::Config::policy_key`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PolicyStore {
-    entries: HashMap<String, Entry>,
+    entries: Slots<Entry>,
     flights: u64,
+}
+
+impl Default for PolicyStore {
+    fn default() -> Self {
+        Self {
+            entries: Slots::new(MAX_PROJECTS),
+            flights: 0,
+        }
+    }
 }
 
 impl PolicyStore {
     fn entry(&mut self, key: &str) -> &mut Entry {
-        if !self.entries.contains_key(key) && self.entries.len() >= MAX_PROJECTS {
-            self.entries.clear();
-        }
-        self.entries.entry(key.to_owned()).or_default()
+        self.entries.entry(key)
     }
 
     /// Decides how a call `asking` gets the policy of `key`.
