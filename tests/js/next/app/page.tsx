@@ -1,0 +1,3 @@
+export default function Home() {
+  return <p>stytch-sessions-wasm Next.js test app</p>;
+}
