@@ -14,17 +14,23 @@
 // body and workerd console line is checked for the secret, whole tokens and signatures.
 //
 // Exits non-zero on any wrong decision, any 5xx, a leak, an unexplained API call count, or the
-// time bound (LOAD_TIMEOUT_S, default 240 s: fresh JWTs live 300 s). LOAD_SEED picks the mix.
+// time bound (LOAD_TIMEOUT_S, default 240 s). LOAD_SEED picks the mix.
+//
+// For the soak (scripts/soak): LOAD_WORKER=jose runs the jose-only baseline Worker
+// (jose-worker.js) instead of the worker example; LOAD_SAMPLE_EVERY=N samples workerd's RSS and
+// the isolate's V8 heap every N requests (in LOAD_SUMMARY). Fresh JWTs are minted anew every
+// 60 s, so a run may last longer than their 300 s age limit.
 import { join } from "node:path";
 import { control, forge, PROJECT_ID, SECRET, startEmulatorProcess } from "../lib/emulator.mjs";
 import { LeakCollector } from "../lib/leaks.mjs";
 import { killAll } from "../lib/procs.mjs";
 import { builtWorker, startWorkerCaptured } from "../lib/worker-run.mjs";
+import { joseWorker } from "./jose-bundle.mjs";
 
 const root = join(new URL(".", import.meta.url).pathname, "../../..");
 const args = process.argv.slice(2);
 const usage = () => {
-  console.error("usage: scripts/load [requests=10000] [concurrency=100]");
+  console.error("usage: scripts/load [requests=10000] [concurrency=100]  (env LOAD_WORKER=ours|jose, LOAD_SAMPLE_EVERY=N)");
   process.exit(2);
 };
 const total = args[0] === undefined ? 10_000 : Number(args[0]);
@@ -35,6 +41,10 @@ const seed = Number(process.env.LOAD_SEED ?? 1);
 // After the run, wait out the 30 s key cooldown and send this many new-key JWTs (default: on for
 // runs of 5000 requests or more; the short run in ./scripts/test stays under 30 s).
 const probeCount = Number(process.env.LOAD_COOLDOWN_PROBE ?? 0);
+const workerKind = process.env.LOAD_WORKER ?? "ours";
+if (workerKind !== "ours" && workerKind !== "jose") usage();
+const sampleEvery = Number(process.env.LOAD_SAMPLE_EVERY ?? 0);
+if (!Number.isInteger(sampleEvery) || sampleEvery < 0) usage();
 
 const AUTH = "POST /v1/sessions/authenticate";
 const JWKS = "GET /v1/sessions/jwks/:project_id";
@@ -81,8 +91,8 @@ const deadline = setTimeout(() => {
 deadline.unref();
 
 try {
-  const bundle = await builtWorker(root);
-  say(`worker bundle ${bundle.cached ? "(cached)" : "built"}: ${bundle.files.join(" + ")} in ${(bundle.ms / 1000).toFixed(1)} s`);
+  const bundle = workerKind === "jose" ? await joseWorker() : await builtWorker(root);
+  say(`${workerKind === "jose" ? `jose ${bundle.jose} baseline` : "worker example"} bundle ${bundle.cached ? "(cached)" : "built"}: ${bundle.files.join(" + ")} in ${(bundle.ms / 1000).toFixed(1)} s`);
   emulator = await startEmulatorProcess(join(root, "tests/emulator/cli.mjs"));
   const emu = control(emulator.url);
   worker = await startWorkerCaptured(bundle, { STYTCH_PROJECT_ID: PROJECT_ID, STYTCH_SECRET: SECRET, STYTCH_BASE_URL: emulator.url });
@@ -128,6 +138,29 @@ try {
   const half = Math.floor(total / 2);
 
   const before = { mem: worker.memory(), heap: await worker.heap(), counts: await emu.requests() };
+  // Samples of workerd's RSS and the isolate's heap, one at a time, every `sampleEvery` requests.
+  const samples = [{ requests: 0, rssKiB: before.mem?.rssKiB, heapUsed: before.heap?.usedBytes, heapTotal: before.heap?.totalBytes }];
+  let sampling = Promise.resolve();
+  let completed = 0;
+  const sample = (requests) => {
+    sampling = sampling.then(async () => {
+      const mem = worker.memory();
+      const heap = await worker.heap();
+      samples.push({ requests, rssKiB: mem?.rssKiB, heapUsed: heap?.usedBytes, heapTotal: heap?.totalBytes });
+    });
+  };
+  // Fresh JWTs are too old for local verification 300 s after minting: mint the fresh pools anew
+  // every 60 s (the forged, old and revoked pools stay as they are).
+  let refreshing = null;
+  const refresh = setInterval(() => {
+    refreshing ??= (async () => {
+      const fresh = await mint(pool.fresh.length, {});
+      pool.fresh = fresh;
+      if (pool["fresh (new key)"].length) pool["fresh (new key)"] = await mint(40, {});
+    })()
+      .catch((err) => problems.push(`pool refresh: ${err?.message ?? err}`))
+      .finally(() => (refreshing = null));
+  }, 60_000);
   const results = []; // { kind, status, ms, ok, why, remote }
   const problems = [];
   let rotation = null; // { at, kid, counts, ready }
@@ -193,6 +226,7 @@ try {
     } else if (cookie) why.push("Set-Cookie on a refusal");
     if (why.length && problems.length < 20) problems.push(`#${i} ${kind}: ${why.join("; ")} — ${JSON.stringify(body).slice(0, 200)}`);
     (forced ? probeResults : results).push({ kind, status, ms, ok: why.length === 0, remote: body.remote === true });
+    if (!forced && sampleEvery && ++completed % sampleEvery === 0) sample(completed);
   };
   const probeResults = [];
 
@@ -203,6 +237,9 @@ try {
   );
   await rotation?.promise;
   const runMs = performance.now() - runStart;
+  clearInterval(refresh);
+  await refreshing;
+  await sampling;
 
   // The cooldown probe (opt-in, LOAD_COOLDOWN_PROBE=N): once 30 s have passed, N more new-key
   // JWTs are all verified locally, with no API call.
@@ -246,7 +283,7 @@ try {
   const other = ["GET /v1/sessions", "POST /v1/sessions/migrate"].reduce((a, k) => a + (after.counts[k] - before.counts[k]), 0);
 
   console.log("");
-  console.log(`LOAD RESULTS  (${total} requests, concurrency ${concurrency}, seed ${seed}, workerd via Miniflare, loopback)`);
+  console.log(`LOAD RESULTS  (${total} requests, concurrency ${concurrency}, seed ${seed}, ${workerKind === "jose" ? "jose-only baseline Worker" : "the worker example"} in workerd via Miniflare, loopback)`);
   console.log(`  run time          ${(runMs / 1000).toFixed(2)} s → ${(total / (runMs / 1000)).toFixed(0)} req/s; rotation (keep_old) after request #${rotation.at}, new-key JWTs in the mix from #${rotation.readyAt}`);
   console.log(`  latency           p50 ${percentile(all, 50).toFixed(2)} ms, p90 ${percentile(all, 90).toFixed(2)} ms, p99 ${percentile(all, 99).toFixed(2)} ms, max ${all.at(-1).toFixed(1)} ms (client-side, whole HTTP round trip)`);
   console.log("  decisions by kind:");
@@ -283,6 +320,8 @@ try {
         rss_kib_before: before.mem?.rssKiB,
         rss_kib_after: after.mem?.rssKiB,
         cooldown_probe: probe,
+        worker: workerKind,
+        samples,
         wrong,
         fivexx,
         leaks: leakProblems.length,
