@@ -23,7 +23,7 @@
 // Usage: node tests/js/run-next-tests.mjs [--only next15,next16,bun] [--keep]
 // Prints "N passed, N failed" last; exits non-zero on any failure.
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -134,7 +134,7 @@ for (const r of results) {
 }
 const failed = results.filter((r) => !r.ok);
 for (const r of failed) console.log(`\n${r.name}:\n${r.detail}`);
-console.log(`\nnext and bun: ${results.length - failed.length} passed, ${failed.length} failed`);
+console.log(`\nnext-bun: ${results.length - failed.length} passed, ${failed.length} failed`);
 process.exit(failed.length ? 1 : 0);
 
 // ---------------------------------------------------------------------------------------------
@@ -162,7 +162,7 @@ function fixtureFiles(dir, prefix = "") {
 
 /**
  * node_modules with APPS[app] installed, kept under target/js-apps/<app>-<hash of the versions
- * and Node's major>/ so that a second run installs nothing. Older sets of the same app are removed.
+ * and Node's major>/ so that a second run installs nothing.
  */
 async function cachedModules(app) {
   const deps = APPS[app];
@@ -180,8 +180,10 @@ async function cachedModules(app) {
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
   }
+  // Older version sets go, and installs left half-done (by a killed run) an hour ago.
   for (const f of readdirSync(base)) {
-    if (f.startsWith(`${app}-`) && f !== `${app}-${key}` && !f.includes("-tmp-")) rmSync(join(base, f), { recursive: true, force: true });
+    if (!f.startsWith(`${app}-`) || f === `${app}-${key}`) continue;
+    if (!f.includes("-tmp-") || Date.now() - statSync(join(base, f)).mtimeMs > 3_600_000) rmSync(join(base, f), { recursive: true, force: true });
   }
   return dir;
 }
@@ -247,8 +249,9 @@ async function buildAndStart(project, flags, env, emu, { edge }) {
   rmSync(join(project, ".next"), { recursive: true, force: true });
   const build = await run(process.execPath, [join(project, "node_modules/next/dist/bin/next"), "build", ...flags], { cwd: project, env, timeoutMs: 600_000, echo: true, prefix: "    " });
   const buildLog = build.stdout + build.stderr;
-  if (build.code !== 0) throw withWarnings(new Error(`next build ${flags.join(" ")} failed (exit ${build.code})`), buildLog);
-  say(`next build ${flags.join(" ")}: ${(build.ms / 1000).toFixed(1)} s`);
+  const cmd = ["next build", ...flags].join(" ");
+  if (build.code !== 0) throw withWarnings(new Error(`${cmd} failed (exit ${build.code})`), buildLog);
+  say(`${cmd}: ${(build.ms / 1000).toFixed(1)} s`);
   if (edge) checkEdgeManifest(project);
   const server = await nextServer(project, ["start"], env);
   try {
