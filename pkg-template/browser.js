@@ -6,5 +6,5 @@ import init from "./stytch_sessions_wasm.js";
 
 await init({ module_or_path: new URL("./stytch_sessions_wasm_bg.wasm", import.meta.url) });
 
-export { Client, verifyJwt } from "./stytch_sessions_wasm.js";
+export { Client, verifyJwt, authenticateRequest, cacheApiJwksStore, kvJwksStore } from "./api.js";
 export { StytchError, RequestError, ClientError } from "./errors.js";

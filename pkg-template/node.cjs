@@ -1,5 +1,5 @@
 // Node.js CommonJS entry (`require("stytch-sessions-wasm")`). stytch_sessions_wasm.cjs is the
-// same wasm-bindgen glue and error classes as the ES module build, converted to CommonJS at
+// same wasm-bindgen glue, api.js and error classes as the ES module build, converted to CommonJS at
 // build time; this entry has its own instance (and class identities), separate from node.mjs.
 "use strict";
 const { readFileSync } = require("node:fs");
@@ -10,6 +10,9 @@ glue.initSync({ module: readFileSync(join(__dirname, "stytch_sessions_wasm_bg.wa
 
 exports.Client = glue.Client;
 exports.verifyJwt = glue.verifyJwt;
+exports.authenticateRequest = glue.authenticateRequest;
+exports.cacheApiJwksStore = glue.cacheApiJwksStore;
+exports.kvJwksStore = glue.kvJwksStore;
 exports.StytchError = glue.StytchError;
 exports.RequestError = glue.RequestError;
 exports.ClientError = glue.ClientError;

@@ -15,5 +15,5 @@ if (wasm.protocol !== "file:") {
 }
 initSync({ module: readFileSync(wasm) });
 
-export { Client, verifyJwt } from "./stytch_sessions_wasm.js";
+export { Client, verifyJwt, authenticateRequest, cacheApiJwksStore, kvJwksStore } from "./api.js";
 export { StytchError, RequestError, ClientError } from "./errors.js";

@@ -6,5 +6,5 @@ import { instantiate } from "./instantiate.js";
 
 instantiate(wasmModule);
 
-export { Client, verifyJwt } from "./stytch_sessions_wasm.js";
+export { Client, verifyJwt, authenticateRequest, cacheApiJwksStore, kvJwksStore } from "./api.js";
 export { StytchError, RequestError, ClientError } from "./errors.js";

@@ -151,6 +151,15 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// An optional boolean.
+    pub fn bool(&self, name: &str) -> Result<Option<bool>> {
+        match self.object.given(name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(self.wrong(name, "a boolean")),
+        }
+    }
+
     /// An optional authorization check.
     pub fn check(&self, name: &str) -> Result<Option<AuthorizationCheck>> {
         self.object

@@ -66,6 +66,11 @@ impl<H: Host> Client<H> {
                     self.host.sleep(ms).await;
                     Input::Woke
                 }
+                Next::Load => Input::Loaded(self.host.load_jwks().await),
+                Next::Save { value, ttl_seconds } => {
+                    self.host.save_jwks(value, ttl_seconds).await;
+                    Input::Woke
+                }
             };
         }
     }

@@ -26,6 +26,10 @@ pub struct Config {
     /// Keys the caller already holds (JWK objects), used while the store has none for this
     /// project: a cold isolate then needs no fetch.
     pub jwks: Option<Vec<Value>>,
+    /// Whether the driver has a shared JWKS store (`jwks_store` in JavaScript; a
+    /// [`crate::Host`]'s `load_jwks`/`save_jwks` in Rust): a cold isolate reads it before
+    /// fetching, and every fetch updates it.
+    pub jwks_store: bool,
 }
 
 impl Config {
@@ -53,6 +57,7 @@ impl Config {
             base_url,
             timeout_ms: None,
             jwks: None,
+            jwks_store: false,
         })
     }
 
@@ -96,6 +101,7 @@ impl fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("timeout_ms", &self.timeout_ms)
             .field("jwks", &self.jwks.as_ref().map(Vec::len))
+            .field("jwks_store", &self.jwks_store)
             .finish()
     }
 }

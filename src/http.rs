@@ -2,8 +2,6 @@
 //! a Rust host implements, and the URL and header rules (`docs/rules.md`, "Configuration").
 
 use crate::error::{Error, Result};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use std::fmt;
 use std::future::Future;
 
@@ -57,6 +55,17 @@ pub trait Host {
     /// Resolves after `ms` milliseconds: a call waiting for another call's key fetch to land
     /// polls with it.
     fn sleep(&self, ms: u32) -> impl Future<Output = ()>;
+    /// Reads the shared JWKS store, for a [`crate::Config`] with `jwks_store` set: what
+    /// [`Host::save_jwks`] was last given, or `None`.
+    fn load_jwks(&self) -> impl Future<Output = Option<String>> {
+        std::future::ready(None)
+    }
+    /// Gives the shared JWKS store `value`, to keep for `ttl_seconds`. Failures are the host's
+    /// to ignore: the store only saves fetches.
+    fn save_jwks(&self, value: String, ttl_seconds: u32) -> impl Future<Output = ()> {
+        let _ = (value, ttl_seconds);
+        std::future::ready(())
+    }
 }
 
 /// The API base URL: `custom_base_url` checked and stripped of a trailing `/`, else live or
@@ -121,7 +130,7 @@ pub fn jwks_url(base_url: &str, project_id: &str) -> String {
 /// `Authorization: Basic base64(project_id:secret)`.
 pub fn basic_auth(project_id: &str, secret: &str) -> String {
     let mut out = String::from("Basic ");
-    STANDARD.encode_string([project_id, ":", secret].concat(), &mut out);
+    crate::b64::encode_standard([project_id, ":", secret].concat().as_bytes(), &mut out);
     out
 }
 

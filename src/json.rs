@@ -446,6 +446,13 @@ fn overflows_double(int: &[u8], frac: &[u8], exponent: i64) -> bool {
     }
 }
 
+/// `value` as JSON text.
+pub fn to_string(value: &Value) -> String {
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
 /// Appends `value` as JSON text.
 pub fn write(value: &Value, out: &mut String) {
     match value {

@@ -9,8 +9,6 @@
 
 use crate::error::{ClientErrorCode, Error, Result};
 use crate::json::{self, Value};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 
 /// Longest token accepted, in bytes. Stytch session JWTs are 1–3 KiB; custom claims are capped
 /// at 4 KB by the API. The cap bounds all later work on hostile input.
@@ -37,12 +35,12 @@ pub struct Jws<'a> {
 /// Decodes strict unpadded base64url (RFC 7515 §2): `=` padding, characters outside the URL-safe
 /// alphabet and non-zero trailing bits are all refused.
 pub fn b64url_decode(segment: &str) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(segment).ok()
+    crate::b64::decode_url(segment)
 }
 
 /// Encodes unpadded base64url.
 pub fn b64url_encode(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
+    crate::b64::encode_url(bytes)
 }
 
 /// Splits and checks a compact JWS (steps 1–2).

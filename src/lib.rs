@@ -29,11 +29,13 @@
 )]
 
 pub mod api;
+pub mod b64;
 pub mod claims;
 pub mod client;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod gate;
 pub mod http;
 pub mod json;
 pub mod jwk;

@@ -20,7 +20,8 @@ pub enum Plan {
     /// Verify with these keys (fresh, or the last good ones while the JWKS cannot be had).
     Verify(Rc<KeySet>),
     /// Fetch the JWKS; the fetch is recorded as flight `flight`, to be [`KeyStore::land`]ed.
-    Fetch { flight: u64 },
+    /// `refetch`: the keys are fresh but lack the kid (a shared store must not answer it).
+    Fetch { flight: u64, refetch: bool },
     /// Another call's fetch, flight `flight`, is in flight: wait for it to land, then plan
     /// again (passing a [`Patience`] for that flight).
     Wait { flight: u64 },
@@ -122,6 +123,22 @@ impl KeyStore {
         self.entry(url).attempt = Some(attempt);
         Plan::Fetch {
             flight: attempt.flight,
+            refetch: cools,
+        }
+    }
+
+    /// Takes keys a shared store held (`docs/rules.md`, "Keys shared across isolates") in place
+    /// of fetch `flight`: they count as fetched at `fetched_at_ms`, if that is newer than the
+    /// keys held. The fetch is forgotten, as if it never started: stored keys prove nothing
+    /// about a kid they lack, so a missing kid still causes a real refetch.
+    pub fn load(&mut self, url: &str, flight: u64, keys: KeySet, fetched_at_ms: f64) {
+        let entry = self.entry(url);
+        if entry.keys.is_none() || entry.fetched_at_ms < fetched_at_ms {
+            entry.keys = Some(Rc::new(keys));
+            entry.fetched_at_ms = fetched_at_ms;
+        }
+        if entry.attempt.is_some_and(|a| a.flight == flight) {
+            entry.attempt = None;
         }
     }
 

@@ -24,6 +24,7 @@ pub mod flight;
 pub mod keys;
 pub mod memo;
 pub mod policy;
+pub mod stored;
 
 use crate::api::{AttestParams, ExchangeAccessTokenParams, MigrateParams, RevokeParams};
 use crate::api::{AuthenticateJwtParams, AuthenticateParams, Endpoint, LocalJwtParams};
@@ -100,8 +101,11 @@ pub enum Input {
     Start,
     /// The answer to the last [`Next::Send`], or why there was none.
     Response(Result<HttpResponse>),
-    /// The last [`Next::Wait`] is over.
+    /// The last [`Next::Wait`] or [`Next::Save`] is over.
     Woke,
+    /// What the shared JWKS store held for the last [`Next::Load`] (`None` if nothing, or if
+    /// reading it failed).
+    Loaded(Option<String>),
 }
 
 /// What a call needs next.
@@ -111,6 +115,11 @@ pub enum Next {
     Send(HttpRequest),
     /// Wait this many milliseconds, then step with [`Input::Woke`].
     Wait(u32),
+    /// Read the shared JWKS store ([`Config::jwks_store`]), then step with [`Input::Loaded`].
+    Load,
+    /// Give the shared JWKS store this value, to keep for `ttl_seconds` (its failures are
+    /// ignored), then step with [`Input::Woke`].
+    Save { value: String, ttl_seconds: u32 },
     /// The call is over.
     Done(Result<Answer>),
 }
@@ -171,6 +180,16 @@ enum Stage {
         kid: String,
         flight: u64,
     },
+    /// Reading the shared store in place of fetch `flight`.
+    Loading {
+        kid: String,
+        flight: u64,
+    },
+    /// Giving the shared store the keys fetch `flight` brought.
+    Saving {
+        kid: String,
+        flight: u64,
+    },
     /// Waiting for another call's policy fetch to land.
     PolicyWaiting {
         patience: Patience,
@@ -198,6 +217,8 @@ pub struct Call {
     operation: Operation,
     stage: Stage,
     checking: Option<Checking>,
+    /// Whether this call has read the shared JWKS store.
+    loaded: bool,
 }
 
 impl Call {
@@ -208,6 +229,7 @@ impl Call {
             operation,
             stage: Stage::Start,
             checking: None,
+            loaded: false,
         }
     }
 
@@ -219,10 +241,44 @@ impl Call {
                 self.plan_keys(engine, kid, Asking::Waited(patience), now_ms)
             }
             (Stage::Fetching { kid, flight }, Input::Response(response)) => {
-                let result = response.and_then(|r| read_jwks(&r));
-                engine
-                    .keys
-                    .land(&self.config.jwks_url, flight, result, now_ms);
+                let result = response.and_then(|r| read_jwks(&r).map(|keys| (keys, r.body)));
+                let save = match result {
+                    Ok((keys, body)) => {
+                        let url = &self.config.jwks_url;
+                        engine.keys.land(url, flight, Ok(keys), now_ms);
+                        self.config
+                            .jwks_store
+                            .then(|| stored::write(url, now_ms, &body))
+                    }
+                    Err(e) => {
+                        engine
+                            .keys
+                            .land(&self.config.jwks_url, flight, Err(e), now_ms);
+                        None
+                    }
+                };
+                match save {
+                    Some(value) => {
+                        self.stage = Stage::Saving { kid, flight };
+                        Next::Save {
+                            value,
+                            ttl_seconds: stored::TTL_SECONDS,
+                        }
+                    }
+                    None => self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms),
+                }
+            }
+            (Stage::Loading { kid, flight }, Input::Loaded(value)) => {
+                let url = &self.config.jwks_url;
+                match value.and_then(|v| stored::read(&v, url, now_ms)) {
+                    Some((keys, fetched_at_ms)) => {
+                        engine.keys.load(url, flight, keys, fetched_at_ms);
+                        self.plan_keys(engine, kid, Asking::First, now_ms)
+                    }
+                    None => self.fetch_keys(kid, flight),
+                }
+            }
+            (Stage::Saving { kid, flight }, Input::Woke) => {
                 self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms)
             }
             (Stage::PolicyWaiting { patience }, Input::Woke) => {
@@ -358,10 +414,16 @@ impl Call {
         let timeout_ms = self.config.jwks_timeout_ms();
         match engine.keys.plan(url, &kid, now_ms, timeout_ms, asking) {
             Plan::Verify(keys) => self.verify(engine, &keys, now_ms),
-            Plan::Fetch { flight } => {
-                self.stage = Stage::Fetching { kid, flight };
-                Next::Send(self.request("GET", url.clone(), None, timeout_ms))
+            // A cold or stale key store reads the shared store first (once per call); an
+            // unknown-kid refetch never does.
+            Plan::Fetch { flight, refetch }
+                if self.config.jwks_store && !refetch && !self.loaded =>
+            {
+                self.loaded = true;
+                self.stage = Stage::Loading { kid, flight };
+                Next::Load
             }
+            Plan::Fetch { flight, .. } => self.fetch_keys(kid, flight),
             Plan::Wait { flight } => {
                 let patience = Patience::for_flight(asking, flight, now_ms, timeout_ms);
                 self.stage = Stage::Waiting { kid, patience };
@@ -376,6 +438,12 @@ impl Call {
                 error,
             } => self.undecided(error),
         }
+    }
+
+    fn fetch_keys(&mut self, kid: String, flight: u64) -> Next {
+        self.stage = Stage::Fetching { kid, flight };
+        let url = self.config.jwks_url.clone();
+        Next::Send(self.request("GET", url, None, self.config.jwks_timeout_ms()))
     }
 
     fn verify(&mut self, engine: &mut Engine, keys: &KeySet, now_ms: f64) -> Next {

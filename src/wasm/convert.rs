@@ -43,6 +43,29 @@ pub fn answer_to_js(answer: &Answer) -> Result<JsValue, JsValue> {
     })
 }
 
+/// `authenticateRequest`'s verdict as a plain object: what `gate` admits the request with, or
+/// the refusal with the error it stands for as `error` (for logging: it holds no secret).
+pub fn gate_to_js(
+    gate: &crate::gate::GateOptions,
+    result: crate::error::Result<Answer>,
+) -> JsValue {
+    let admitted = result.and_then(|answer| gate.admitted(&answer, js_sys::Date::now()));
+    match admitted {
+        Ok(text) => parse_json(&text),
+        Err(error) => {
+            let text = crate::gate::refused(crate::gate::refusal_status(&error), error.code());
+            let value = parse_json(&text);
+            let _ = Reflect::set(&value, &"error".into(), &error_to_js(error));
+            value
+        }
+    }
+}
+
+/// JSON text the crate wrote, as a JS value.
+pub fn parse_json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
 /// Reads a JS options object as JSON through a `JSON.stringify` snapshot: getters, proxies and
 /// cycles are all read (or fail) inside one call that catches, so a hostile object can only
 /// produce `invalid_argument`, never an exception escaping the module. Functions and
@@ -81,6 +104,22 @@ pub fn fetch_option(options: &JsValue) -> Result<Option<Function>, Error> {
                 .map_err(|_| Error::invalid_argument("fetch must be a function"))
         })
         .transpose()
+}
+
+/// The optional `jwks_store` option: an object with `get` and `put` functions.
+pub fn store_option(options: &JsValue) -> Result<Option<JsValue>, Error> {
+    let Some(store) = field(options, "jwks_store") else {
+        return Ok(None);
+    };
+    let has =
+        |name: &str| Reflect::get(&store, &JsValue::from_str(name)).is_ok_and(|f| f.is_function());
+    if store.is_object() && has("get") && has("put") {
+        Ok(Some(store))
+    } else {
+        Err(Error::invalid_argument(
+            "jwks_store must be an object with get() and put(value, ttl_seconds)",
+        ))
+    }
 }
 
 /// The optional `current_date` option (a `Date` or epoch milliseconds) as milliseconds; NaN

@@ -1,203 +1,236 @@
-//! What JavaScript imports: `Client` (with `client.sessions.*`) and `verifyJwt`. Each export
-//! reads its arguments into an engine [`Operation`] and hands it to [`run`].
+//! What JavaScript imports. Every export is a function that holds nothing in wasm memory once
+//! its call settles, so a client made per request cannot leak (Workers run no finalizers): the
+//! package's `Client` is a JavaScript object that keeps its options and calls
+//! [`sessions_call`]. Each export reads its arguments into an engine [`Operation`] and hands it
+//! to [`run`].
+//!
+//! [`JsClient`] and [`Sessions`] are the same client for Rust code compiled to wasm.
 
-use super::convert::{current_date_ms, error_to_js, fetch_option, read_options, string_arg};
-use super::drive::run;
+use super::config_cache;
+use super::convert::parse_json;
+use super::convert::string_arg;
+use super::convert::{current_date_ms, error_to_js, fetch_option, read_options, store_option};
+use super::drive::{run, Finish, Io};
 use crate::api::*;
 use crate::config::Config;
 use crate::engine::Operation;
 use crate::error::Error;
-use js_sys::{Function, Promise};
+use crate::gate::{self, GateOptions};
+use crate::json::Value;
+use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-/// What every `client.sessions` call shares.
-struct Inner {
-    config: Rc<Config>,
-    fetch: Option<Function>,
+/// Checks `new Client(options)` and returns the options as the JSON text every call passes
+/// back: `fetch` and `jwks_store` are the caller's to keep (they are not JSON).
+#[wasm_bindgen(js_name = clientOptions)]
+pub fn client_options(options: JsValue) -> Result<String, JsValue> {
+    let read = || -> Result<String, Error> {
+        fetch_option(&options)?;
+        store_option(&options)?;
+        let value = read_options(&options, "Client options")?;
+        let text = crate::json::to_string(&value);
+        config_cache::client(&text)?;
+        Ok(text)
+    };
+    read().map_err(error_to_js)
 }
 
-/// A Stytch Sessions client. Create one per request or share one: keys are cached in module
-/// memory either way.
-#[wasm_bindgen(js_name = Client)]
-pub struct JsClient {
-    inner: Rc<Inner>,
-    /// `client.sessions`: one object per client, freed with it (see `Drop`).
-    sessions: JsValue,
-}
-
-#[wasm_bindgen(js_class = Client)]
-impl JsClient {
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<JsClient, JsValue> {
-        let build = || -> Result<JsClient, Error> {
-            let fetch = fetch_option(&options)?;
-            let config = Config::from_client_options(&read_options(&options, "Client options")?)?;
-            let inner = Rc::new(Inner {
-                config: Rc::new(config),
-                fetch,
-            });
-            Ok(JsClient {
-                sessions: Sessions {
-                    inner: inner.clone(),
-                }
-                .into(),
-                inner,
-            })
-        };
-        build().map_err(error_to_js)
-    }
-
-    /// The Sessions API: `authenticate`, `authenticateJwt`, `authenticateJwtLocal`, `get`,
-    /// `getJWKS`, `migrate`, `revoke`, `exchangeAccessToken`, `attest`.
-    #[wasm_bindgen(getter = sessions)]
-    pub fn sessions_js(&self) -> JsValue {
-        self.sessions.clone()
-    }
-}
-
-impl JsClient {
-    /// The Sessions API for Rust callers (a new handle on the same client).
-    pub fn sessions(&self) -> Sessions {
-        Sessions {
-            inner: self.inner.clone(),
+/// `client.sessions[op](params)` for a client made with `options` (the text
+/// [`client_options`] returned), fetching with `fetch` and sharing keys through `store`.
+#[wasm_bindgen(js_name = sessionsCall)]
+pub fn sessions_call(
+    op: &str,
+    options: &str,
+    fetch: JsValue,
+    store: JsValue,
+    params: JsValue,
+) -> Promise {
+    let io = Io {
+        fetch: fetch.dyn_into().ok(),
+        store: (!store.is_undefined() && !store.is_null()).then_some(store),
+    };
+    let current_date = current_date_ms(&params);
+    let operation = config_cache::client(options).and_then(|config| {
+        let what = op_params(op)?;
+        let value = read_options(&params, what)?;
+        Ok((config, operation(op, what, &value, current_date)?))
+    });
+    match operation {
+        Ok((config, operation)) => {
+            let config = with_store(config, io.store.is_some());
+            run(config, operation, io, Finish::Answer)
         }
+        Err(e) => Promise::reject(&error_to_js(e)),
     }
 }
 
-/// `client.free()` frees `client.sessions` too. Without this, a host that runs no finalizers
-/// (Cloudflare Workers without `enable_weak_ref`) would keep every per-request client alive
-/// through its `sessions` object.
-impl Drop for JsClient {
-    fn drop(&mut self) {
-        let free = js_sys::Reflect::get(&self.sessions, &"free".into()).ok();
-        if let Some(free) = free.as_ref().and_then(|f| f.dyn_ref::<Function>()) {
-            let _ = free.call0(&self.sessions);
-        }
-    }
+/// The params name of each operation, for messages; unknown operations are refused.
+fn op_params(op: &str) -> Result<&'static str, Error> {
+    Ok(match op {
+        "authenticate" => "authenticate params",
+        "authenticateJwt" => "authenticateJwt params",
+        "authenticateJwtLocal" => "authenticateJwtLocal params",
+        "get" => "get params",
+        "getJWKS" => "getJWKS params",
+        "migrate" => "migrate params",
+        "revoke" => "revoke params",
+        "exchangeAccessToken" => "exchangeAccessToken params",
+        "attest" => "attest params",
+        _ => return Err(Error::invalid_argument("no such Sessions operation")),
+    })
 }
 
-/// `client.sessions`.
-#[wasm_bindgen]
-pub struct Sessions {
-    inner: Rc<Inner>,
-}
-
-impl Sessions {
-    /// Reads `params` with `read` and runs the operation it makes.
-    fn call(
-        &self,
-        params: &JsValue,
-        what: &'static str,
-        read: impl FnOnce(&crate::json::Value) -> Result<Operation, Error>,
-    ) -> Promise {
-        match read_options(params, what).and_then(|v| read(&v)) {
-            Ok(operation) => run(
-                self.inner.config.clone(),
-                operation,
-                self.inner.fetch.clone(),
-            ),
-            Err(e) => Promise::reject(&error_to_js(e)),
-        }
-    }
-}
-
-#[wasm_bindgen]
-impl Sessions {
-    /// Authenticates a session token or JWT with the API (`POST /v1/sessions/authenticate`).
-    pub fn authenticate(&self, params: JsValue) -> Promise {
-        self.call(&params, "authenticate params", |v| {
-            AuthenticateParams::from_value(v).map(Operation::Authenticate)
-        })
-    }
-
-    /// Verifies a session JWT locally; asks the API only when the token is genuine but too old,
-    /// expired, or the keys cannot be had.
-    #[wasm_bindgen(js_name = authenticateJwt)]
-    pub fn authenticate_jwt(&self, params: JsValue) -> Promise {
-        self.call(&params, "authenticateJwt params", |v| {
-            AuthenticateJwtParams::from_value(v).map(Operation::AuthenticateJwt)
-        })
-    }
-
-    /// Verifies a session JWT locally only (the API is called only to fetch keys).
-    #[wasm_bindgen(js_name = authenticateJwtLocal)]
-    pub fn authenticate_jwt_local(&self, params: JsValue) -> Promise {
-        let current_date = current_date_ms(&params);
-        self.call(&params, "authenticateJwtLocal params", |v| {
-            let f = Fields::of(v, "authenticateJwtLocal params")?;
-            Ok(Operation::VerifyJwt {
+fn operation(
+    op: &str,
+    what: &'static str,
+    v: &Value,
+    current_date: Option<f64>,
+) -> Result<Operation, Error> {
+    Ok(match op {
+        "authenticate" => Operation::Authenticate(AuthenticateParams::from_value(v)?),
+        "authenticateJwt" => Operation::AuthenticateJwt(AuthenticateJwtParams::from_value(v)?),
+        "authenticateJwtLocal" => {
+            let f = Fields::of(v, what)?;
+            Operation::VerifyJwt {
                 token: f.required_string("session_jwt")?,
                 params: LocalJwtParams::from_fields(&f, current_date)?,
-            })
-        })
-    }
+            }
+        }
+        "get" => Operation::Get {
+            user_id: Fields::of(v, what)?.required_string("user_id")?,
+        },
+        "getJWKS" => Operation::GetJwks {
+            project_id: Fields::of(v, what)?.required_string("project_id")?,
+        },
+        "migrate" => Operation::Migrate(MigrateParams::from_value(v)?),
+        "revoke" => Operation::Revoke(RevokeParams::from_value(v)?),
+        "exchangeAccessToken" => {
+            Operation::ExchangeAccessToken(ExchangeAccessTokenParams::from_value(v)?)
+        }
+        "attest" => Operation::Attest(AttestParams::from_value(v)?),
+        _ => return Err(Error::invalid_argument("no such Sessions operation")),
+    })
+}
 
-    /// Lists a user's live sessions (`GET /v1/sessions?user_id=`).
-    pub fn get(&self, params: JsValue) -> Promise {
-        self.call(&params, "get params", |v| {
-            let user_id = Fields::of(v, "get params")?.required_string("user_id")?;
-            Ok(Operation::Get { user_id })
-        })
+/// The configuration with the shared store switched on when the call has one.
+fn with_store(config: Rc<Config>, store: bool) -> Rc<Config> {
+    if config.jwks_store == store {
+        return config;
     }
-
-    /// The project's public keys (`GET /v1/sessions/jwks/{project_id}`).
-    #[wasm_bindgen(js_name = getJWKS)]
-    pub fn get_jwks(&self, params: JsValue) -> Promise {
-        self.call(&params, "getJWKS params", |v| {
-            let project_id = Fields::of(v, "getJWKS params")?.required_string("project_id")?;
-            Ok(Operation::GetJwks { project_id })
-        })
-    }
-
-    /// Migrates a session from an external OIDC provider (`POST /v1/sessions/migrate`).
-    pub fn migrate(&self, params: JsValue) -> Promise {
-        self.call(&params, "migrate params", |v| {
-            MigrateParams::from_value(v).map(Operation::Migrate)
-        })
-    }
-
-    /// Exchanges a Connected Apps access token for a session
-    /// (`POST /v1/sessions/exchange_access_token`).
-    #[wasm_bindgen(js_name = exchangeAccessToken)]
-    pub fn exchange_access_token(&self, params: JsValue) -> Promise {
-        self.call(&params, "exchangeAccessToken params", |v| {
-            ExchangeAccessTokenParams::from_value(v).map(Operation::ExchangeAccessToken)
-        })
-    }
-
-    /// Exchanges a trusted auth token for a session (`POST /v1/sessions/attest`).
-    pub fn attest(&self, params: JsValue) -> Promise {
-        self.call(&params, "attest params", |v| {
-            AttestParams::from_value(v).map(Operation::Attest)
-        })
-    }
-
-    /// Revokes a session by id, token or JWT (`POST /v1/sessions/revoke`).
-    pub fn revoke(&self, params: JsValue) -> Promise {
-        self.call(&params, "revoke params", |v| {
-            RevokeParams::from_value(v).map(Operation::Revoke)
-        })
-    }
+    let mut config = (*config).clone();
+    config.jwks_store = store;
+    Rc::new(config)
 }
 
 /// Verifies a Stytch session JWT with the project's public keys and returns its session. Needs
-/// no secret: this is what an edge worker calls to gate a request.
+/// no secret (unless it judges an `authorization_check`): this is what an edge worker calls to
+/// gate a request.
 #[wasm_bindgen(js_name = verifyJwt)]
 pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
-    let read = || -> Result<(Config, Operation, Option<Function>), Error> {
+    let read = || -> Result<(Config, Operation, Io), Error> {
         let token = string_arg(session_jwt, "session_jwt")?;
-        let fetch = fetch_option(&options)?;
+        let io = Io {
+            fetch: fetch_option(&options)?,
+            store: store_option(&options)?,
+        };
         let current_date = current_date_ms(&options);
         let value = read_options(&options, "verifyJwt options")?;
         let f = Fields::of(&value, "verifyJwt options")?;
-        let config = Config::from_verify_options(&f)?;
+        let mut config = Config::from_verify_options(&f)?;
+        config.jwks_store = io.store.is_some();
         let params = LocalJwtParams::from_fields(&f, current_date)?;
-        Ok((config, Operation::VerifyJwt { token, params }, fetch))
+        Ok((config, Operation::VerifyJwt { token, params }, io))
     };
     match read() {
-        Ok((config, operation, fetch)) => run(Rc::new(config), operation, fetch),
+        Ok((config, operation, io)) => run(Rc::new(config), operation, io, Finish::Answer),
         Err(e) => Promise::reject(&error_to_js(e)),
     }
+}
+
+/// `authenticateRequest(request, options)` once the package has read the request's
+/// `Authorization` and `Cookie` headers: resolves `{ok: true, session, session_jwt, verdict?,
+/// set_cookie?}` or `{ok: false, status, code, body, error?}` (see [`crate::gate`]); rejects
+/// only for bad options.
+#[wasm_bindgen(js_name = authenticateRequestHeaders)]
+pub fn authenticate_request_headers(
+    authorization: Option<String>,
+    cookie: Option<String>,
+    options: JsValue,
+) -> Promise {
+    let read = || -> Result<(Rc<Config>, GateOptions, Io), Error> {
+        let io = Io {
+            fetch: fetch_option(&options)?,
+            store: store_option(&options)?,
+        };
+        let value = read_options(&options, "authenticateRequest options")?;
+        let text = crate::json::to_string(&value);
+        let config = with_store(config_cache::client(&text)?, io.store.is_some());
+        Ok((config, GateOptions::from_value(&value)?, io))
+    };
+    let (config, gate_options, io) = match read() {
+        Ok(read) => read,
+        Err(e) => return Promise::reject(&error_to_js(e)),
+    };
+    let Some(operation) = gate_options.operation(authorization.as_deref(), cookie.as_deref())
+    else {
+        return Promise::resolve(&parse_json(&gate::refused(401, gate::NO_SESSION)));
+    };
+    run(config, operation, io, Finish::Gate(Box::new(gate_options)))
+}
+
+/// A Stytch Sessions client for Rust code compiled to wasm: the options it was made with and
+/// its host objects, nothing in the engine.
+#[derive(Clone)]
+pub struct JsClient {
+    options: Rc<str>,
+    fetch: JsValue,
+    store: JsValue,
+}
+
+impl JsClient {
+    /// `new Client(options)`.
+    pub fn new(options: JsValue) -> Result<JsClient, JsValue> {
+        let text = client_options(options.clone())?;
+        let get = |name: &str| js_sys::Reflect::get(&options, &name.into()).unwrap_or_default();
+        Ok(JsClient {
+            options: Rc::from(text),
+            fetch: get("fetch"),
+            store: get("jwks_store"),
+        })
+    }
+
+    /// `client.sessions`.
+    pub fn sessions(&self) -> Sessions {
+        Sessions(self.clone())
+    }
+}
+
+/// `client.sessions`, for Rust code compiled to wasm.
+pub struct Sessions(JsClient);
+
+macro_rules! sessions_methods {
+    ($($method:ident => $op:literal),* $(,)?) => {
+        impl Sessions {
+            $(
+                #[doc = concat!("`client.sessions.", $op, "(params)`.")]
+                pub fn $method(&self, params: JsValue) -> Promise {
+                    let c = &self.0;
+                    sessions_call($op, &c.options, c.fetch.clone(), c.store.clone(), params)
+                }
+            )*
+        }
+    };
+}
+
+sessions_methods! {
+    authenticate => "authenticate",
+    authenticate_jwt => "authenticateJwt",
+    authenticate_jwt_local => "authenticateJwtLocal",
+    get => "get",
+    get_jwks => "getJWKS",
+    migrate => "migrate",
+    revoke => "revoke",
+    exchange_access_token => "exchangeAccessToken",
+    attest => "attest",
 }

@@ -3,12 +3,15 @@
 //! loop over the host's `fetch` ([`drive`]), and the engine's answers and errors become
 //! JavaScript values and error classes.
 
+mod config_cache;
 mod convert;
 mod drive;
 mod exports;
 mod fetch;
+mod store;
 
-pub use exports::{verify_jwt, JsClient, Sessions};
+pub use exports::{authenticate_request_headers, client_options, sessions_call, verify_jwt};
+pub use exports::{JsClient, Sessions};
 
 use crate::engine::Engine;
 use std::cell::RefCell;

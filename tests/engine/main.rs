@@ -12,3 +12,4 @@ mod common;
 mod keys;
 mod net;
 mod rbac;
+mod store;

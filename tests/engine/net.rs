@@ -27,6 +27,10 @@ pub struct Net {
     pub api_denies: bool,
     /// The body of the last API call.
     pub last_api_body: Option<String>,
+    /// A shared JWKS store (what the last save gave it), and how often it was read and written.
+    pub store: Option<String>,
+    pub store_reads: usize,
+    pub store_writes: usize,
 }
 
 impl Net {
@@ -42,6 +46,9 @@ impl Net {
             policy_fetches: 0,
             api_denies: false,
             last_api_body: None,
+            store: None,
+            store_reads: 0,
+            store_writes: 0,
         }
     }
 
@@ -124,6 +131,15 @@ impl Net {
                     }
                     Some(Next::Send(request)) => Input::Response(self.answer(&request)),
                     Some(Next::Wait(_)) => Input::Woke,
+                    Some(Next::Load) => {
+                        self.store_reads += 1;
+                        Input::Loaded(self.store.clone())
+                    }
+                    Some(Next::Save { value, .. }) => {
+                        self.store_writes += 1;
+                        self.store = Some(value);
+                        Input::Woke
+                    }
                 };
                 pending = true;
                 *next = Some(call.step(engine, input, self.now_ms));

@@ -1,0 +1,335 @@
+//! Gating an HTTP request on a Stytch session (`authenticateRequest`; `docs/rules.md`, "Gating
+//! a request"): which credential a request carries, what `authenticateJwt` (or, for an opaque
+//! session token, `authenticate`) made of it, the HTTP status of a refusal, and the cookie that
+//! carries a JWT the API minted.
+
+use crate::api::{AuthenticateJwtParams, AuthenticateParams, Fields};
+use crate::engine::{Answer, Operation};
+use crate::error::{ClientErrorCode, Error, Result};
+use crate::json::{self, Value};
+use crate::session::parse_rfc3339_utc;
+
+/// The cookie Stytch's frontend SDKs keep the session JWT in.
+pub const JWT_COOKIE: &str = "stytch_session_jwt";
+/// The cookie Stytch's frontend SDKs keep the opaque session token in.
+pub const TOKEN_COOKIE: &str = "stytch_session";
+
+/// How `authenticateRequest` reads a request, beyond the client options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateOptions {
+    /// `authenticateJwt`'s options; `session_jwt` is filled from the request.
+    pub params: AuthenticateJwtParams,
+    /// The cookie holding the session JWT.
+    pub cookie_name: String,
+    /// The cookie holding an opaque session token.
+    pub session_cookie_name: String,
+    /// Whether an opaque session token (sent to the API) may stand in for a JWT.
+    pub allow_session_token: bool,
+}
+
+impl GateOptions {
+    /// Reads the gate's own options and `authenticateJwt`'s from `options`.
+    pub fn from_value(options: &Value) -> Result<Self> {
+        let f = Fields::of(options, "authenticateRequest options")?;
+        let name = |field: &str, default: &str| -> Result<String> {
+            let name = f.string(field)?.unwrap_or_else(|| default.to_owned());
+            if name.is_empty() || !name.bytes().all(is_token_char) {
+                return Err(Error::invalid_argument(
+                    [
+                        "authenticateRequest options: ",
+                        field,
+                        " must be a cookie name (letters, digits and !#$%&'*+-.^_`|~)",
+                    ]
+                    .concat(),
+                ));
+            }
+            Ok(name)
+        };
+        Ok(Self {
+            params: AuthenticateJwtParams {
+                session_jwt: String::new(),
+                max_token_age_seconds: f.uint("max_token_age_seconds")?,
+                session_duration_minutes: f.u32("session_duration_minutes")?,
+                session_custom_claims: f.object("session_custom_claims")?,
+                clock_tolerance_seconds: f.uint("clock_tolerance_seconds")?,
+                authorization_check: f.check("authorization_check")?,
+            },
+            cookie_name: name("cookie_name", JWT_COOKIE)?,
+            session_cookie_name: name("session_cookie_name", TOKEN_COOKIE)?,
+            allow_session_token: f.bool("allow_session_token")?.unwrap_or(false),
+        })
+    }
+
+    /// The operation that judges a request with these headers, or the refusal of a request
+    /// that carries no credential. A `Bearer` token in `Authorization` comes first (a request
+    /// that sends one means it), then the JWT cookie, then, when allowed, the session-token
+    /// cookie.
+    pub fn operation(
+        &self,
+        authorization: Option<&str>,
+        cookie: Option<&str>,
+    ) -> Option<Operation> {
+        let bearer = authorization.and_then(bearer_token);
+        let jwt = bearer.or_else(|| cookie.and_then(|c| cookie_value(c, &self.cookie_name)));
+        if let Some(jwt) = jwt {
+            let mut params = self.params.clone();
+            params.session_jwt = jwt.to_owned();
+            return Some(Operation::AuthenticateJwt(params));
+        }
+        let token = cookie
+            .filter(|_| self.allow_session_token)
+            .and_then(|c| cookie_value(c, &self.session_cookie_name))?;
+        Some(Operation::Authenticate(AuthenticateParams {
+            session_token: Some(token.to_owned()),
+            session_duration_minutes: self.params.session_duration_minutes,
+            session_custom_claims: self.params.session_custom_claims.clone(),
+            authorization_check: self.params.authorization_check.clone(),
+            ..AuthenticateParams::default()
+        }))
+    }
+
+    /// What the request is let in with, as JSON: `{"ok":true,"session":…,"session_jwt":…}` plus
+    /// `"verdict"` when a check was judged and `"set_cookie"` when the API minted a new JWT.
+    pub fn admitted(&self, answer: &Answer, now_ms: f64) -> Result<String> {
+        let mut out = String::from("{\"ok\":true,");
+        match answer {
+            Answer::LocalJwt { .. } => {
+                let local = answer.to_json(); // {session, session_jwt, verdict?}
+                out.push_str(local.strip_prefix('{').unwrap_or_default());
+                return Ok(out);
+            }
+            Answer::Session(session) => {
+                out.push_str("\"session\":");
+                out.push_str(session);
+                out.push('}');
+                return Ok(out);
+            }
+            Answer::Api(body) => {
+                let Ok(Value::Object(body)) = json::parse(body.as_bytes()) else {
+                    return Err(Error::invalid_argument("the API's answer cannot be read"));
+                };
+                let session = body.get("session");
+                let jwt = body
+                    .get("session_jwt")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                out.push_str("\"session\":");
+                json::write(session.unwrap_or(&Value::Null), &mut out);
+                out.push_str(",\"session_jwt\":");
+                json::write_str(jwt, &mut out);
+                if let Some(verdict) = body.get("verdict") {
+                    out.push_str(",\"verdict\":");
+                    json::write(verdict, &mut out);
+                }
+                let expires_at = session
+                    .and_then(Value::as_object)
+                    .and_then(|s| s.get("expires_at"))
+                    .and_then(Value::as_str);
+                if let Some(cookie) = self.set_cookie(jwt, expires_at, now_ms) {
+                    out.push_str(",\"set_cookie\":");
+                    json::write_str(&cookie, &mut out);
+                }
+            }
+        }
+        out.push('}');
+        Ok(out)
+    }
+
+    /// `Set-Cookie` for a JWT the API minted: the JWT cookie, for the whole site, until the
+    /// session expires. `None` for a value a cookie cannot carry.
+    fn set_cookie(&self, jwt: &str, expires_at: Option<&str>, now_ms: f64) -> Option<String> {
+        let jwt_chars = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+        if jwt.is_empty() || !jwt.bytes().all(jwt_chars) {
+            return None;
+        }
+        let mut cookie = [&self.cookie_name, "=", jwt, "; Path=/"].concat();
+        if let Some(expires) = expires_at.and_then(parse_rfc3339_utc) {
+            let max_age = (expires - (now_ms / 1000.0).floor() as i64).max(0);
+            cookie.push_str("; Max-Age=");
+            json::push_u64(&mut cookie, max_age.unsigned_abs());
+        }
+        cookie.push_str("; Secure; SameSite=Lax");
+        Some(cookie)
+    }
+}
+
+/// The HTTP status of a refusal: 401 for no session or a bad one, 403 for a denied
+/// authorization check, 503 when Stytch could not judge (429, 5xx, a timeout, the network, an
+/// answer that cannot be read, or credentials Stytch refused, which only the deployment can fix).
+pub fn refusal_status(error: &Error) -> u16 {
+    match error {
+        Error::Client {
+            code: ClientErrorCode::InvalidPermissions,
+            ..
+        } => 403,
+        Error::Client { .. } => 401,
+        Error::Request { .. } => 503,
+        Error::Stytch(e) if e.status_code == 403 => 403,
+        Error::Stytch(e)
+            if e.status_code == 401 || e.status_code == 429 || e.status_code >= 500 =>
+        {
+            503
+        }
+        Error::Stytch(_) => 401,
+    }
+}
+
+/// The code of a request with no credential.
+pub const NO_SESSION: &str = "no_session";
+
+/// The refusal as JSON: `{"ok":false,"status":…,"code":…,"body":…}`, where `body` is the text of
+/// the response to send: `{"error":"unauthorized"|"forbidden"|"unavailable","code":…}`. Neither
+/// ever holds the token or the secret: a code is a fixed identifier.
+pub fn refused(status: u16, code: &str) -> String {
+    let error = match status {
+        403 => "forbidden",
+        503 => "unavailable",
+        _ => "unauthorized",
+    };
+    let mut body = String::from("{\"error\":\"");
+    body.push_str(error);
+    body.push_str("\",\"code\":");
+    json::write_str(code, &mut body);
+    body.push('}');
+    let mut out = String::from("{\"ok\":false,\"status\":");
+    json::push_u64(&mut out, u64::from(status));
+    out.push_str(",\"code\":");
+    json::write_str(code, &mut out);
+    out.push_str(",\"body\":");
+    json::write_str(&body, &mut out);
+    out.push('}');
+    out
+}
+
+/// The token of `Authorization: Bearer <token>` (the scheme in any case), `Some("")` for a
+/// Bearer header without one; `None` for any other scheme.
+fn bearer_token(authorization: &str) -> Option<&str> {
+    let value = authorization.trim();
+    let (scheme, rest) = value.split_at_checked(6)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    if !rest.is_empty() && !rest.starts_with(' ') {
+        return None;
+    }
+    Some(rest.trim())
+}
+
+/// The value of the first cookie called `name` in a `Cookie` header (quotes removed).
+fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').find_map(|pair| {
+        let (n, v) = pair.split_once('=')?;
+        (n.trim() == name).then(|| {
+            let v = v.trim();
+            v.strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v)
+        })
+    })
+}
+
+/// A character of an HTTP token (RFC 9110), what a cookie name is made of.
+fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(extra: &str) -> GateOptions {
+        let text = ["{", extra, "}"].concat();
+        GateOptions::from_value(&json::parse(text.as_bytes()).unwrap()).unwrap()
+    }
+
+    fn jwt_of(op: Option<Operation>) -> Option<String> {
+        match op? {
+            Operation::AuthenticateJwt(p) => Some(["jwt:", &p.session_jwt].concat()),
+            Operation::Authenticate(p) => Some(["token:", &p.session_token?].concat()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_credential_comes_from_bearer_then_the_jwt_cookie_then_the_token_cookie() {
+        let o = options("");
+        let cookie = "a=1; stytch_session_jwt=c.c.c; stytch_session=tok";
+        assert_eq!(
+            jwt_of(o.operation(Some("Bearer b.b.b"), Some(cookie))).unwrap(),
+            "jwt:b.b.b"
+        );
+        assert_eq!(
+            jwt_of(o.operation(Some("bearer  b.b.b "), None)).unwrap(),
+            "jwt:b.b.b"
+        );
+        assert_eq!(
+            jwt_of(o.operation(Some("Basic eHg6eXk="), Some(cookie))).unwrap(),
+            "jwt:c.c.c"
+        );
+        assert_eq!(jwt_of(o.operation(Some("Bearer"), None)).unwrap(), "jwt:");
+        assert_eq!(jwt_of(o.operation(Some("Bearerx.y.z"), None)), None);
+        assert_eq!(
+            jwt_of(o.operation(None, Some("stytch_session=tok"))),
+            None,
+            "not allowed"
+        );
+        let o = options(
+            r#""allow_session_token":true,"cookie_name":"jwt","session_cookie_name":"sess""#,
+        );
+        assert_eq!(
+            jwt_of(o.operation(None, Some("jwt=\"q.q.q\""))).unwrap(),
+            "jwt:q.q.q"
+        );
+        assert_eq!(
+            jwt_of(o.operation(None, Some("x=1;sess=tok"))).unwrap(),
+            "token:tok"
+        );
+        assert_eq!(jwt_of(o.operation(None, Some(cookie))), None);
+    }
+
+    #[test]
+    fn cookie_names_are_checked() {
+        for bad in [
+            r#""cookie_name":"""#,
+            r#""cookie_name":"a b""#,
+            r#""session_cookie_name":"a;b""#,
+            r#""allow_session_token":"yes""#,
+        ] {
+            let text = ["{", bad, "}"].concat();
+            let err = GateOptions::from_value(&json::parse(text.as_bytes()).unwrap()).unwrap_err();
+            assert_eq!(err.code(), "invalid_argument");
+        }
+    }
+
+    #[test]
+    fn a_minted_jwt_is_set_as_a_cookie_until_the_session_expires() {
+        let o = options("");
+        let body = r#"{"session":{"expires_at":"2023-11-14T23:13:20Z"},"session_jwt":"n.e.w","verdict":{"authorized":true,"granting_roles":[]}}"#;
+        let out = o
+            .admitted(&Answer::Api(body.into()), 1_700_000_000_000.0)
+            .unwrap();
+        assert!(out.contains(r#""set_cookie":"stytch_session_jwt=n.e.w; Path=/; Max-Age=3600; Secure; SameSite=Lax""#), "{out}");
+        assert!(out.contains(r#""verdict":{"authorized":true"#));
+        let bad = r#"{"session":{},"session_jwt":"a;b"}"#;
+        assert!(!o
+            .admitted(&Answer::Api(bad.into()), 0.0)
+            .unwrap()
+            .contains("set_cookie"));
+    }
+
+    #[test]
+    fn refusals_carry_a_status_and_a_code_only() {
+        assert_eq!(
+            refusal_status(&Error::client(ClientErrorCode::JwtExpired, "x")),
+            401
+        );
+        assert_eq!(
+            refusal_status(&Error::client(ClientErrorCode::InvalidPermissions, "x")),
+            403
+        );
+        assert_eq!(
+            refused(503, "timeout"),
+            r#"{"ok":false,"status":503,"code":"timeout","body":"{\"error\":\"unavailable\",\"code\":\"timeout\"}"}"#
+        );
+    }
+}
