@@ -369,6 +369,53 @@ export interface ClientOptions {
    * fetch: an array of JWKs, or a JWKS `{ keys: [...] }` as `getJWKS` and the endpoint return it.
    */
   jwks?: JWKSInput;
+  /**
+   * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
+   * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
+   * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
+   */
+  jwks_store?: JwksStore;
+}
+
+/**
+ * Where isolates share the project's keys: `get()` returns what `put` was last given (or
+ * `undefined`); either may return a promise. Values are opaque strings.
+ */
+export interface JwksStore {
+  get(): string | undefined | null | Promise<string | undefined | null>;
+  put(value: string, ttl_seconds: number): unknown;
+}
+
+/** The part of the Workers Cache API {@link cacheApiJwksStore} uses (`caches.default`). */
+export interface CacheLike {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, response: Response): Promise<unknown>;
+}
+
+/** The part of a Workers KV namespace binding {@link kvJwksStore} uses. */
+export interface KVNamespaceLike {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<unknown>;
+}
+
+/** Options of {@link authenticateRequest}: the client's, `authenticateJwt`'s, and the cookies'. */
+export interface AuthenticateRequestOptions extends ClientOptions {
+  /** The cookie holding the session JWT (default `"stytch_session_jwt"`, Stytch's frontend SDKs'). */
+  cookie_name?: string;
+  /** The cookie holding the opaque session token (default `"stytch_session"`). */
+  session_cookie_name?: string;
+  /** Accept the opaque session token cookie when there is no JWT (the API judges it; default `false`). */
+  allow_session_token?: boolean;
+  /** Older tokens (by `iat`) are sent to the API (default 300; `0` always asks the API). */
+  max_token_age_seconds?: number;
+  /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
+  clock_tolerance_seconds?: number;
+  /** When the API is asked: extend the session to this many minutes from now. */
+  session_duration_minutes?: number;
+  /** When the API is asked: custom claims to merge into the session. */
+  session_custom_claims?: SessionCustomClaims;
+  /** Require this permission: a denial is a 403. */
+  authorization_check?: AuthorizationCheck;
 }
 
 /** Pre-seeded keys: an array of JWKs, or a JWKS object `{ keys: [...] }`. */
@@ -408,6 +455,8 @@ export interface VerifyJwtOptions {
   fetch?: FetchFunction;
   /** Timeout of the JWKS fetch in milliseconds (default 5 000). */
   timeout_ms?: number;
+  /** A key store shared across isolates, as for {@link ClientOptions.jwks_store}. */
+  jwks_store?: JwksStore;
 }
 
 /** Custom claims to set on the session: `null` deletes a key, nested objects merge (≤ 4 KB). */
@@ -616,22 +665,59 @@ export interface Sessions {
 }
 
 /**
- * A Stytch Sessions client. Cheap to create (one per request is fine on Workers): the key cache
- * lives in module memory, shared by every client and {@link verifyJwt} call.
+ * A Stytch Sessions client. Cheap to create (one per request is fine on Workers) and nothing to
+ * release: it holds only its options, and the key cache lives in module memory, shared by every
+ * client and {@link verifyJwt} call.
  */
 export declare class Client {
   /** Throws a {@link ClientError} (`invalid_argument`) on bad options. */
   constructor(options: ClientOptions);
   /** The Sessions API (one object per client, the same on every access). */
   readonly sessions: Sessions;
-  /**
-   * Release the client's WebAssembly memory, `sessions` included, now instead of at garbage
-   * collection. Call it when a client is made per request on Cloudflare Workers, which run no
-   * finalizers unless the `enable_weak_ref` compatibility flag is set. Calls already in flight
-   * complete; the client and its `sessions` must not be used afterwards.
-   */
+  /** Does nothing: kept for code written for earlier versions. */
   free(): void;
 }
+
+/** {@link authenticateRequest} let the request in. */
+export interface RequestAdmitted {
+  ok: true;
+  session: Session;
+  /** The JWT the request carried, or the one the API minted when it was asked. */
+  session_jwt: string;
+  /** Headers to add to the response: `Set-Cookie` with the new JWT when the API minted one. */
+  headers: Headers;
+  /** The verdict on `authorization_check`, when one was given. */
+  verdict?: AuthorizationVerdict;
+}
+
+/** {@link authenticateRequest} refused the request. */
+export interface RequestRefused {
+  ok: false;
+  /** 401: no session or a bad one; 403: `authorization_check` denied; 503: Stytch could not judge. */
+  status: 401 | 403 | 503;
+  /** Why: `"no_session"`, a {@link ClientErrorCode}, a {@link RequestErrorCode} or the API's error type. */
+  code: string;
+  /** The error behind the refusal (none for `no_session`): safe to log, it holds no token or secret. */
+  error?: StytchSessionsError;
+  /** A JSON response to send: `{ error, code }`, never the token or the secret. */
+  response(): Response;
+}
+
+/**
+ * Gate a request on its Stytch session: the JWT from `Authorization: Bearer …` or the
+ * `stytch_session_jwt` cookie (or the opaque `stytch_session` token, when allowed), judged by
+ * `authenticateJwt`. Rejects only for bad options.
+ */
+export declare function authenticateRequest(
+  request: Request,
+  options: AuthenticateRequestOptions,
+): Promise<RequestAdmitted | RequestRefused>;
+
+/** A {@link JwksStore} over the Workers Cache API, e.g. `cacheApiJwksStore(caches.default)`. */
+export declare function cacheApiJwksStore(cache: CacheLike, options?: { key?: string }): JwksStore;
+
+/** A {@link JwksStore} over a Workers KV namespace, e.g. `kvJwksStore(env.JWKS)`. */
+export declare function kvJwksStore(namespace: KVNamespaceLike, options?: { key?: string }): JwksStore;
 
 /**
  * Verify a Stytch session JWT locally with the project's public keys (no secret, no API call

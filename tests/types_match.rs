@@ -152,6 +152,7 @@ fn every_option_the_crate_reads_is_typed_and_every_typed_option_is_read() {
         if path.contains("/src/api.rs")
             || path.contains("/src/config.rs")
             || path.contains("/src/rbac.rs")
+            || path.contains("/src/gate.rs")
             || path.contains("/src/wasm/")
         {
             rust.extend(literals_after(
@@ -164,8 +165,10 @@ fn every_option_the_crate_reads_is_typed_and_every_typed_option_is_read() {
                     ".object(",
                     ".array(",
                     ".check(",
+                    ".bool(",
                     ".jwks(",
                     "text(",
+                    "name(",
                     "field(options, ",
                     "field(&options, ",
                     "field(params, ",
