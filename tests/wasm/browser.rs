@@ -10,4 +10,5 @@ mod hostile;
 mod key_cache;
 mod memory;
 mod operations;
+mod rbac;
 mod support;

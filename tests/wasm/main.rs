@@ -37,4 +37,5 @@ mod hostile;
 mod key_cache;
 mod memory;
 mod operations;
+mod rbac;
 mod support;
