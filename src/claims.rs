@@ -105,14 +105,7 @@ fn check_issuer(claims: &Object, rules: &ClaimRules<'_>) -> Result<()> {
         Err(Error::claim(
             ClientErrorCode::JwtInvalidIssuer,
             "iss",
-            [
-                "JWT iss must be \"stytch.com/",
-                rules.project_id,
-                "\" or \"",
-                rules.base_url,
-                "\"",
-            ]
-            .concat(),
+            "JWT iss must be stytch.com/<project_id> or the project's API base URL",
         ))
     }
 }
@@ -150,5 +143,28 @@ pub fn numeric_date(claims: &Object, name: &'static str) -> Result<Option<i64>> 
             name,
             ["JWT ", name, " must be a number"].concat(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message names the rule, never the options' values (the project id, the base URL).
+    #[test]
+    fn the_issuer_error_echoes_no_option() {
+        let claims = crate::json::parse_object(br#"{"iss":"stytch.com/other"}"#).unwrap();
+        let rules = ClaimRules {
+            project_id: "project-test-secretive-id",
+            base_url: "https://auth.secret-company.example",
+            now: 0,
+            clock_tolerance_seconds: 0,
+            max_token_age_seconds: None,
+        };
+        let message = check_issuer(&claims, &rules).unwrap_err().to_string();
+        assert!(
+            !message.contains("secretive") && !message.contains("secret-company"),
+            "{message}"
+        );
     }
 }
