@@ -27,10 +27,14 @@ try {
 
   emulator = await startEmulatorProcess(join(root, "tests/emulator/cli.mjs"));
   say(`emulator: ${emulator.url}`);
-  worker = await startWorker(bundle, { STYTCH_PROJECT_ID: PROJECT_ID, STYTCH_SECRET: SECRET, STYTCH_BASE_URL: emulator.url });
-  say(`worker (workerd via Miniflare, offline): ${worker.url}, STYTCH_BASE_URL=${emulator.url}\n`);
+  const vars = { STYTCH_PROJECT_ID: PROJECT_ID, STYTCH_SECRET: SECRET, STYTCH_BASE_URL: emulator.url };
+  // The KV namespace JWKS persisted in one directory, shared by the two workerd instances.
+  const kvPersist = join(dir, "kv");
+  worker = await startWorker(bundle, vars, { kvPersist });
+  say(`worker (workerd via Miniflare, offline): ${worker.url}, STYTCH_BASE_URL=${emulator.url}, KV namespace JWKS persisted in ${kvPersist}\n`);
 
-  const rows = await gateScenario(worker.url, emulator.url);
+  // (6): a second workerd instance (a cold isolate) on the same KV namespace.
+  const rows = await gateScenario(worker.url, emulator.url, { coldWorker: () => startWorker(bundle, vars, { kvPersist }) });
   console.log(formatScenario(rows));
   const problems = checkScenario(rows);
   console.log("");
@@ -38,7 +42,7 @@ try {
     failed = true;
     for (const p of problems) console.log(`\x1b[1;31m  unexpected: ${p}\x1b[0m`);
   } else {
-    say("as expected: no token 401; fresh JWT let in locally (no API call); a 10-minute-old JWT let in by the API with a refreshed cookie; a revoked session refused by the API; a forged JWT refused locally with no API call");
+    say("as expected: no token 401; fresh JWT let in locally (no API call); a 10-minute-old JWT let in by the API with a refreshed cookie; a revoked session refused by the API; a forged JWT refused locally with no API call; a cold isolate let the fresh JWT in with the keys from KV: 0 JWKS fetches");
   }
 } catch (err) {
   failed = true;

@@ -9,7 +9,7 @@ const onFirstVerify = firstVerifyReporter();
 
 Deno.test("the Deno entry exports the API", () => {
   const names = Object.keys(api).sort().join(",");
-  if (names !== "Client,ClientError,RequestError,StytchError,verifyJwt") throw new Error(names);
+  if (names !== "Client,ClientError,RequestError,StytchError,authenticateRequest,cacheApiJwksStore,kvJwksStore,verifyJwt") throw new Error(names);
   const resolved = import.meta.resolve("stytch-sessions-wasm");
   if (!/stytch-sessions-wasm\/deno\.js$/.test(resolved)) throw new Error(`resolved to ${resolved}`);
 });

@@ -7,7 +7,7 @@ const url = process.env.STYTCH_EMULATOR_URL;
 const onFirstVerify = firstVerifyReporter();
 test("the ESM entry exports the API", async () => {
   const { default: assert } = await import("node:assert/strict");
-  assert.deepEqual(Object.keys(api).sort(), ["Client", "ClientError", "RequestError", "StytchError", "verifyJwt"]);
+  assert.deepEqual(Object.keys(api).sort(), ["Client", "ClientError", "RequestError", "StytchError", "authenticateRequest", "cacheApiJwksStore", "kvJwksStore", "verifyJwt"]);
   const resolved = import.meta.resolve("stytch-sessions-wasm");
   assert.match(resolved, /node_modules\/stytch-sessions-wasm\/node\.mjs$/);
 });
