@@ -5,15 +5,20 @@
 const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/// The value of each base64url character, 64 for any other byte.
+const URL_VALUES: [u8; 256] = {
+    let mut table = [64u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[URL[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 fn url_value(c: u8) -> Option<u32> {
-    Some(u32::from(match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' => 62,
-        b'_' => 63,
-        _ => return None,
-    }))
+    let v = URL_VALUES[c as usize];
+    (v < 64).then_some(u32::from(v))
 }
 
 /// Decodes strict unpadded base64url (RFC 7515 §2): `=` padding, characters outside the URL-safe
