@@ -68,6 +68,7 @@ function firstVerify(stdout, startedAt) {
 const work = mkdtempSync(join(tmpdir(), "stytch-pkg-tests-"));
 const project = join(work, "project");
 let emulator;
+let gateEmulators = [];
 try {
   // One fresh project with the tarball installed, shared by Node, Deno, the types and the page.
   mkdirSync(project);
@@ -83,7 +84,10 @@ try {
   emulator = await startEmulatorProcess(join(project, "node_modules/.bin/stytch-sessions-emulator"));
   const url = emulator.url;
   say(`emulator: ${url}`);
-  const env = { ...process.env, STYTCH_EMULATOR_URL: url, NODE_NO_WARNINGS: "1" };
+  // Two more for authenticateRequest (package/gate.mjs): one whose policy and faults only those
+  // checks touch, and one each process meets cold.
+  gateEmulators = [await startEmulatorProcess(join(project, "node_modules/.bin/stytch-sessions-emulator")), await startEmulatorProcess(join(project, "node_modules/.bin/stytch-sessions-emulator"))];
+  const env = { ...process.env, STYTCH_EMULATOR_URL: url, STYTCH_EMULATOR_URL_2: gateEmulators[0].url, STYTCH_EMULATOR_URL_3: gateEmulators[1].url, NODE_NO_WARNINGS: "1" };
 
   const nodeTest = async (file) => {
     const startedAt = Date.now();
@@ -96,7 +100,7 @@ try {
 
   await runtime("deno", async () => {
     const startedAt = Date.now();
-    const r = await run(bin("deno"), ["test", "--allow-net=127.0.0.1", "--allow-env=STYTCH_EMULATOR_URL", "--no-prompt", "deno.test.ts"], {
+    const r = await run(bin("deno"), ["test", "--allow-net=127.0.0.1", "--allow-env=STYTCH_EMULATOR_URL,STYTCH_EMULATOR_URL_2,STYTCH_EMULATOR_URL_3", "--no-prompt", "deno.test.ts"], {
       cwd: project,
       env: { ...env, DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(work, "deno-dir"), NO_COLOR: "1" },
       timeoutMs: 180_000,
@@ -209,6 +213,7 @@ try {
   console.error(err);
 } finally {
   await emulator?.close();
+  for (const e of gateEmulators) await e.close();
   killAll();
   if (keep) say(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });

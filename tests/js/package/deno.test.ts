@@ -3,6 +3,7 @@
 import * as api from "stytch-sessions-wasm";
 import type { Session } from "stytch-sessions-wasm";
 import { checks, firstVerifyReporter } from "./suite.mjs";
+import { gateChecks } from "./gate.mjs";
 
 const url = Deno.env.get("STYTCH_EMULATOR_URL")!;
 const onFirstVerify = firstVerifyReporter();
@@ -21,3 +22,5 @@ Deno.test("typed: verifyJwt returns a Session", async () => {
   if (session.user_id !== user.user_id) throw new Error("wrong user");
 });
 for (const [name, fn] of checks()) Deno.test(`deno: ${name}`, () => fn({ api, url, onFirstVerify }));
+const gateCtx = { api, gateUrl: Deno.env.get("STYTCH_EMULATOR_URL_2")!, coldUrl: Deno.env.get("STYTCH_EMULATOR_URL_3")! };
+for (const [name, fn] of gateChecks()) Deno.test(`deno: ${name}`, () => fn(gateCtx));

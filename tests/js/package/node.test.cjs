@@ -15,3 +15,8 @@ test("cjs", async (t) => {
   const onFirstVerify = firstVerifyReporter();
   for (const [name, fn] of checks()) await t.test(name, () => fn({ api, url, onFirstVerify }));
 });
+test("cjs gate", async (t) => {
+  const { gateChecks } = await import("./gate.mjs");
+  const ctx = { api, gateUrl: process.env.STYTCH_EMULATOR_URL_2, coldUrl: process.env.STYTCH_EMULATOR_URL_3 };
+  for (const [name, fn] of gateChecks()) await t.test(name, () => fn(ctx));
+});

@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import * as api from "stytch-sessions-wasm";
 import { checks, firstVerifyReporter } from "./suite.mjs";
+import { gateChecks } from "./gate.mjs";
 
 const url = process.env.STYTCH_EMULATOR_URL;
 const onFirstVerify = firstVerifyReporter();
@@ -12,3 +13,5 @@ test("the ESM entry exports the API", async () => {
   assert.match(resolved, /node_modules\/stytch-sessions-wasm\/node\.mjs$/);
 });
 for (const [name, fn] of checks()) test(`esm: ${name}`, () => fn({ api, url, onFirstVerify }));
+const gateCtx = { api, gateUrl: process.env.STYTCH_EMULATOR_URL_2, coldUrl: process.env.STYTCH_EMULATOR_URL_3 };
+for (const [name, fn] of gateChecks()) test(`esm: ${name}`, () => fn(gateCtx));

@@ -7,7 +7,7 @@ const fail = (msg) => {
 };
 const show = (v) => JSON.stringify(v);
 const canon = (v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : Array.isArray(v) ? v.map(canon) : v);
-const assert = {
+export const assert = {
   ok: (v, msg = "expected a truthy value") => v || fail(msg),
   equal: (a, b, msg) => Object.is(a, b) || fail(msg ?? `expected ${show(b)}, got ${show(a)}`),
   notEqual: (a, b, msg) => !Object.is(a, b) || fail(msg ?? `expected something other than ${show(b)}`),
@@ -15,8 +15,8 @@ const assert = {
   match: (s, re, msg) => (typeof s === "string" && re.test(s)) || fail(msg ?? `expected ${show(s)} to match ${re}`),
 };
 
-const PROJECT_ID = "project-test-00000000-0000-4000-8000-000000000000";
-const SECRET = "secret-test-emulator";
+export const PROJECT_ID = "project-test-00000000-0000-4000-8000-000000000000";
+export const SECRET = "secret-test-emulator";
 
 /** True for an object whose prototype is Object.prototype and that holds no Map, at any depth. */
 function isPlain(value) {
@@ -27,13 +27,13 @@ function isPlain(value) {
   return Object.values(value).every(isPlain);
 }
 
-function forge(jwt) {
+export function forge(jwt) {
   const [h, p, s] = jwt.split(".");
   const last = s[0] === "A" ? "B" : "A";
   return `${h}.${p}.${last}${s.slice(1)}`;
 }
 
-async function control(url, path, body) {
+export async function control(url, path, body) {
   const res = await fetch(url + path, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -44,7 +44,7 @@ async function control(url, path, body) {
   return json;
 }
 
-async function rejection(promise) {
+export async function rejection(promise) {
   try {
     await promise;
   } catch (err) {
