@@ -150,3 +150,51 @@ impl<E: Default> Slots<E> {
         &mut self.entries[at].1
     }
 }
+
+/// One cached thing (a key set, a policy): the last good value, when it was fetched, the latest
+/// fetch, and why the last fetch failed.
+#[derive(Debug)]
+pub struct Cached<T> {
+    pub value: Option<std::rc::Rc<T>>,
+    pub fetched_at_ms: f64,
+    pub attempt: Option<Attempt>,
+    /// Why the last fetch failed, returned while there is no value to use.
+    pub last_error: Option<crate::error::Error>,
+}
+
+impl<T> Default for Cached<T> {
+    fn default() -> Self {
+        Self {
+            value: None,
+            fetched_at_ms: 0.0,
+            attempt: None,
+            last_error: None,
+        }
+    }
+}
+
+impl<T> Cached<T> {
+    /// The value, if younger than `max_age_ms` at `now_ms` (a value dated in the future, the
+    /// clock having gone back, is not).
+    pub fn fresh(&self, max_age_ms: f64, now_ms: f64) -> Option<std::rc::Rc<T>> {
+        let age = now_ms - self.fetched_at_ms;
+        (0.0..max_age_ms)
+            .contains(&age)
+            .then(|| self.value.clone())
+            .flatten()
+    }
+
+    /// Records the end of fetch `flight` at `now_ms`. A failure keeps the last good value.
+    pub fn land(&mut self, flight: u64, result: Result<T, crate::error::Error>, now_ms: f64) {
+        let ok = result.is_ok();
+        match result {
+            Ok(value) => {
+                self.value = Some(std::rc::Rc::new(value));
+                self.fetched_at_ms = now_ms;
+                self.last_error = None;
+            }
+            Err(error) => self.last_error = Some(error),
+        }
+        Attempt::land(&mut self.attempt, flight, ok);
+    }
+}

@@ -3,7 +3,7 @@
 //! (`docs/rules.md`, "Keys and the memo"). Plain data with the clock passed in; no I/O.
 
 pub use super::flight::{Asking, Patience, COOLDOWN_MS, GRACE_MS};
-use super::flight::{Attempt, Outcome, Slots};
+use super::flight::{Attempt, Cached, Outcome, Slots};
 use crate::error::{ClientErrorCode, Error};
 use crate::jwk::KeySet;
 use std::rc::Rc;
@@ -31,14 +31,7 @@ pub enum Plan {
     Unknown { proven: bool, error: Error },
 }
 
-#[derive(Debug, Default)]
-struct Entry {
-    keys: Option<Rc<KeySet>>,
-    fetched_at_ms: f64,
-    attempt: Option<Attempt>,
-    /// Why the last fetch failed, returned while there are no keys to use.
-    last_error: Option<Error>,
-}
+type Entry = Cached<KeySet>;
 
 /// The keys of every JWKS URL this engine has used.
 #[derive(Debug)]
@@ -66,15 +59,15 @@ impl KeyStore {
     /// newer than the seed still causes a fetch at once.
     pub fn seed(&mut self, url: &str, keys: impl FnOnce() -> KeySet, now_ms: f64) {
         let entry = self.entry(url);
-        if entry.keys.is_none() {
-            entry.keys = Some(Rc::new(keys()));
+        if entry.value.is_none() {
+            entry.value = Some(Rc::new(keys()));
             entry.fetched_at_ms = now_ms;
         }
     }
 
     /// The keys of `url` if they are fresh (younger than [`MAX_AGE_MS`]).
     pub fn fresh(&self, url: &str, now_ms: f64) -> Option<Rc<KeySet>> {
-        self.entries.get(url)?.fresh(now_ms)
+        self.entries.get(url)?.fresh(MAX_AGE_MS, now_ms)
     }
 
     /// Decides what a token with `kid` needs, for a caller that is `asking` for the first time,
@@ -88,7 +81,7 @@ impl KeyStore {
         asking: Asking,
     ) -> Plan {
         let entry = self.entry(url);
-        let fresh = entry.fresh(now_ms);
+        let fresh = entry.fresh(MAX_AGE_MS, now_ms);
         if let Some(keys) = fresh.as_ref().filter(|keys| keys.contains(kid)) {
             return Plan::Verify(keys.clone());
         }
@@ -116,7 +109,7 @@ impl KeyStore {
                     error,
                 };
             }
-            (None, Some(Outcome::Failed)) => return entry.unavailable(kid),
+            (None, Some(Outcome::Failed)) => return unavailable(entry, kid),
             _ => {}
         }
         let attempt = Attempt::start(&mut self.flights, now_ms, timeout_ms, cools);
@@ -133,8 +126,8 @@ impl KeyStore {
     /// about a kid they lack, so a missing kid still causes a real refetch.
     pub fn load(&mut self, url: &str, flight: u64, keys: KeySet, fetched_at_ms: f64) {
         let entry = self.entry(url);
-        if entry.keys.is_none() || entry.fetched_at_ms < fetched_at_ms {
-            entry.keys = Some(Rc::new(keys));
+        if entry.value.is_none() || entry.fetched_at_ms < fetched_at_ms {
+            entry.value = Some(Rc::new(keys));
             entry.fetched_at_ms = fetched_at_ms;
         }
         if entry.attempt.is_some_and(|a| a.flight == flight) {
@@ -144,42 +137,22 @@ impl KeyStore {
 
     /// Records the end of fetch `flight` at `now_ms`. A failure keeps the last good keys.
     pub fn land(&mut self, url: &str, flight: u64, result: Result<KeySet, Error>, now_ms: f64) {
-        let entry = self.entry(url);
-        let ok = result.is_ok();
-        match result {
-            Ok(keys) => {
-                entry.keys = Some(Rc::new(keys));
-                entry.fetched_at_ms = now_ms;
-                entry.last_error = None;
-            }
-            Err(error) => entry.last_error = Some(error),
-        }
-        Attempt::land(&mut entry.attempt, flight, ok);
+        self.entry(url).land(flight, result, now_ms);
     }
 }
 
-impl Entry {
-    fn fresh(&self, now_ms: f64) -> Option<Rc<KeySet>> {
-        let age = now_ms - self.fetched_at_ms;
-        (0.0..MAX_AGE_MS)
-            .contains(&age)
-            .then(|| self.keys.clone())
-            .flatten()
-    }
-
-    /// The plan while the JWKS cannot be had: the last good keys if they hold `kid`.
-    fn unavailable(&self, kid: &str) -> Plan {
-        match &self.keys {
-            Some(keys) if keys.contains(kid) => Plan::Verify(keys.clone()),
-            Some(keys) => Plan::Unknown {
-                proven: false,
-                error: keys.find(kid).err().unwrap_or_else(no_keys),
-            },
-            None => Plan::Unknown {
-                proven: false,
-                error: self.last_error.clone().unwrap_or_else(no_keys),
-            },
-        }
+/// The plan while the JWKS cannot be had: the last good keys if they hold `kid`.
+fn unavailable(entry: &Entry, kid: &str) -> Plan {
+    match &entry.value {
+        Some(keys) if keys.contains(kid) => Plan::Verify(keys.clone()),
+        Some(keys) => Plan::Unknown {
+            proven: false,
+            error: keys.find(kid).err().unwrap_or_else(no_keys),
+        },
+        None => Plan::Unknown {
+            proven: false,
+            error: entry.last_error.clone().unwrap_or_else(no_keys),
+        },
     }
 }
 

@@ -3,7 +3,7 @@
 //! lazily once older than five minutes, the last good policy kept when a refresh fails, one fetch
 //! for concurrent callers, and no refetch within the cooldown after a failure.
 
-use super::flight::{Asking, Attempt, Outcome, Slots};
+use super::flight::{Asking, Attempt, Cached, Outcome, Slots};
 use crate::error::{Error, RequestErrorCode};
 use crate::rbac::Policy;
 use std::rc::Rc;
@@ -26,13 +26,7 @@ pub enum Plan {
     Unavailable(Error),
 }
 
-#[derive(Debug, Default)]
-struct Entry {
-    policy: Option<Rc<Policy>>,
-    fetched_at_ms: f64,
-    attempt: Option<Attempt>,
-    last_error: Option<Error>,
-}
+type Entry = Cached<Policy>;
 
 /// The policies of every project this engine has checked against, keyed by
 /// [`crate::Config::policy_key`].
@@ -59,7 +53,7 @@ impl PolicyStore {
     /// Decides how a call `asking` gets the policy of `key`.
     pub fn plan(&mut self, key: &str, now_ms: f64, timeout_ms: u32, asking: Asking) -> Plan {
         let entry = self.entry(key);
-        if let Some(policy) = entry.fresh(now_ms) {
+        if let Some(policy) = entry.fresh(MAX_AGE_MS, now_ms) {
             return Plan::Use(policy);
         }
         let attempt = Attempt::live(entry.attempt, now_ms);
@@ -71,7 +65,7 @@ impl PolicyStore {
                 && (a.recent(now_ms) || asking == Asking::Fetched(a.flight))
         });
         if failed {
-            return match &entry.policy {
+            return match &entry.value {
                 Some(last_good) => Plan::Use(last_good.clone()),
                 None => Plan::Unavailable(entry.last_error.clone().unwrap_or_else(|| {
                     Error::request(
@@ -90,26 +84,6 @@ impl PolicyStore {
 
     /// Records the end of fetch `flight`. A failure keeps the last good policy.
     pub fn land(&mut self, key: &str, flight: u64, result: Result<Policy, Error>, now_ms: f64) {
-        let entry = self.entry(key);
-        let ok = result.is_ok();
-        match result {
-            Ok(policy) => {
-                entry.policy = Some(Rc::new(policy));
-                entry.fetched_at_ms = now_ms;
-                entry.last_error = None;
-            }
-            Err(error) => entry.last_error = Some(error),
-        }
-        Attempt::land(&mut entry.attempt, flight, ok);
-    }
-}
-
-impl Entry {
-    fn fresh(&self, now_ms: f64) -> Option<Rc<Policy>> {
-        let age = now_ms - self.fetched_at_ms;
-        (0.0..MAX_AGE_MS)
-            .contains(&age)
-            .then(|| self.policy.clone())
-            .flatten()
+        self.entry(key).land(flight, result, now_ms);
     }
 }
