@@ -2,7 +2,22 @@
 //! `GET /v1/rbac/policy` serves it), a check (`resource_id`, `action`) and the verdict over a
 //! session's roles (`docs/rules.md`, "Authorization checks").
 //!
-//! Pure: the engine fetches and caches the policy ([`crate::engine::policy`]).
+//! Pure: the engine fetches and caches the policy ([`crate::engine::policy`]). Rust callers ask
+//! for a check through the params of [`crate::Client`]'s calls, e.g.
+//! `client.authenticate_jwt_local(jwt, &LocalJwtParams { authorization_check: Some(check),
+//! ..Default::default() })`, which fails with `invalid_permissions` when the policy denies it;
+//! `authenticate_jwt` returns the [`Verdict`] (`response.verdict()`).
+//!
+//! ```
+//! use stytch_sessions_wasm::rbac::{AuthorizationCheck, Policy};
+//! let policy = Policy::from_answer(br#"{"policy": {"roles": [{"role_id": "editor",
+//!     "permissions": [{"resource_id": "documents", "actions": ["read", "write"]}]}]}}"#)?;
+//! let check = AuthorizationCheck { resource_id: "documents".into(), action: "write".into() };
+//! let verdict = policy.judge(&["editor".to_owned()], &check);
+//! assert_eq!(verdict.granting_roles, ["editor"]);
+//! assert!(!policy.judge(&["viewer".to_owned()], &check).authorized);
+//! # Ok::<(), stytch_sessions_wasm::Error>(())
+//! ```
 
 use crate::error::{ClientErrorCode, Error, RequestErrorCode, Result};
 use crate::json::{self, Object, Value};
