@@ -197,3 +197,38 @@ async function heapUsage(port) {
     return { error: String(err?.message ?? err) };
   }
 }
+
+/**
+ * A test-only Worker (one module file, e.g. tests/js/gate/test-worker.js) over the installed
+ * package, bundled by `wrangler deploy --dry-run` as the worker example is; cached by the
+ * tarball's and the file's SHA-256. Resolves the `bundleWorker` result.
+ */
+export async function builtTestWorker(root, entry) {
+  const { createHash } = await import("node:crypto");
+  const { mkdirSync, symlinkSync } = await import("node:fs");
+  const pkg = await installedPackage(root);
+  const source = readFileSync(entry);
+  const sha = createHash("sha256").update(pkg.sha).update(source).digest("hex").slice(0, 12);
+  const dir = join(tmpdir(), `${PREFIX}test-${sha}`);
+  const meta = join(dir, "bundle.json");
+  if (existsSync(meta)) {
+    const bundle = JSON.parse(readFileSync(meta, "utf8"));
+    if (existsSync(join(bundle.outdir, bundle.main))) return bundle;
+  }
+  const work = mkdtempSync(join(tmpdir(), `${PREFIX}test-${sha}-tmp-`));
+  mkdirSync(join(work, "src"));
+  writeFileSync(join(work, "src/index.js"), source);
+  writeFileSync(join(work, "package.json"), JSON.stringify({ name: "stytch-test-worker", private: true, type: "module" }));
+  writeFileSync(join(work, "wrangler.toml"), 'name = "stytch-test-worker"\nmain = "src/index.js"\ncompatibility_date = "2026-04-01"\nsend_metrics = false\n');
+  symlinkSync(join(pkg.dir, "node_modules"), join(work, "node_modules"));
+  let bundle = await bundleWorker(work);
+  try {
+    renameSync(work, dir);
+  } catch {
+    rmSync(work, { recursive: true, force: true });
+    return JSON.parse(readFileSync(meta, "utf8"));
+  }
+  bundle = { ...bundle, outdir: bundle.outdir.replace(work, dir), log: undefined };
+  writeFileSync(meta, JSON.stringify(bundle));
+  return bundle;
+}
