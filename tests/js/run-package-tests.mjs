@@ -8,8 +8,12 @@
 //   workerd             worker-example/ bundled by `wrangler deploy --dry-run`, run by Miniflare:
 //                       the demo's six gate requests, asserted (the sixth to a second,
 //                       cold instance sharing the persisted KV namespace: 0 JWKS fetches)
+//   workerd-gate        node --test tests/js/gate/: authenticateRequest through the worker example,
+//                       the KV and Cache API JWKS stores, 100,000 clients without free()
 //   chromium            a page importing the "browser" entry, in headless Debian Chromium
 //   types               tsc against the published .d.ts (ESM and CommonJS resolution)
+//   readme              every JS/TS snippet of README.md and pkg-template/README.md, type-checked
+//                       and run where it belongs (tests/js/readme/snippets.mjs)
 // Firefox is not run: Debian's firefox-esr cannot be driven by Playwright (it needs Playwright's
 // own patched build, which cannot be downloaded here).
 //
@@ -23,6 +27,7 @@ import { extname, join, normalize } from "node:path";
 import { control, forge, PROJECT_ID, SECRET, startEmulatorProcess } from "./lib/emulator.mjs";
 import { killAll, run } from "./lib/procs.mjs";
 import { bundleWorker, checkScenario, formatScenario, gateScenario, prepareWorkerProject, startWorker, typecheck } from "./lib/worker.mjs";
+import { runReadmeSnippets } from "./readme/snippets.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "../..");
@@ -135,6 +140,13 @@ try {
     }
   });
 
+  // authenticateRequest, the JWKS stores and per-request clients in workerd (tests/js/gate/):
+  // the worker example and a test-only worker, each test with its own emulators.
+  await runtime("workerd-gate", async () => {
+    const r = await run(process.execPath, ["--test", "--test-reporter=spec", join(here, "gate")], { cwd: here, env: { ...process.env, NODE_NO_WARNINGS: "1" }, timeoutMs: 240_000, echo: true, prefix: "    " });
+    if (r.code !== 0) throw new Error(`node --test tests/js/gate failed (exit ${r.code})`);
+  });
+
   await runtime("chromium", async () => {
     const { chromium } = require("playwright-core");
     const server = await serveStatic(project);
@@ -208,6 +220,8 @@ try {
     if (/\bany\b/.test(dts)) throw new Error("index.d.ts uses `any`");
     say("tsc --noEmit (strict, exactOptionalPropertyTypes, node16 ESM + CJS) passes; no `any` in index.d.ts");
   });
+
+  await runtime("readme", () => runReadmeSnippets({ root, tarball, work, emulatorUrl: url, say }).then(() => undefined));
 } catch (err) {
   results.push({ name: "setup", ok: false, detail: String(err?.stack ?? err) });
   console.error(err);

@@ -1,6 +1,6 @@
 // Shared setup of the workerd tests of authenticateRequest, the JWKS store and per-request
 // clients: the worker example (tests/js/lib/worker-run.mjs builtWorker) or the test-only worker
-// (test-worker.js), run by Miniflare as one or several Workers (each its own isolate), against
+// (probe-worker.js), run by Miniflare as one or several Workers (each its own isolate), against
 // an in-process emulator.
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ export const POLICY = "GET /v1/rbac/policy";
 const require = createRequire(join(root, "tests/js/package.json"));
 
 export const exampleBundle = () => builtWorker(root);
-export const testBundle = () => builtTestWorker(root, join(root, "tests/js/gate/test-worker.js"));
+export const testBundle = () => builtTestWorker(root, join(root, "tests/js/gate/probe-worker.js"));
 
 /** An in-process emulator with `ctl` (control routes), `delta()` (counts since the last call). */
 export async function emulator() {

@@ -199,7 +199,7 @@ async function heapUsage(port) {
 }
 
 /**
- * A test-only Worker (one module file, e.g. tests/js/gate/test-worker.js) over the installed
+ * A test-only Worker (one module file, e.g. tests/js/gate/probe-worker.js) over the installed
  * package, bundled by `wrangler deploy --dry-run` as the worker example is; cached by the
  * tarball's and the file's SHA-256. Resolves the `bundleWorker` result.
  */

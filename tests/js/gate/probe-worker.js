@@ -3,9 +3,10 @@
 //   GET /memory                  → { bytes }: the byte length of the package's wasm memory
 //   GET /clients?n=N (Bearer)    → N times `new Client(...)` and one authenticateJwtLocal each,
 //                                  no free(); { n, ok, before, after } (wasm memory bytes)
+//   POST /verify [jwts]          → verifyJwt of each (the memo keeps them); { ok, bytes }
 //   GET /cache  (Bearer/cookie)  → authenticateRequest with jwks_store: cacheApiJwksStore(caches.default)
 // Bindings: STYTCH_PROJECT_ID, STYTCH_SECRET, STYTCH_BASE_URL.
-import { authenticateRequest, cacheApiJwksStore, Client } from "stytch-sessions-wasm";
+import { authenticateRequest, cacheApiJwksStore, Client, verifyJwt } from "stytch-sessions-wasm";
 import { initSync } from "stytch-sessions-wasm/web";
 
 // The package's entry has instantiated the module already: initSync hands back its exports.
@@ -27,6 +28,11 @@ export default {
         if (session.user_id) ok++;
       }
       return Response.json({ n, ok, before, after: memoryBytes() });
+    }
+    if (url.pathname === "/verify") {
+      let ok = 0;
+      for (const jwt of await request.json()) if ((await verifyJwt(jwt, options)).user_id) ok++;
+      return Response.json({ ok, bytes: memoryBytes() });
     }
     if (url.pathname === "/cache") {
       const result = await authenticateRequest(request, { ...options, jwks_store: cacheApiJwksStore(caches.default) });
