@@ -6,8 +6,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use stytch_sessions_wasm::api::{
-    AuthenticateResponse, Endpoint, GetResponse, JwksResponse, MigrateResponse, RevokeResponse,
+    AuthenticateResponse, Endpoint, GetResponse, JwksResponse, MigrateResponse, NewSessionResponse,
+    RevokeResponse,
 };
+use stytch_sessions_wasm::rbac::Policy;
 use stytch_sessions_wasm::engine::read_answer;
 use stytch_sessions_wasm::http::HttpResponse;
 use stytch_sessions_wasm::json::{parse_object, Value};
@@ -29,6 +31,10 @@ fn check(endpoint: Endpoint, response: &HttpResponse) {
                 Endpoint::GetJwks => serde_json::from_str::<JwksResponse>(&body).is_ok(),
                 Endpoint::Migrate => serde_json::from_str::<MigrateResponse>(&body).is_ok(),
                 Endpoint::Revoke => serde_json::from_str::<RevokeResponse>(&body).is_ok(),
+                Endpoint::ExchangeAccessToken | Endpoint::Attest => {
+                    serde_json::from_str::<NewSessionResponse>(&body).is_ok()
+                }
+                Endpoint::RbacPolicy => Policy::from_answer(body.as_bytes()).is_ok(),
             };
         }
         Err(Error::Stytch(e)) => {
@@ -52,6 +58,9 @@ fuzz_target!(|data: &[u8]| {
         Endpoint::GetJwks,
         Endpoint::Migrate,
         Endpoint::Revoke,
+        Endpoint::ExchangeAccessToken,
+        Endpoint::Attest,
+        Endpoint::RbacPolicy,
     ] {
         check(endpoint, &response);
     }
