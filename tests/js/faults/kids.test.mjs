@@ -119,7 +119,7 @@ describe("workerd: invented kids and a cold isolate", { concurrency: 1 }, () => 
     const jwt = (await ctl.createSession({ user_id: user.user_id })).session_jwt;
     await delta();
     const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => ask(invented(jwt, i)).then(async (r) => [r.status, await r.json()])));
-    for (const [status, body] of answers) assert.deepEqual([status, body.error], [401, "jwks_no_matching_key"]);
+    for (const [status, body] of answers) assert.deepEqual([status, body.code], [401, "jwks_no_matching_key"]);
     const d = await delta();
     assert.ok((d[JWKS] ?? 0) <= 1, `${d[JWKS]} refetches`);
     assert.equal(d[AUTH] ?? 0, 0);

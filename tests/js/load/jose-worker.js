@@ -33,6 +33,11 @@ function undecided(err) {
   return err instanceof errors.JWTExpired || err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSTimeout || (err instanceof errors.JWTClaimValidationFailed && err.claim === "iat");
 }
 
+/** A refusal as the package's authenticateRequest words it (docs/rules.md, "Gating a request"). */
+function refuse(status, code) {
+  return json(status, { error: status === 503 ? "unavailable" : status === 403 ? "forbidden" : "unauthorized", code });
+}
+
 async function remote(env, base, sessionJwt) {
   const res = await fetch(`${base}/v1/sessions/authenticate`, {
     method: "POST",
@@ -42,17 +47,20 @@ async function remote(env, base, sessionJwt) {
   const body = await res.json().catch(() => null);
   if (!res.ok || !body?.session) {
     const unavailable = res.status === 429 || res.status >= 500;
-    return json(unavailable ? 503 : 401, { error: body?.error_type ?? "invalid_response" });
+    return refuse(unavailable ? 503 : 401, body?.error_type ?? "invalid_response");
   }
   const headers = new Headers();
-  if (body.session_jwt !== sessionJwt) headers.append("Set-Cookie", `${COOKIE}=${body.session_jwt}; HttpOnly; Secure; SameSite=Lax; Path=/`);
+  if (body.session_jwt !== sessionJwt) {
+    const maxAge = Math.max(0, Math.floor((Date.parse(body.session.expires_at) - Date.now()) / 1000));
+    headers.append("Set-Cookie", `${COOKIE}=${body.session_jwt}; Path=/; Max-Age=${maxAge}; Secure; SameSite=Lax`);
+  }
   return json(200, { ok: true, user_id: body.session.user_id, session_id: body.session.session_id, remote: true }, headers);
 }
 
 export default {
   async fetch(request, env) {
     const sessionJwt = sessionJwtOf(request);
-    if (sessionJwt === null) return json(401, { error: "no_session" });
+    if (sessionJwt === null) return refuse(401, "no_session");
     const projectId = env.STYTCH_PROJECT_ID;
     const base = (env.STYTCH_BASE_URL || "https://test.stytch.com").replace(/\/$/, "");
     const url = `${base}/v1/sessions/jwks/${encodeURIComponent(projectId)}`;
@@ -72,12 +80,12 @@ export default {
         try {
           return await remote(env, base, sessionJwt);
         } catch {
-          return json(503, { error: "network_error" });
+          return refuse(503, "network_error");
         }
       }
-      if (err instanceof errors.JWSSignatureVerificationFailed) return json(401, { error: "jwt_signature_invalid" });
-      if (err instanceof errors.JOSEError) return json(401, { error: err.code });
-      return json(503, { error: "network_error" });
+      if (err instanceof errors.JWSSignatureVerificationFailed) return refuse(401, "jwt_signature_invalid");
+      if (err instanceof errors.JOSEError) return refuse(401, err.code);
+      return refuse(503, "network_error");
     }
   },
 };

@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { control, forge, PROJECT_ID, SECRET, startEmulatorProcess } from "../lib/emulator.mjs";
 import { LeakCollector } from "../lib/leaks.mjs";
 import { killAll } from "../lib/procs.mjs";
+import { SET_COOKIE } from "../lib/worker.mjs";
 import { builtWorker, startWorkerCaptured } from "../lib/worker-run.mjs";
 import { joseWorker } from "./jose-bundle.mjs";
 
@@ -212,14 +213,14 @@ try {
     const e = KINDS[kind].expect;
     const why = [];
     if (status !== e.status) why.push(`status ${status} ≠ ${e.status}`);
-    if (e.error && body.error !== e.error) why.push(`error ${body.error} ≠ ${e.error}`);
+    if (e.error && body.code !== e.error) why.push(`code ${body.code} ≠ ${e.error}`);
     if (e.status === 200) {
       if (body.user_id !== t.user_id) why.push(`user ${body.user_id} ≠ ${t.user_id}`);
       if (body.session_id !== t.session_id) why.push("wrong session");
       if (e.remote !== undefined && body.remote !== e.remote) why.push(`remote ${body.remote} ≠ ${e.remote}`);
       // Old JWTs come back renewed; a locally verified JWT never sets a cookie. (A new-key JWT
       // re-authenticated by the API within the second it was minted may come back identical.)
-      const cookieOk = /^stytch_session_jwt=[\w-]+\.[\w-]+\.[\w-]+; HttpOnly; Secure; SameSite=Lax; Path=\/$/.test(cookie ?? "");
+      const cookieOk = SET_COOKIE.test(cookie ?? "");
       if (e.cookie && !cookieOk) why.push(`Set-Cookie ${cookie}`);
       if (body.remote === false && cookie) why.push("Set-Cookie on a local decision");
       if (body.remote === true && cookie && !cookieOk) why.push(`bad Set-Cookie ${cookie}`);

@@ -207,11 +207,11 @@ export function gateChecks() {
         assert.match(r.headers.get("set-cookie") ?? "", SET_COOKIE);
         assert.equal(d2[AUTH], 1);
         // With no keys, a forged token cannot be proven bad locally: the API refuses it with its
-        // 401, which the gate answers 503 as it answers every API 401 (docs/rules.md, "Gating a
-        // request": a 401 from Stytch may mean the project's credentials).
+        // 401 for the session, a 401 of the gate (docs/rules.md, "Gating a request"; only
+        // `unauthorized_credentials`, the project's own, is a 503).
         const forged = forge(fresh.session_jwt);
         const { value: f, d: d3 } = await counted(url, () => gate(api, url, { Authorization: `Bearer ${forged}` }));
-        await assertRefused(f, 503, "unauthorized_session_jwt", secretsOf(forged));
+        await assertRefused(f, 401, "unauthorized_session_jwt", secretsOf(forged));
         assert.equal(d3[AUTH], 1);
       } finally {
         await clearFaults(url);
