@@ -155,7 +155,8 @@ impl GateOptions {
 
 /// The HTTP status of a refusal: 401 for no session or a bad one, 403 for a denied
 /// authorization check, 503 when Stytch could not judge (429, 5xx, a timeout, the network, an
-/// answer that cannot be read, or credentials Stytch refused, which only the deployment can fix).
+/// answer that cannot be read, or Stytch refusing the project's own credentials, which only the
+/// deployment can fix). Stytch's other 401s (`unauthorized_session_jwt`, …) judge the session.
 pub fn refusal_status(error: &Error) -> u16 {
     match error {
         Error::Client {
@@ -165,14 +166,14 @@ pub fn refusal_status(error: &Error) -> u16 {
         Error::Client { .. } => 401,
         Error::Request { .. } => 503,
         Error::Stytch(e) if e.status_code == 403 => 403,
-        Error::Stytch(e)
-            if e.status_code == 401 || e.status_code == 429 || e.status_code >= 500 =>
-        {
-            503
-        }
+        Error::Stytch(e) if e.status_code == 429 || e.status_code >= 500 => 503,
+        Error::Stytch(e) if e.error_type == UNAUTHORIZED_CREDENTIALS => 503,
         Error::Stytch(_) => 401,
     }
 }
+
+/// The API's answer to a wrong project id or secret.
+const UNAUTHORIZED_CREDENTIALS: &str = "unauthorized_credentials";
 
 /// The code of a request with no credential.
 pub const NO_SESSION: &str = "no_session";
@@ -325,6 +326,28 @@ mod tests {
         );
         assert_eq!(
             refusal_status(&Error::client(ClientErrorCode::InvalidPermissions, "x")),
+            403
+        );
+        let stytch = |status: u16, error_type: &str| {
+            let body = format!(
+                r#"{{"status_code":{status},"error_type":"{error_type}","request_id":"r"}}"#
+            );
+            Error::Stytch(Box::new(
+                crate::error::StytchError::from_body(&body).unwrap(),
+            ))
+        };
+        assert_eq!(
+            refusal_status(&stytch(401, "unauthorized_session_jwt")),
+            401
+        );
+        assert_eq!(refusal_status(&stytch(404, "session_not_found")), 401);
+        assert_eq!(
+            refusal_status(&stytch(401, "unauthorized_credentials")),
+            503
+        );
+        assert_eq!(refusal_status(&stytch(429, "too_many_requests")), 503);
+        assert_eq!(
+            refusal_status(&stytch(403, "consumer_session_authorization_error")),
             403
         );
         assert_eq!(
