@@ -359,22 +359,22 @@ export interface ClientOptions {
    * `https://test.stytch.com`. Must be `https://…`, except `http://localhost`,
    * `http://127.0.0.1` and `http://[::1]` (local development, the emulator). A trailing `/` is ignored.
    */
-  custom_base_url?: string;
+  custom_base_url?: string | undefined;
   /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
   /** Timeout of each API call in milliseconds (default 10 000; JWKS fetches 5 000). */
-  timeout_ms?: number;
+  timeout_ms?: number | undefined;
   /**
    * Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no
    * fetch: an array of JWKs, or a JWKS `{ keys: [...] }` as `getJWKS` and the endpoint return it.
    */
-  jwks?: JWKSInput;
+  jwks?: JWKSInput | undefined;
   /**
    * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
    * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
    * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
    */
-  jwks_store?: JwksStore;
+  jwks_store?: JwksStore | undefined;
 }
 
 /**
@@ -401,21 +401,21 @@ export interface KVNamespaceLike {
 /** Options of {@link authenticateRequest}: the client's, `authenticateJwt`'s, and the cookies'. */
 export interface AuthenticateRequestOptions extends ClientOptions {
   /** The cookie holding the session JWT (default `"stytch_session_jwt"`, Stytch's frontend SDKs'). */
-  cookie_name?: string;
+  cookie_name?: string | undefined;
   /** The cookie holding the opaque session token (default `"stytch_session"`). */
-  session_cookie_name?: string;
+  session_cookie_name?: string | undefined;
   /** Accept the opaque session token cookie when there is no JWT (the API judges it; default `false`). */
-  allow_session_token?: boolean;
+  allow_session_token?: boolean | undefined;
   /** Older tokens (by `iat`) are sent to the API (default 300; `0` always asks the API). */
-  max_token_age_seconds?: number;
+  max_token_age_seconds?: number | undefined;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
-  clock_tolerance_seconds?: number;
+  clock_tolerance_seconds?: number | undefined;
   /** When the API is asked: extend the session to this many minutes from now. */
-  session_duration_minutes?: number;
+  session_duration_minutes?: number | undefined;
   /** When the API is asked: custom claims to merge into the session. */
-  session_custom_claims?: SessionCustomClaims;
+  session_custom_claims?: SessionCustomClaims | undefined;
   /** Require this permission: a denial is a 403. */
-  authorization_check?: AuthorizationCheck;
+  authorization_check?: AuthorizationCheck | undefined;
 }
 
 /** Pre-seeded keys: an array of JWKs, or a JWKS object `{ keys: [...] }`. */
@@ -435,28 +435,28 @@ export interface VerifyJwtOptions {
   /** The project whose keys, issuer and audience the token must match. */
   project_id: string;
   /** API base URL, as for {@link ClientOptions.custom_base_url}. */
-  custom_base_url?: string;
+  custom_base_url?: string | undefined;
   /** Keys to pre-seed the key cache with (an array of JWKs or `{ keys: [...] }`). */
-  jwks?: JWKSInput;
+  jwks?: JWKSInput | undefined;
   /** The project secret: needed only with `authorization_check` (the RBAC policy is read with it). */
-  secret?: string;
+  secret?: string | undefined;
   /**
    * Judge this check against the project's RBAC policy (fetched with `secret`, cached 5 minutes).
    * A denial rejects with `ClientError` `invalid_permissions`.
    */
-  authorization_check?: AuthorizationCheck;
+  authorization_check?: AuthorizationCheck | undefined;
   /** Maximum age of the token from its `iat`, in seconds (default 300). */
-  max_token_age_seconds?: number;
+  max_token_age_seconds?: number | undefined;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
-  clock_tolerance_seconds?: number;
+  clock_tolerance_seconds?: number | undefined;
   /** The time to verify at, a `Date` or epoch milliseconds (default: now). */
-  current_date?: Date | number;
+  current_date?: Date | number | undefined;
   /** The `fetch` used for the JWKS (default: the global one). */
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
   /** Timeout of the JWKS fetch in milliseconds (default 5 000). */
-  timeout_ms?: number;
+  timeout_ms?: number | undefined;
   /** A key store shared across isolates, as for {@link ClientOptions.jwks_store}. */
-  jwks_store?: JwksStore;
+  jwks_store?: JwksStore | undefined;
 }
 
 /** Custom claims to set on the session: `null` deletes a key, nested objects merge (≤ 4 KB). */
@@ -464,15 +464,15 @@ export type SessionCustomClaims = JsonObject;
 
 interface SessionExtension {
   /** Extend the session to this many minutes from now (5 to 527 040). */
-  session_duration_minutes?: number;
+  session_duration_minutes?: number | undefined;
   /** Custom claims to merge into the session. */
-  session_custom_claims?: SessionCustomClaims;
+  session_custom_claims?: SessionCustomClaims | undefined;
 }
 
 /** `sessions.authenticate`: exactly one of `session_token` and `session_jwt`. */
 export type SessionsAuthenticateRequest = SessionExtension & {
   /** The API judges this check too: a denial is a 403 `StytchError`; else `verdict` says who granted it. */
-  authorization_check?: AuthorizationCheck;
+  authorization_check?: AuthorizationCheck | undefined;
 } & (
     | { session_token: string; session_jwt?: undefined }
     | { session_jwt: string; session_token?: undefined }
@@ -482,27 +482,27 @@ export type SessionsAuthenticateRequest = SessionExtension & {
 export interface SessionsAuthenticateJwtRequest extends SessionExtension {
   session_jwt: string;
   /** Older tokens (by `iat`) are sent to the API (default 300; `0` always asks the API). */
-  max_token_age_seconds?: number;
+  max_token_age_seconds?: number | undefined;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
-  clock_tolerance_seconds?: number;
+  clock_tolerance_seconds?: number | undefined;
   /**
    * Judged locally against the cached RBAC policy; a local denial asks the API, which is
    * authoritative (a denial there is a 403 `StytchError`). The result carries `verdict`.
    */
-  authorization_check?: AuthorizationCheck;
+  authorization_check?: AuthorizationCheck | undefined;
 }
 
 /** `sessions.authenticateJwtLocal`: local verification only (keys may be fetched). */
 export interface SessionsAuthenticateJwtLocalRequest {
   session_jwt: string;
   /** Tokens older than this (by `iat`) fail with `jwt_too_old` (default 300). */
-  max_token_age_seconds?: number;
+  max_token_age_seconds?: number | undefined;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
-  clock_tolerance_seconds?: number;
+  clock_tolerance_seconds?: number | undefined;
   /** The time to verify at, a `Date` or epoch milliseconds (default: now). */
-  current_date?: Date | number;
+  current_date?: Date | number | undefined;
   /** Judged locally against the cached RBAC policy; a denial rejects with `invalid_permissions`. */
-  authorization_check?: AuthorizationCheck;
+  authorization_check?: AuthorizationCheck | undefined;
 }
 
 /** `sessions.get`. */
@@ -532,8 +532,8 @@ export interface SessionsAttestRequest extends SessionExtension {
   /** The token the profile's issuer signed. */
   token: string;
   /** An existing session to add the factor to (at most one of the two). */
-  session_token?: string;
-  session_jwt?: string;
+  session_token?: string | undefined;
+  session_jwt?: string | undefined;
 }
 
 /** `sessions.revoke`: exactly one of `session_id`, `session_token`, `session_jwt`. */

@@ -24,6 +24,9 @@ function expectType<T>() {
 export async function usage(jwt: string): Promise<void> {
   const client = new Client({ project_id: "project-test-x", secret: "secret-test-x", custom_base_url: "http://127.0.0.1:8787", timeout_ms: 2000 });
 
+  // Under exactOptionalPropertyTypes, a possibly-undefined value (an unset env var) is accepted.
+  const maybeUrl: string | undefined = jwt.length > 1e6 ? undefined : "http://127.0.0.1:8787";
+  await verifyJwt(jwt, { project_id: "project-test-x", custom_base_url: maybeUrl, timeout_ms: undefined });
   const session = await verifyJwt(jwt, { project_id: "project-test-x", max_token_age_seconds: 60, current_date: new Date() });
   expectType<Session>()(session);
   expectType<string>()(session.user_id);
