@@ -245,7 +245,7 @@ async function workerBench(url, jwks, pools) {
   writeFileSync(join(project, "wrangler.toml"), `name = "stytch-bench"\nmain = "worker.js"\ncompatibility_date = "2026-04-01"\nsend_metrics = false\n`);
   const bundle = await bundleWorker(project);
   say(`workerd: bundle ${bundle.files.join(" + ")} = ${bundle.raw} bytes (${bundle.gzip} gzip)`);
-  const worker = await startWorker(bundle, { PROJECT_ID, EMU_URL: url, JWKS: JSON.stringify(jwks) });
+  const worker = await startWorker(bundle, { PROJECT_ID, EMU_URL: url, JWKS: JSON.stringify(jwks) }, { kv: false });
   try {
     const call = async (path, init) => {
       const t0 = performance.now();
@@ -331,7 +331,7 @@ async function workerColdBench(bundle, url, jwks, pools) {
   const [tokens] = await pools(1, ROUNDS * 2);
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, path] of (r % 2 ? ["/jose", "/ours-seeded"] : ["/ours-seeded", "/jose"]).entries()) {
-      const worker = await startWorker(bundle, { PROJECT_ID, EMU_URL: url, JWKS: JSON.stringify(jwks) });
+      const worker = await startWorker(bundle, { PROJECT_ID, EMU_URL: url, JWKS: JSON.stringify(jwks) }, { kv: false });
       try {
         const pool = { cold: [tokens[r * 2 + i]] };
         await fetch(worker.url + "/load", { method: "POST", body: JSON.stringify(pool), headers: { "Content-Type": "application/json" } }).then((x) => x.json());
