@@ -5,7 +5,7 @@
 import { generateKeyPairSync, sign } from "node:crypto";
 import { join } from "node:path";
 import { startEmulator } from "../../emulator/index.mjs";
-import { control, forge, PROJECT_ID, SECRET } from "../lib/emulator.mjs";
+import { control, forge, PROJECT_ID, requestCounter, SECRET } from "../lib/emulator.mjs";
 import { LeakCollector } from "../lib/leaks.mjs";
 import { installedPackage } from "../lib/package-install.mjs";
 
@@ -44,7 +44,6 @@ export async function world(leaks, opts = {}) {
   await ctl.externalToken({ token: external, email: user.emails[0].email });
   const jwks = await (await fetch(`${emu.url}/v1/sessions/jwks/${PROJECT_ID}`)).json();
   const base = await ctl.requests();
-  let mark = base;
   const w = {
     emu,
     url: emu.url,
@@ -60,12 +59,7 @@ export async function world(leaks, opts = {}) {
     fault: (f) => fetch(`${emu.url}/__emulator/faults`, { method: "POST", body: JSON.stringify(f) }).then((r) => r.json()),
     clearFaults: () => fetch(`${emu.url}/__emulator/faults`, { method: "DELETE" }).then((r) => r.json()),
     /** Request counts per route since the last `delta()` (or since the world was made). */
-    delta: async () => {
-      const now = await ctl.requests();
-      const d = Object.fromEntries(Object.keys(now).map((k) => [k, now[k] - (mark[k] ?? 0)]));
-      mark = now;
-      return d;
-    },
+    delta: requestCounter(ctl, base),
     close: () => emu.close(),
   };
   if (opts.noMark !== true) await w.delta();

@@ -5,9 +5,9 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { startEmulator } from "../../emulator/index.mjs";
-import { control, forge, PROJECT_ID, SECRET } from "../lib/emulator.mjs";
+import { control, forge, PROJECT_ID, requestCounter, SECRET } from "../lib/emulator.mjs";
 import { builtTestWorker, builtWorker } from "../lib/worker-run.mjs";
-import { ask, miniflareOptions, OFFLINE_ENV, SET_COOKIE } from "../lib/worker.mjs";
+import { ask, miniflareOptions, OFFLINE_ENV, readResponse, SET_COOKIE } from "../lib/worker.mjs";
 
 export { ask, control, forge, PROJECT_ID, SECRET, SET_COOKIE };
 export const root = join(new URL(".", import.meta.url).pathname, "../../..");
@@ -23,18 +23,13 @@ export const testBundle = () => builtTestWorker(root, join(root, "tests/js/gate/
 export async function emulator() {
   const emu = await startEmulator({ port: 0 });
   const ctl = control(emu.url);
-  let mark = await ctl.requests();
+  const delta = requestCounter(ctl, await ctl.requests());
   return {
     url: emu.url,
     ctl,
     vars: { STYTCH_PROJECT_ID: PROJECT_ID, STYTCH_SECRET: SECRET, STYTCH_BASE_URL: emu.url },
     jwksUrl: `${emu.url}/v1/sessions/jwks/${PROJECT_ID}`,
-    delta: async () => {
-      const now = await ctl.requests();
-      const d = Object.fromEntries(Object.keys(now).map((k) => [k, now[k] - (mark[k] ?? 0)]));
-      mark = now;
-      return d;
-    },
+    delta,
     close: () => emu.close(),
   };
 }
@@ -65,15 +60,7 @@ export async function workers(bundle, vars, list, { kvPersist } = {}) {
   return {
     /** `{ status, body, text, setCookie, headers }` of one request to worker `name`. */
     async fetch(name, path, init = {}) {
-      const res = await (await fetcher(name)).fetch(`http://worker.test${path}`, init);
-      const text = await res.text();
-      let body;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = { raw: text };
-      }
-      return { status: res.status, body, text, setCookie: res.headers.get("set-cookie"), headers: res.headers };
+      return readResponse(await (await fetcher(name)).fetch(`http://worker.test${path}`, init));
     },
     kv: (name) => mf.getKVNamespace("JWKS", name),
     dispose: () => mf.dispose(),

@@ -64,6 +64,19 @@ export function control(url) {
 }
 
 /** A JWT with its signature tampered with (one bit of the first signature byte flipped). */
+/**
+ * Request counts per route since the last call (or since this was made): `await delta()`.
+ * `mark` is a `ctl.requests()` snapshot to count from.
+ */
+export function requestCounter(ctl, mark) {
+  return async () => {
+    const now = await ctl.requests();
+    const d = Object.fromEntries(Object.keys(now).map((k) => [k, now[k] - (mark[k] ?? 0)]));
+    mark = now;
+    return d;
+  };
+}
+
 export function forge(jwt) {
   const [h, p, s] = jwt.split(".");
   const sig = Buffer.from(s, "base64url");

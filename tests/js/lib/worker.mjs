@@ -91,6 +91,11 @@ export async function ask(url, init = {}) {
   const t0 = performance.now();
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
   const ms = performance.now() - t0;
+  return { ...(await readResponse(res)), ms };
+}
+
+/** A response as `{ status, body (JSON, or { raw }), text, setCookie, headers }`. */
+export async function readResponse(res) {
   const text = await res.text();
   let body;
   try {
@@ -98,7 +103,7 @@ export async function ask(url, init = {}) {
   } catch {
     body = { raw: text };
   }
-  return { status: res.status, body, text, setCookie: res.headers.get("set-cookie"), headers: res.headers, ms };
+  return { status: res.status, body, text, setCookie: res.headers.get("set-cookie"), headers: res.headers };
 }
 
 /**
