@@ -1,5 +1,6 @@
 // Node.js ES module entry (Bun takes it too): reads the .wasm next to this file and instantiates
-// it synchronously (no top-level await, so it also works under require(esm)).
+// it synchronously (no top-level await, so it also works under require(esm)). scripts/build
+// bundles it with its imports into one file (one module to load at a cold start).
 import { readFileSync } from "node:fs";
 import { initSync } from "./stytch_sessions_wasm.js";
 
