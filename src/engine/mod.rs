@@ -241,24 +241,17 @@ impl Call {
                 self.plan_keys(engine, kid, Asking::Waited(patience), now_ms)
             }
             (Stage::Fetching { kid, flight }, Input::Response(response)) => {
-                let result = response.and_then(|r| read_jwks(&r).map(|keys| (keys, r.body)));
-                let save = match result {
-                    Ok((keys, body)) => {
-                        let url = &self.config.jwks_url;
-                        engine.keys.land(url, flight, Ok(keys), now_ms);
-                        self.config
-                            .jwks_store
-                            .then(|| stored::write(url, now_ms, &body))
-                    }
-                    Err(e) => {
-                        engine
-                            .keys
-                            .land(&self.config.jwks_url, flight, Err(e), now_ms);
-                        None
-                    }
+                let (result, body) = match response.and_then(|r| read_jwks(&r).map(|k| (k, r.body)))
+                {
+                    Ok((keys, body)) => (Ok(keys), Some(body)),
+                    Err(e) => (Err(e), None),
                 };
-                match save {
-                    Some(value) => {
+                let url = &self.config.jwks_url;
+                engine.keys.land(url, flight, result, now_ms);
+                // Every successful fetch updates the shared store, when there is one.
+                match body.filter(|_| self.config.jwks_store) {
+                    Some(body) => {
+                        let value = stored::write(url, now_ms, &body);
                         self.stage = Stage::Saving { kid, flight };
                         Next::Save {
                             value,
@@ -567,7 +560,9 @@ impl Call {
             )));
         }
         let base = &self.config.base_url;
-        let (method, url, body) = match &self.operation {
+        // "METHOD /path": the endpoint's own route; only `get` and `getJWKS` add to the URL.
+        let (method, path) = endpoint.name().split_once(' ').unwrap_or(("POST", ""));
+        let (url, body) = match &self.operation {
             Operation::AuthenticateJwt(p) => {
                 let params = AuthenticateParams {
                     session_token: None,
@@ -576,51 +571,25 @@ impl Call {
                     session_custom_claims: p.session_custom_claims.clone(),
                     authorization_check: p.authorization_check.clone(),
                 };
-                let url = [base, "/v1/sessions/authenticate"].concat();
-                ("POST", url, Some(params.body()))
+                (None, Some(params.body()))
             }
-            Operation::Authenticate(p) => (
-                "POST",
-                [base, "/v1/sessions/authenticate"].concat(),
-                Some(p.body()),
-            ),
-            Operation::Get { user_id } => (
-                "GET",
-                [
-                    base,
-                    "/v1/sessions?user_id=",
-                    &http::percent_encode(user_id),
-                ]
-                .concat(),
-                None,
-            ),
-            Operation::GetJwks { project_id } => ("GET", http::jwks_url(base, project_id), None),
-            Operation::Migrate(p) => (
-                "POST",
-                [base, "/v1/sessions/migrate"].concat(),
-                Some(p.body()),
-            ),
-            Operation::Revoke(p) => (
-                "POST",
-                [base, "/v1/sessions/revoke"].concat(),
-                Some(p.body()),
-            ),
-            Operation::ExchangeAccessToken(p) => (
-                "POST",
-                [base, "/v1/sessions/exchange_access_token"].concat(),
-                Some(p.body()),
-            ),
-            Operation::Attest(p) => (
-                "POST",
-                [base, "/v1/sessions/attest"].concat(),
-                Some(p.body()),
-            ),
+            Operation::Authenticate(p) => (None, Some(p.body())),
+            Operation::Get { user_id } => {
+                let query = ["?user_id=", &http::percent_encode(user_id)].concat();
+                (Some([base, path, &query].concat()), None)
+            }
+            Operation::GetJwks { project_id } => (Some(http::jwks_url(base, project_id)), None),
+            Operation::Migrate(p) => (None, Some(p.body())),
+            Operation::Revoke(p) => (None, Some(p.body())),
+            Operation::ExchangeAccessToken(p) => (None, Some(p.body())),
+            Operation::Attest(p) => (None, Some(p.body())),
             Operation::VerifyJwt { .. } => {
                 return Next::Done(Err(Error::invalid_argument(
                     "local verification makes no API call",
                 )))
             }
         };
+        let url = url.unwrap_or_else(|| [base, path].concat());
         self.stage = Stage::Api(endpoint);
         Next::Send(self.request(method, url, body, self.config.api_timeout_ms()))
     }
