@@ -15,38 +15,16 @@ class Sessions {
   constructor(client) {
     this[options] = client;
   }
-  authenticate(params) {
-    return call(this, "authenticate", params);
-  }
-  authenticateJwt(params) {
-    return call(this, "authenticateJwt", params);
-  }
-  authenticateJwtLocal(params) {
-    return call(this, "authenticateJwtLocal", params);
-  }
-  get(params) {
-    return call(this, "get", params);
-  }
-  getJWKS(params) {
-    return call(this, "getJWKS", params);
-  }
-  migrate(params) {
-    return call(this, "migrate", params);
-  }
-  revoke(params) {
-    return call(this, "revoke", params);
-  }
-  exchangeAccessToken(params) {
-    return call(this, "exchangeAccessToken", params);
-  }
-  attest(params) {
-    return call(this, "attest", params);
-  }
 }
-
-function call(sessions, op, params) {
-  const c = sessions[options];
-  return sessionsCall(op, c.text, c.fetch, c.store, params);
+for (const op of ["authenticate", "authenticateJwt", "authenticateJwtLocal", "get", "getJWKS", "migrate", "revoke", "exchangeAccessToken", "attest"]) {
+  Object.defineProperty(Sessions.prototype, op, {
+    value(params) {
+      const c = this[options];
+      return sessionsCall(op, c.text, c.fetch, c.store, params);
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** A Stytch Sessions client. Its options are read (and checked) once, here. */

@@ -1,5 +1,6 @@
-//! Parsed client options, by their JSON text: a client made per request passes the same text
-//! on every call, and parses it once. Bounded; the oldest entry goes first.
+//! Parsed client options, by their JSON text and whether the call has a shared JWKS store: a
+//! client made per request passes the same text on every call, and parses it once. Bounded; the
+//! oldest entry goes first.
 
 use crate::config::Config;
 use crate::error::Error;
@@ -14,12 +15,13 @@ thread_local! {
     static CONFIGS: RefCell<Vec<(Rc<str>, Rc<Config>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The configuration `new Client(options)` describes, `options` being their JSON text.
-pub fn client(options: &str) -> Result<Rc<Config>, Error> {
+/// The configuration `new Client(options)` describes, `options` being their JSON text, for a
+/// call with (`jwks_store`) or without a shared JWKS store.
+pub fn client(options: &str, jwks_store: bool) -> Result<Rc<Config>, Error> {
     let cached = CONFIGS.with(|c| {
         c.borrow()
             .iter()
-            .find(|(text, _)| &**text == options)
+            .find(|(text, config)| &**text == options && config.jwks_store == jwks_store)
             .map(|(_, config)| config.clone())
     });
     if let Some(config) = cached {
@@ -27,7 +29,9 @@ pub fn client(options: &str) -> Result<Rc<Config>, Error> {
     }
     let value = json::parse(options.as_bytes())
         .map_err(|_| Error::invalid_argument("Client options cannot be read as JSON"))?;
-    let config = Rc::new(Config::from_client_options(&value)?);
+    let mut config = Config::from_client_options(&value)?;
+    config.jwks_store = jwks_store;
+    let config = Rc::new(config);
     CONFIGS.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= MAX_ENTRIES {

@@ -16,7 +16,6 @@ use crate::config::Config;
 use crate::engine::Operation;
 use crate::error::Error;
 use crate::gate::{self, GateOptions};
-use crate::json::Value;
 use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -30,7 +29,7 @@ pub fn client_options(options: JsValue) -> Result<String, JsValue> {
         store_option(&options)?;
         let value = read_options(&options, "Client options")?;
         let text = crate::json::to_string(&value);
-        config_cache::client(&text)?;
+        config_cache::client(&text, false)?;
         Ok(text)
     };
     read().map_err(error_to_js)
@@ -50,77 +49,48 @@ pub fn sessions_call(
         fetch: fetch.dyn_into().ok(),
         store: (!store.is_undefined() && !store.is_null()).then_some(store),
     };
-    let current_date = current_date_ms(&params);
-    let operation = config_cache::client(options).and_then(|config| {
-        let what = op_params(op)?;
-        let value = read_options(&params, what)?;
-        Ok((config, operation(op, what, &value, current_date)?))
-    });
+    let operation = config_cache::client(options, io.store.is_some())
+        .and_then(|config| Ok((config, operation(op, &params)?)));
     match operation {
-        Ok((config, operation)) => {
-            let config = with_store(config, io.store.is_some());
-            run(config, operation, io, Finish::Answer)
-        }
+        Ok((config, operation)) => run(config, operation, io, Finish::Answer),
         Err(e) => Promise::reject(&error_to_js(e)),
     }
 }
 
-/// The params name of each operation, for messages; unknown operations are refused.
-fn op_params(op: &str) -> Result<&'static str, Error> {
+/// `client.sessions[op](params)` as an engine operation; unknown operations are refused.
+fn operation(op: &str, params: &JsValue) -> Result<Operation, Error> {
+    let read = |what: &'static str| read_options(params, what);
     Ok(match op {
-        "authenticate" => "authenticate params",
-        "authenticateJwt" => "authenticateJwt params",
-        "authenticateJwtLocal" => "authenticateJwtLocal params",
-        "get" => "get params",
-        "getJWKS" => "getJWKS params",
-        "migrate" => "migrate params",
-        "revoke" => "revoke params",
-        "exchangeAccessToken" => "exchangeAccessToken params",
-        "attest" => "attest params",
-        _ => return Err(Error::invalid_argument("no such Sessions operation")),
-    })
-}
-
-fn operation(
-    op: &str,
-    what: &'static str,
-    v: &Value,
-    current_date: Option<f64>,
-) -> Result<Operation, Error> {
-    Ok(match op {
-        "authenticate" => Operation::Authenticate(AuthenticateParams::from_value(v)?),
-        "authenticateJwt" => Operation::AuthenticateJwt(AuthenticateJwtParams::from_value(v)?),
+        "authenticate" => Operation::Authenticate(AuthenticateParams::from_value(&read(
+            "authenticate params",
+        )?)?),
+        "authenticateJwt" => Operation::AuthenticateJwt(AuthenticateJwtParams::from_value(&read(
+            "authenticateJwt params",
+        )?)?),
         "authenticateJwtLocal" => {
-            let f = Fields::of(v, what)?;
+            let what = "authenticateJwtLocal params";
+            let value = read(what)?;
+            let f = Fields::of(&value, what)?;
             Operation::VerifyJwt {
                 token: f.required_string("session_jwt")?,
-                params: LocalJwtParams::from_fields(&f, current_date)?,
+                params: LocalJwtParams::from_fields(&f, current_date_ms(params))?,
             }
         }
         "get" => Operation::Get {
-            user_id: Fields::of(v, what)?.required_string("user_id")?,
+            user_id: Fields::of(&read("get params")?, "get params")?.required_string("user_id")?,
         },
         "getJWKS" => Operation::GetJwks {
-            project_id: Fields::of(v, what)?.required_string("project_id")?,
+            project_id: Fields::of(&read("getJWKS params")?, "getJWKS params")?
+                .required_string("project_id")?,
         },
-        "migrate" => Operation::Migrate(MigrateParams::from_value(v)?),
-        "revoke" => Operation::Revoke(RevokeParams::from_value(v)?),
-        "exchangeAccessToken" => {
-            Operation::ExchangeAccessToken(ExchangeAccessTokenParams::from_value(v)?)
-        }
-        "attest" => Operation::Attest(AttestParams::from_value(v)?),
+        "migrate" => Operation::Migrate(MigrateParams::from_value(&read("migrate params")?)?),
+        "revoke" => Operation::Revoke(RevokeParams::from_value(&read("revoke params")?)?),
+        "exchangeAccessToken" => Operation::ExchangeAccessToken(
+            ExchangeAccessTokenParams::from_value(&read("exchangeAccessToken params")?)?,
+        ),
+        "attest" => Operation::Attest(AttestParams::from_value(&read("attest params")?)?),
         _ => return Err(Error::invalid_argument("no such Sessions operation")),
     })
-}
-
-/// The configuration with the shared store switched on when the call has one.
-fn with_store(config: Rc<Config>, store: bool) -> Rc<Config> {
-    if config.jwks_store == store {
-        return config;
-    }
-    let mut config = (*config).clone();
-    config.jwks_store = store;
-    Rc::new(config)
 }
 
 /// Verifies a Stytch session JWT with the project's public keys and returns its session. Needs
@@ -165,7 +135,7 @@ pub fn authenticate_request_headers(
         };
         let value = read_options(&options, "authenticateRequest options")?;
         let text = crate::json::to_string(&value);
-        let config = with_store(config_cache::client(&text)?, io.store.is_some());
+        let config = config_cache::client(&text, io.store.is_some())?;
         Ok((config, GateOptions::from_value(&value)?, io))
     };
     let (config, gate_options, io) = match read() {
