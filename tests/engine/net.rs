@@ -13,6 +13,22 @@ pub const T0: f64 = NOW as f64 * 1000.0;
 
 /// A scripted Stytch: a JWKS it serves (or a status it fails with), an API that always
 /// authenticates, and counts of what was asked.
+/// `members` with the answer's `request_id` and `status_code` when `status` is 200; otherwise
+/// Stytch's error body for `status`.
+fn served(status: u16, request_id: &str, members: Value) -> HttpResponse {
+    let mut body = if status == 200 {
+        members
+    } else {
+        json!({"error_type": "internal_server_error", "error_message": "Oops.", "error_url": ""})
+    };
+    body["request_id"] = json!(request_id);
+    body["status_code"] = json!(status);
+    HttpResponse {
+        status,
+        body: body.to_string(),
+    }
+}
+
 pub struct Net {
     pub now_ms: f64,
     pub jwks: Vec<Jwk>,
@@ -55,29 +71,13 @@ impl Net {
     pub fn answer(&mut self, request: &HttpRequest) -> Result<HttpResponse> {
         if request.url.contains("/v1/sessions/jwks/") {
             self.jwks_fetches += 1;
-            let body = if self.jwks_status == 200 {
-                json!({"request_id": "request-id-test-1", "status_code": 200, "keys": self.jwks})
-            } else {
-                json!({"status_code": self.jwks_status, "request_id": "request-id-test-2",
-                       "error_type": "internal_server_error", "error_message": "Oops.", "error_url": ""})
-            };
-            return Ok(HttpResponse {
-                status: self.jwks_status,
-                body: body.to_string(),
-            });
+            let keys = json!({"keys": self.jwks});
+            return Ok(served(self.jwks_status, "request-id-test-1", keys));
         }
         if request.url.ends_with("/v1/rbac/policy") {
             self.policy_fetches += 1;
-            let body = if self.policy_status == 200 {
-                json!({"request_id": "request-id-test-4", "status_code": 200, "policy": self.policy})
-            } else {
-                json!({"status_code": self.policy_status, "request_id": "request-id-test-5",
-                       "error_type": "internal_server_error", "error_message": "Oops.", "error_url": ""})
-            };
-            return Ok(HttpResponse {
-                status: self.policy_status,
-                body: body.to_string(),
-            });
+            let policy = json!({"policy": self.policy});
+            return Ok(served(self.policy_status, "request-id-test-4", policy));
         }
         self.api_calls += 1;
         self.last_api_body = request.body.clone();
