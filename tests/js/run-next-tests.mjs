@@ -24,12 +24,11 @@
 // Prints "N passed, N failed" last; exits non-zero on any failure.
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { control, forge, PROJECT_ID, SECRET, startEmulatorProcess } from "./lib/emulator.mjs";
 import { findTarball } from "./lib/package-install.mjs";
-import { killAll, run, start, waitForLine } from "./lib/procs.mjs";
+import { freePort, killAll, run, start, waitForLine } from "./lib/procs.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "../..");
@@ -209,18 +208,6 @@ async function freshProject(app, files) {
   if (r.code !== 0) throw new Error(`npm install of the tarball into ${app} failed:\n${r.stderr}`);
   say(`${app}: fresh project ${project} ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return project;
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** `next <args>` as a server on a free port; resolves once it is ready, with its log. */

@@ -1,5 +1,6 @@
 // Child processes with bounded lifetimes, all ended on exit.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 
 const children = new Set();
 
@@ -95,5 +96,17 @@ export function waitForLine(child, re, timeoutMs = 20_000) {
     child.stdout.on("data", onData);
     child.stderr.on("data", onErr);
     child.once("exit", onExit);
+  });
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 }

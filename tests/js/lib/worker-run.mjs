@@ -5,10 +5,10 @@
 // so the isolate's heap can be read (`Runtime.getHeapUsage`).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installedPackage } from "./package-install.mjs";
+import { freePort } from "./procs.mjs";
 import { bundleWorker, miniflareOptions, OFFLINE_ENV, prepareWorkerProject } from "./worker.mjs";
 
 const toolsDir = new URL("..", import.meta.url).pathname;
@@ -45,18 +45,6 @@ export async function builtWorker(root) {
     if (f.startsWith(PREFIX) && !f.startsWith(PREFIX + pkg.sha) && !f.includes("-tmp-")) rmSync(join(tmpdir(), f), { recursive: true, force: true });
   }
   return { ...bundle, cached: false, ms: performance.now() - t0 };
-}
-
-/** A free loopback TCP port. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Child pids of `pid` (from /proc), recursively. */
