@@ -429,18 +429,24 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    /// `METHOD /path` without parameters, for messages.
-    pub fn name(self) -> &'static str {
+    /// The endpoint's method and path, without parameters: the one list of the API's routes.
+    pub fn route(self) -> (&'static str, &'static str) {
         match self {
-            Self::Authenticate => "POST /v1/sessions/authenticate",
-            Self::Get => "GET /v1/sessions",
-            Self::GetJwks => "GET /v1/sessions/jwks",
-            Self::Migrate => "POST /v1/sessions/migrate",
-            Self::Revoke => "POST /v1/sessions/revoke",
-            Self::ExchangeAccessToken => "POST /v1/sessions/exchange_access_token",
-            Self::Attest => "POST /v1/sessions/attest",
-            Self::RbacPolicy => "GET /v1/rbac/policy",
+            Self::Authenticate => ("POST", "/v1/sessions/authenticate"),
+            Self::Get => ("GET", "/v1/sessions"),
+            Self::GetJwks => ("GET", "/v1/sessions/jwks"),
+            Self::Migrate => ("POST", "/v1/sessions/migrate"),
+            Self::Revoke => ("POST", "/v1/sessions/revoke"),
+            Self::ExchangeAccessToken => ("POST", "/v1/sessions/exchange_access_token"),
+            Self::Attest => ("POST", "/v1/sessions/attest"),
+            Self::RbacPolicy => ("GET", "/v1/rbac/policy"),
         }
+    }
+
+    /// `METHOD /path`, for messages.
+    pub fn name(self) -> String {
+        let (method, path) = self.route();
+        [method, " ", path].concat()
     }
 
     /// The members a successful answer must have.

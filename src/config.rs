@@ -72,11 +72,6 @@ impl Config {
         self
     }
 
-    /// `GET /v1/rbac/policy` of this project's API.
-    pub fn policy_url(&self) -> String {
-        [&self.base_url, "/v1/rbac/policy"].concat()
-    }
-
     /// Keys the policy store: projects may share an API base URL.
     pub fn policy_key(&self) -> String {
         [&self.base_url, " ", &self.project_id].concat()

@@ -512,7 +512,9 @@ impl Call {
             }
             policy::Plan::Fetch { flight } => {
                 self.stage = Stage::PolicyFetching { flight };
-                Next::Send(self.request("GET", self.config.policy_url(), None, timeout_ms))
+                let (method, path) = Endpoint::RbacPolicy.route();
+                let url = [&self.config.base_url, path].concat();
+                Next::Send(self.request(method, url, None, timeout_ms))
             }
             policy::Plan::Wait { flight } => {
                 let patience = Patience::for_flight(asking, flight, now_ms, timeout_ms);
@@ -560,8 +562,8 @@ impl Call {
             )));
         }
         let base = &self.config.base_url;
-        // "METHOD /path": the endpoint's own route; only `get` and `getJWKS` add to the URL.
-        let (method, path) = endpoint.name().split_once(' ').unwrap_or(("POST", ""));
+        // The endpoint's own route; only `get` and `getJWKS` add to the URL.
+        let (method, path) = endpoint.route();
         let (url, body) = match &self.operation {
             Operation::AuthenticateJwt(p) => {
                 let params = AuthenticateParams {
@@ -625,23 +627,26 @@ impl Call {
 /// status ≥ 400 with a Stytch error body → [`Error::Stytch`]; anything else →
 /// `invalid_response`.
 pub fn read_answer(endpoint: Endpoint, response: HttpResponse) -> Result<String> {
-    let what = endpoint.name();
     if response.status >= 400 {
         return Err(match StytchError::from_body(&response.body) {
             Some(e) => Error::Stytch(Box::new(e)),
-            None => invalid_response(what, response.status, " without a Stytch error body"),
+            None => invalid_response(
+                &endpoint.name(),
+                response.status,
+                " without a Stytch error body",
+            ),
         });
     }
     let Ok(Value::Object(body)) = json::parse(response.body.as_bytes()) else {
         return Err(invalid_response(
-            what,
+            &endpoint.name(),
             response.status,
             " with a body that is not a JSON object",
         ));
     };
     for (name, kind) in endpoint.required() {
         if !body.get(name).is_some_and(|v| kind.matches(v)) {
-            let mut message = String::from(what);
+            let mut message = endpoint.name();
             message.push_str(": the answer lacks ");
             message.push_str(name);
             message.push_str(" or it has the wrong type");
