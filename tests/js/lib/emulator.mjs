@@ -63,7 +63,6 @@ export function control(url) {
   };
 }
 
-/** A JWT with its signature tampered with (one bit of the first signature byte flipped). */
 /**
  * Request counts per route since the last call (or since this was made): `await delta()`.
  * `mark` is a `ctl.requests()` snapshot to count from.
@@ -77,6 +76,7 @@ export function requestCounter(ctl, mark) {
   };
 }
 
+/** A JWT with its signature tampered with (one bit of the first signature byte flipped). */
 export function forge(jwt) {
   const [h, p, s] = jwt.split(".");
   const sig = Buffer.from(s, "base64url");
