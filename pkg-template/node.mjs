@@ -1,8 +1,15 @@
 // Node.js ES module entry (Bun takes it too): reads the .wasm next to this file and instantiates
 // it synchronously (no top-level await, so it also works under require(esm)). scripts/build
 // bundles it with its imports into one file (one module to load at a cold start).
-import { readFileSync } from "node:fs";
+//
+// `node:fs` is taken with process.getBuiltinModule (Node 20.16+, 22.3+, Bun, Deno), not with
+// `import ... from "node:fs"`: the ES module facade of node:fs costs a fresh process ~2.5 ms,
+// a sixth of our whole import (benches/RESULTS.md). Older Node versions get it through
+// createRequire, whose module facade is small.
+import { createRequire } from "node:module";
 import { initSync } from "./stytch_sessions_wasm.js";
+
+const { readFileSync } = globalThis.process?.getBuiltinModule?.("node:fs") ?? createRequire(import.meta.url)("node:fs");
 
 // Node, Bun, Turbopack and esbuild resolve this URL to the file (the bundlers emit it). webpack,
 // which bundles Next.js's Node.js server code and middleware, turns it into a URL-like object
