@@ -130,16 +130,7 @@ impl FastPublicKey {
         let Some(em) = limbs_to_be(&y, self.k) else {
             return false;
         };
-        let Some(ps_len) = self.k.checked_sub(3 + SHA256_PREFIX.len() + digest.len()) else {
-            return false;
-        };
-        let expected = [0x00, 0x01]
-            .iter()
-            .chain(core::iter::repeat_n(&0xff, ps_len))
-            .chain(&[0x00])
-            .chain(&SHA256_PREFIX)
-            .chain(digest);
-        ps_len >= 8 && em.iter().eq(expected)
+        encoded_digest_is(&em, digest)
     }
 
     /// Montgomery product a b R^-1 (mod n), inputs < 2n, output < 2n.
@@ -237,6 +228,29 @@ impl FastPublicKey {
         }
         out
     }
+}
+
+/// Whether `em` is exactly `00 01 FF..FF 00 || DigestInfo(SHA-256) || digest` with at least
+/// eight `FF` bytes (EMSA-PKCS1-v1_5, RFC 8017 section 9.2).
+fn encoded_digest_is(em: &[u8], digest: &[u8; 32]) -> bool {
+    let tail = SHA256_PREFIX.len() + digest.len();
+    let Some(ps_end) = em.len().checked_sub(tail + 1) else {
+        return false;
+    };
+    let (Some(head), Some(ps), Some(prefix), Some(hash)) = (
+        em.get(..2),
+        em.get(2..ps_end),
+        em.get(ps_end..ps_end + 1 + SHA256_PREFIX.len()),
+        em.get(ps_end + 1 + SHA256_PREFIX.len()..),
+    ) else {
+        return false;
+    };
+    head == [0x00, 0x01]
+        && ps.len() >= 8
+        && ps.iter().all(|&b| b == 0xff)
+        && prefix.first() == Some(&0x00)
+        && prefix.get(1..) == Some(&SHA256_PREFIX[..])
+        && hash == digest
 }
 
 /// Reusable buffers for one exponentiation.
