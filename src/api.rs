@@ -248,15 +248,29 @@ impl LocalJwtParams {
     /// Reads the local-verification options of `fields` (`current_date` is read by the caller,
     /// as it may be a `Date`).
     pub fn from_fields(f: &Fields<'_>, current_date_ms: Option<f64>) -> Result<Self> {
-        if current_date_ms.is_some_and(|ms| !ms.is_finite()) {
-            return Err(f.wrong("current_date", "a valid Date or a number of milliseconds"));
-        }
-        Ok(Self {
+        Self {
             max_token_age_seconds: f.uint("max_token_age_seconds")?,
             clock_tolerance_seconds: f.uint("clock_tolerance_seconds")?,
-            current_date_ms,
+            current_date_ms: None,
             authorization_check: f.check("authorization_check")?,
-        })
+        }
+        .at(f.what, current_date_ms)
+    }
+
+    /// The same options judged at `current_date_ms` (of the options object `what`), which must
+    /// be finite when given.
+    pub fn at(mut self, what: &str, current_date_ms: Option<f64>) -> Result<Self> {
+        if current_date_ms.is_some_and(|ms| !ms.is_finite()) {
+            return Err(Error::invalid_argument(
+                [
+                    what,
+                    ": current_date must be a valid Date or a number of milliseconds",
+                ]
+                .concat(),
+            ));
+        }
+        self.current_date_ms = current_date_ms;
+        Ok(self)
     }
 }
 

@@ -1,43 +1,80 @@
-//! Parsed client options, by their JSON text and whether the call has a shared JWKS store: a
-//! client made per request passes the same text on every call, and parses it once. Bounded; the
-//! oldest entry goes first.
+//! Parsed options, by their JSON text and whether the call has a shared JWKS store: a client
+//! made per request passes the same text on every call, and so does a `verifyJwt` caller that
+//! reuses one options object; each text is parsed once. Bounded; the oldest entry goes first.
 
+use crate::api::{Fields, LocalJwtParams};
 use crate::config::Config;
 use crate::error::Error;
 use crate::json;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// Most option texts kept parsed.
+/// Most option texts kept parsed, of each kind.
 const MAX_ENTRIES: usize = 8;
 
+/// One kind of options: text and store presence → what they parse to.
+type Entries<T> = RefCell<Vec<(Rc<str>, bool, T)>>;
+
 thread_local! {
-    static CONFIGS: RefCell<Vec<(Rc<str>, Rc<Config>)>> = const { RefCell::new(Vec::new()) };
+    static CLIENTS: Entries<Rc<Config>> = const { RefCell::new(Vec::new()) };
+    static VERIFIES: Entries<(Rc<Config>, LocalJwtParams)> = const { RefCell::new(Vec::new()) };
+}
+
+/// What `options` parse to, from `cache` or by `parse` (and then remembered).
+fn cached<T: Clone>(
+    cache: &'static std::thread::LocalKey<Entries<T>>,
+    options: &str,
+    jwks_store: bool,
+    parse: impl FnOnce() -> Result<T, Error>,
+) -> Result<T, Error> {
+    let hit = cache.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(text, store, _)| &**text == options && *store == jwks_store)
+            .map(|(_, _, parsed)| parsed.clone())
+    });
+    if let Some(parsed) = hit {
+        return Ok(parsed);
+    }
+    let parsed = parse()?;
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= MAX_ENTRIES {
+            c.remove(0);
+        }
+        c.push((Rc::from(options), jwks_store, parsed.clone()));
+    });
+    Ok(parsed)
 }
 
 /// The configuration `new Client(options)` describes, `options` being their JSON text, for a
 /// call with (`jwks_store`) or without a shared JWKS store.
 pub fn client(options: &str, jwks_store: bool) -> Result<Rc<Config>, Error> {
-    let cached = CONFIGS.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|(text, config)| &**text == options && config.jwks_store == jwks_store)
-            .map(|(_, config)| config.clone())
-    });
-    if let Some(config) = cached {
-        return Ok(config);
-    }
-    let value = json::parse(options.as_bytes())
-        .map_err(|_| Error::invalid_argument("Client options cannot be read as JSON"))?;
-    let mut config = Config::from_client_options(&value)?;
-    config.jwks_store = jwks_store;
-    let config = Rc::new(config);
-    CONFIGS.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= MAX_ENTRIES {
-            c.remove(0);
-        }
-        c.push((Rc::from(options), config.clone()));
-    });
-    Ok(config)
+    cached(&CLIENTS, options, jwks_store, || {
+        let value = json::parse(options.as_bytes())
+            .map_err(|_| Error::invalid_argument("Client options cannot be read as JSON"))?;
+        let mut config = Config::from_client_options(&value)?;
+        config.jwks_store = jwks_store;
+        Ok(Rc::new(config))
+    })
+}
+
+/// The configuration and verification rules of `verifyJwt(token, options)`, `options` being
+/// their JSON text, judged at `current_date_ms` (read from the options object by the caller:
+/// it may be a `Date`).
+pub fn verify(
+    options: &str,
+    jwks_store: bool,
+    current_date_ms: Option<f64>,
+) -> Result<(Rc<Config>, LocalJwtParams), Error> {
+    const WHAT: &str = "verifyJwt options";
+    let (config, params) = cached(&VERIFIES, options, jwks_store, || {
+        let value = json::parse(options.as_bytes())
+            .map_err(|_| Error::invalid_argument("verifyJwt options cannot be read as JSON"))?;
+        let f = Fields::of(&value, WHAT)?;
+        let mut config = Config::from_verify_options(&f)?;
+        config.jwks_store = jwks_store;
+        Ok((Rc::new(config), LocalJwtParams::from_fields(&f, None)?))
+    })?;
+    Ok((config, params.at(WHAT, current_date_ms)?))
 }

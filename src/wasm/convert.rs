@@ -71,6 +71,13 @@ pub fn parse_json(text: &str) -> JsValue {
 /// produce `invalid_argument`, never an exception escaping the module. Functions and
 /// `undefined` drop out, as they would in an HTTP body.
 pub fn read_options(value: &JsValue, what: &'static str) -> Result<Value, Error> {
+    json::parse(options_text(value, what)?.as_bytes())
+        .map_err(|_| Error::invalid_argument([what, " cannot be read as JSON"].concat()))
+}
+
+/// The JSON text of a JS options object (see [`read_options`]), unparsed: for options parsed
+/// once per text (`config_cache`).
+pub fn options_text(value: &JsValue, what: &'static str) -> Result<String, Error> {
     if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
         return Err(Error::invalid_argument(
             [what, " must be an object"].concat(),
@@ -79,7 +86,6 @@ pub fn read_options(value: &JsValue, what: &'static str) -> Result<Value, Error>
     js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
-        .and_then(|text| json::parse(text.as_bytes()).ok())
         .ok_or_else(|| Error::invalid_argument([what, " cannot be read as JSON"].concat()))
 }
 

@@ -7,6 +7,7 @@
 //! [`JsClient`] and [`Sessions`] are the same client for Rust code compiled to wasm.
 
 use super::config_cache;
+use super::convert::options_text;
 use super::convert::parse_json;
 use super::convert::string_arg;
 use super::convert::{current_date_ms, error_to_js, fetch_option, read_options, store_option};
@@ -98,22 +99,19 @@ fn operation(op: &str, params: &JsValue) -> Result<Operation, Error> {
 /// gate a request.
 #[wasm_bindgen(js_name = verifyJwt)]
 pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
-    let read = || -> Result<(Config, Operation, Io), Error> {
+    let read = || -> Result<(Rc<Config>, Operation, Io), Error> {
         let token = string_arg(session_jwt, "session_jwt")?;
         let io = Io {
             fetch: fetch_option(&options)?,
             store: store_option(&options)?,
         };
         let current_date = current_date_ms(&options);
-        let value = read_options(&options, "verifyJwt options")?;
-        let f = Fields::of(&value, "verifyJwt options")?;
-        let mut config = Config::from_verify_options(&f)?;
-        config.jwks_store = io.store.is_some();
-        let params = LocalJwtParams::from_fields(&f, current_date)?;
+        let text = options_text(&options, "verifyJwt options")?;
+        let (config, params) = config_cache::verify(&text, io.store.is_some(), current_date)?;
         Ok((config, Operation::VerifyJwt { token, params }, io))
     };
     match read() {
-        Ok((config, operation, io)) => run(Rc::new(config), operation, io, Finish::Answer),
+        Ok((config, operation, io)) => run(config, operation, io, Finish::Answer),
         Err(e) => Promise::reject(&error_to_js(e)),
     }
 }
