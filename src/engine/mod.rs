@@ -234,6 +234,10 @@ impl Call {
     }
 
     /// Advances the call with `input`, at `now_ms` (milliseconds since the Unix epoch).
+    ///
+    /// Each stage's handler is its own function, kept out of line: a first verification runs
+    /// only [`Call::start`], and a JavaScript engine compiles a whole function on its first
+    /// call, so the other stages stay uncompiled until a call needs them.
     pub fn step(&mut self, engine: &mut Engine, input: Input, now_ms: f64) -> Next {
         let next = match (std::mem::replace(&mut self.stage, Stage::Done), input) {
             (Stage::Start, Input::Start) => self.start(engine, now_ms),
@@ -241,35 +245,10 @@ impl Call {
                 self.plan_keys(engine, kid, Asking::Waited(patience), now_ms)
             }
             (Stage::Fetching { kid, flight }, Input::Response(response)) => {
-                let (result, body) = match response.and_then(|r| read_jwks(&r).map(|k| (k, r.body)))
-                {
-                    Ok((keys, body)) => (Ok(keys), Some(body)),
-                    Err(e) => (Err(e), None),
-                };
-                let url = &self.config.jwks_url;
-                engine.keys.land(url, flight, result, now_ms);
-                // Every successful fetch updates the shared store, when there is one.
-                match body.filter(|_| self.config.jwks_store) {
-                    Some(body) => {
-                        let value = stored::write(url, now_ms, &body);
-                        self.stage = Stage::Saving { kid, flight };
-                        Next::Save {
-                            value,
-                            ttl_seconds: stored::TTL_SECONDS,
-                        }
-                    }
-                    None => self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms),
-                }
+                self.keys_fetched(engine, kid, flight, response, now_ms)
             }
             (Stage::Loading { kid, flight }, Input::Loaded(value)) => {
-                let url = &self.config.jwks_url;
-                match value.and_then(|v| stored::read(&v, url, now_ms)) {
-                    Some((keys, fetched_at_ms)) => {
-                        engine.keys.load(url, flight, keys, fetched_at_ms);
-                        self.plan_keys(engine, kid, Asking::First, now_ms)
-                    }
-                    None => self.fetch_keys(kid, flight),
-                }
+                self.keys_loaded(engine, kid, flight, value, now_ms)
             }
             (Stage::Saving { kid, flight }, Input::Woke) => {
                 self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms)
@@ -278,12 +257,7 @@ impl Call {
                 self.plan_policy(engine, Asking::Waited(patience), now_ms)
             }
             (Stage::PolicyFetching { flight }, Input::Response(response)) => {
-                let result = response
-                    .and_then(|r| read_answer(Endpoint::RbacPolicy, r))
-                    .and_then(|body| Policy::from_answer(body.as_bytes()));
-                let key = self.config.policy_key();
-                engine.policies.land(&key, flight, result, now_ms);
-                self.plan_policy(engine, Asking::Fetched(flight), now_ms)
+                self.policy_fetched(engine, flight, response, now_ms)
             }
             (Stage::Api(endpoint), Input::Response(response)) => Next::Done(
                 response
@@ -298,6 +272,73 @@ impl Call {
             self.stage = Stage::Done;
         }
         next
+    }
+
+    /// Our JWKS fetch `flight` answered (or failed).
+    #[inline(never)]
+    fn keys_fetched(
+        &mut self,
+        engine: &mut Engine,
+        kid: String,
+        flight: u64,
+        response: Result<HttpResponse>,
+        now_ms: f64,
+    ) -> Next {
+        let (result, body) = match response.and_then(|r| read_jwks(&r).map(|k| (k, r.body))) {
+            Ok((keys, body)) => (Ok(keys), Some(body)),
+            Err(e) => (Err(e), None),
+        };
+        let url = &self.config.jwks_url;
+        engine.keys.land(url, flight, result, now_ms);
+        // Every successful fetch updates the shared store, when there is one.
+        match body.filter(|_| self.config.jwks_store) {
+            Some(body) => {
+                let value = stored::write(url, now_ms, &body);
+                self.stage = Stage::Saving { kid, flight };
+                Next::Save {
+                    value,
+                    ttl_seconds: stored::TTL_SECONDS,
+                }
+            }
+            None => self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms),
+        }
+    }
+
+    /// The shared JWKS store answered, in place of fetch `flight`.
+    #[inline(never)]
+    fn keys_loaded(
+        &mut self,
+        engine: &mut Engine,
+        kid: String,
+        flight: u64,
+        value: Option<String>,
+        now_ms: f64,
+    ) -> Next {
+        let url = &self.config.jwks_url;
+        match value.and_then(|v| stored::read(&v, url, now_ms)) {
+            Some((keys, fetched_at_ms)) => {
+                engine.keys.load(url, flight, keys, fetched_at_ms);
+                self.plan_keys(engine, kid, Asking::First, now_ms)
+            }
+            None => self.fetch_keys(kid, flight),
+        }
+    }
+
+    /// Our RBAC policy fetch `flight` answered (or failed).
+    #[inline(never)]
+    fn policy_fetched(
+        &mut self,
+        engine: &mut Engine,
+        flight: u64,
+        response: Result<HttpResponse>,
+        now_ms: f64,
+    ) -> Next {
+        let result = response
+            .and_then(|r| read_answer(Endpoint::RbacPolicy, r))
+            .and_then(|body| Policy::from_answer(body.as_bytes()));
+        let key = self.config.policy_key();
+        engine.policies.land(&key, flight, result, now_ms);
+        self.plan_policy(engine, Asking::Fetched(flight), now_ms)
     }
 
     fn start(&mut self, engine: &mut Engine, now_ms: f64) -> Next {
