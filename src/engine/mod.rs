@@ -242,7 +242,7 @@ impl Call {
         let next = match (std::mem::replace(&mut self.stage, Stage::Done), input) {
             (Stage::Start, Input::Start) => self.start(engine, now_ms),
             (Stage::Waiting { kid, patience }, Input::Woke) => {
-                self.plan_keys(engine, kid, Asking::Waited(patience), now_ms)
+                self.plan_keys(engine, kid, Asking::Waited(patience), now_ms, None)
             }
             (Stage::Fetching { kid, flight }, Input::Response(response)) => {
                 self.keys_fetched(engine, kid, flight, response, now_ms)
@@ -251,7 +251,7 @@ impl Call {
                 self.keys_loaded(engine, kid, flight, value, now_ms)
             }
             (Stage::Saving { kid, flight }, Input::Woke) => {
-                self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms)
+                self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms, None)
             }
             (Stage::PolicyWaiting { patience }, Input::Woke) => {
                 self.plan_policy(engine, Asking::Waited(patience), now_ms)
@@ -300,7 +300,7 @@ impl Call {
                     ttl_seconds: stored::TTL_SECONDS,
                 }
             }
-            None => self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms),
+            None => self.plan_keys(engine, kid, Asking::Fetched(flight), now_ms, None),
         }
     }
 
@@ -318,7 +318,7 @@ impl Call {
         match value.and_then(|v| stored::read(&v, url, now_ms)) {
             Some((keys, fetched_at_ms)) => {
                 engine.keys.load(url, flight, keys, fetched_at_ms);
-                self.plan_keys(engine, kid, Asking::First, now_ms)
+                self.plan_keys(engine, kid, Asking::First, now_ms, None)
             }
             None => self.fetch_keys(kid, flight),
         }
@@ -373,11 +373,15 @@ impl Call {
                 return next;
             }
         }
-        let kid = match jws::parse(self.token()) {
-            Ok(jws) => jws.kid,
+        // Parsed once: the keys it needs are planned from its kid, and when they are at hand it
+        // is verified from this same parse. (A copy of the token, so the parse does not borrow
+        // the call.)
+        let token: Rc<str> = Rc::from(self.token());
+        let jws = match jws::parse(&token) {
+            Ok(jws) => jws,
             Err(e) => return self.refused(e),
         };
-        self.plan_keys(engine, kid, Asking::First, now_ms)
+        self.plan_keys(engine, jws.kid.clone(), Asking::First, now_ms, Some(&jws))
     }
 
     /// A token verified before under this call's JWKS URL (its issuer and audience), with keys
@@ -443,11 +447,20 @@ impl Call {
         })
     }
 
-    fn plan_keys(&mut self, engine: &mut Engine, kid: String, asking: Asking, now_ms: f64) -> Next {
+    /// Plans the keys a token with `kid` needs; `parsed` is the token's parse when the caller
+    /// has it (the first step), so that verifying does not parse it again.
+    fn plan_keys(
+        &mut self,
+        engine: &mut Engine,
+        kid: String,
+        asking: Asking,
+        now_ms: f64,
+        parsed: Option<&jws::Jws<'_>>,
+    ) -> Next {
         let url = &self.config.jwks_url;
         let timeout_ms = self.config.jwks_timeout_ms();
         match engine.keys.plan(url, &kid, now_ms, timeout_ms, asking) {
-            Plan::Verify(keys) => self.verify(engine, &keys, now_ms),
+            Plan::Verify(keys) => self.verify(engine, &keys, now_ms, parsed),
             // A cold or stale key store reads the shared store first (once per call); an
             // unknown-kid refetch never does.
             Plan::Fetch { flight, refetch }
@@ -480,15 +493,24 @@ impl Call {
         Next::Send(self.request("GET", url, None, self.config.jwks_timeout_ms()))
     }
 
-    fn verify(&mut self, engine: &mut Engine, keys: &KeySet, now_ms: f64) -> Next {
-        // Keys fetched while this call waited may have verified the token already.
+    /// Verifies the token with `keys`, from `parsed` when the first step parsed it.
+    fn verify(
+        &mut self,
+        engine: &mut Engine,
+        keys: &KeySet,
+        now_ms: f64,
+        parsed: Option<&jws::Jws<'_>>,
+    ) -> Next {
+        // Keys fetched while this call waited (or the last good keys, while the JWKS cannot be
+        // had) may have verified the token already.
         if let Some(next) = self.recall(engine, keys, now_ms) {
             return next;
         }
         let token = self.token();
-        let verified = self
-            .rules(now_ms)
-            .and_then(|rules| jws::parse(token).and_then(|jws| verify_parsed(&jws, keys, &rules)));
+        let verified = self.rules(now_ms).and_then(|rules| match parsed {
+            Some(jws) => verify_parsed(jws, keys, &rules),
+            None => jws::parse(token).and_then(|jws| verify_parsed(&jws, keys, &rules)),
+        });
         match verified {
             Ok(verified) => {
                 let (session, roles) = (verified.session.clone(), verified.roles.clone());
