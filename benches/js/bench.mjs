@@ -376,12 +376,27 @@ async function coldBench(url, jwks) {
   await once("ours"); // page cache
   for (let i = 0; i < COLD_RUNS; i++) for (const m of i % 2 ? ["jose", "ours"] : ["ours", "jose"]) runs[m].push(await once(m));
   const col = (m, k) => fmt(median(runs[m].map((r) => r[k])), 1);
+  // What V8 compiled for our cold run, which does not depend on the machine's speed: the wasm
+  // functions compiled lazily (Liftoff) by the import, the first and the second verification,
+  // and those tiered up (TurboFan).
+  const traced = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--trace-wasm-compilation-times", "cold.mjs", "ours"], { cwd: project, env, stdio: ["ignore", "pipe", "inherit"] });
+    let s = "";
+    child.stdout.on("data", (d) => (s += d));
+    child.on("close", (code) => (code === 0 ? resolve(s) : reject(new Error(`cold.mjs ours (traced) exited ${code}`))));
+  });
+  const compiled = (tier) => {
+    const sizes = [...traced.matchAll(new RegExp(`using ${tier}.*?bodysize (\\d+)`, "g"))].map((m) => Number(m[1]));
+    return `${sizes.length} functions, ${sizes.reduce((a, b) => a + b, 0).toLocaleString("en-US")} bytes`;
+  };
   out(`### Cold start in a fresh Node process (median of ${COLD_RUNS}; keys passed in, no network)`);
   out();
   out("| | import (ours: read + compile + instantiate the .wasm) | first verification | **import + first verification** | process start → first verification | then a second token | whole process (spawn → exit) |");
   out("|---|---:|---:|---:|---:|---:|---:|");
   out(`| **ours** (\`verifyJwt\` with \`jwks\`) | ${col("ours", "importMs")} ms | ${col("ours", "firstMs")} ms | **${col("ours", "totalMs")} ms** | ${col("ours", "fromProcessStartMs")} ms | ${col("ours", "secondMs")} ms | ${col("ours", "processMs")} ms |`);
   out(`| jose (\`createLocalJWKSet\` + \`jwtVerify\`) | ${col("jose", "importMs")} ms | ${col("jose", "firstMs")} ms | **${col("jose", "totalMs")} ms** | ${col("jose", "fromProcessStartMs")} ms | ${col("jose", "secondMs")} ms | ${col("jose", "processMs")} ms |`);
+  out();
+  out(`Wasm code V8 compiled in one such process of ours (import and two verifications, \`--trace-wasm-compilation-times\`): lazily with Liftoff ${compiled("Liftoff")}; tiered up with TurboFan ${compiled("TurboFan")}.`);
   out();
 }
 
