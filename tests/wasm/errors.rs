@@ -278,3 +278,36 @@ async fn client_errors_carry_code_and_claim() {
     check_error(&e, "ClientError", "jwt_not_yet_valid", &refs(&hidden));
     assert_eq!(get_str(&e, "claim").as_deref(), Some("nbf"));
 }
+
+/// `verifyJwt` parses an options object's text once, but judges every call at the
+/// `current_date` the object holds at that call: one object reused, its date changed between
+/// calls (later, earlier, invalid, later again), is read afresh each time.
+#[wasm_bindgen_test]
+async fn a_reused_options_object_is_judged_at_its_current_date_on_every_call() {
+    let emu = emu();
+    let s = emu.session(json!({})).await;
+    let o = verify_options(emu.url);
+    let hidden = secret_and(&[&s.jwt]);
+
+    verify(&s.jwt, o.clone()).await.unwrap();
+
+    set(&o, "current_date", &date(js_sys::Date::now() - 60_000.0));
+    let e = verify(&s.jwt, o.clone()).await.unwrap_err();
+    check_error(&e, "ClientError", "jwt_not_yet_valid", &refs(&hidden));
+
+    set(&o, "current_date", &date(f64::NAN));
+    for _ in 0..2 {
+        let e = verify(&s.jwt, o.clone()).await.unwrap_err();
+        check_error(&e, "ClientError", "invalid_argument", &refs(&hidden));
+    }
+
+    set(
+        &o,
+        "current_date",
+        &JsValue::from_f64(js_sys::Date::now() + 1_000.0),
+    );
+    assert_eq!(
+        verify(&s.jwt, o.clone()).await.unwrap()["user_id"],
+        json!(s.user_id)
+    );
+}
