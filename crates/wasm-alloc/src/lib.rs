@@ -155,7 +155,11 @@ impl<G: Grow> Heap<G> {
             return core::ptr::null_mut();
         };
         let pages = want.div_ceil(PAGE).max(MIN_GROW_PAGES);
-        let Some(base) = self.source.grow(pages) else {
+        let Some((base, end)) = self
+            .source
+            .grow(pages)
+            .and_then(|base| Some((base, base.checked_add(pages.checked_mul(PAGE)?)?)))
+        else {
             return core::ptr::null_mut();
         };
         // New pages right after the current end extend it; elsewhere they start anew (the
@@ -163,7 +167,7 @@ impl<G: Grow> Heap<G> {
         if base != self.end || self.end == 0 {
             self.next = base;
         }
-        self.end = base + pages * PAGE;
+        self.end = end;
         match fits(self.next, self.end) {
             Some(start) => {
                 self.next = start + size;
@@ -351,6 +355,22 @@ mod tests {
             assert!(heap.alloc(layout(usize::MAX / 4, 8)).is_null());
             assert!(!heap.alloc(layout(PAGE, 8)).is_null());
         }
+    }
+
+    /// Pages at the very end of the address space: their end does not fit in a `usize`.
+    struct TopOfMemory;
+
+    impl Grow for TopOfMemory {
+        fn grow(&mut self, _pages: usize) -> Option<usize> {
+            Some(usize::MAX - PAGE + 1)
+        }
+    }
+
+    #[test]
+    fn pages_whose_end_overflows_the_address_space_are_refused_not_wrapped() {
+        let mut heap = Heap::new(TopOfMemory);
+        assert!(unsafe { heap.alloc(layout(16, 8)) }.is_null());
+        assert_eq!(heap.end, 0, "the heap's end wrapped around");
     }
 
     #[test]
