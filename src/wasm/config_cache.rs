@@ -1,10 +1,12 @@
 //! Parsed options, by their JSON text and whether the call has a shared JWKS store: a client
-//! made per request passes the same text on every call, and so does a `verifyJwt` caller that
-//! reuses one options object; each text is parsed once. Bounded; the oldest entry goes first.
+//! made per request passes the same text on every call, and so does a `verifyJwt` or
+//! `authenticateRequest` caller that reuses one options object; each text is parsed once.
+//! Bounded; the oldest entry goes first.
 
 use crate::api::{Fields, LocalJwtParams};
 use crate::config::Config;
 use crate::error::Error;
+use crate::gate::GateOptions;
 use crate::json;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,6 +20,7 @@ type Entries<T> = RefCell<Vec<(Rc<str>, bool, T)>>;
 thread_local! {
     static CLIENTS: Entries<Rc<Config>> = const { RefCell::new(Vec::new()) };
     static VERIFIES: Entries<(Rc<Config>, LocalJwtParams)> = const { RefCell::new(Vec::new()) };
+    static GATES: Entries<(Rc<Config>, GateOptions)> = const { RefCell::new(Vec::new()) };
 }
 
 /// What `options` parse to, from `cache` or by `parse` (and then remembered).
@@ -77,4 +80,17 @@ pub fn verify(
         Ok((Rc::new(config), LocalJwtParams::from_fields(&f, None)?))
     })?;
     Ok((config, params.at(WHAT, current_date_ms)?))
+}
+
+/// The configuration and the gate's own options of `authenticateRequest(request, options)`,
+/// `options` being their JSON text.
+pub fn gate(options: &str, jwks_store: bool) -> Result<(Rc<Config>, GateOptions), Error> {
+    cached(&GATES, options, jwks_store, || {
+        let value = json::parse(options.as_bytes()).map_err(|_| {
+            Error::invalid_argument("authenticateRequest options cannot be read as JSON")
+        })?;
+        let mut config = Config::from_client_options(&value)?;
+        config.jwks_store = jwks_store;
+        Ok((Rc::new(config), GateOptions::from_value(&value)?))
+    })
 }

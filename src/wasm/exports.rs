@@ -28,8 +28,7 @@ pub fn client_options(options: JsValue) -> Result<String, JsValue> {
     let read = || -> Result<String, Error> {
         fetch_option(&options)?;
         store_option(&options)?;
-        let value = read_options(&options, "Client options")?;
-        let text = crate::json::to_string(&value);
+        let text = options_text(&options, "Client options")?;
         config_cache::client(&text, false)?;
         Ok(text)
     };
@@ -131,10 +130,9 @@ pub fn authenticate_request_headers(
             fetch: fetch_option(&options)?,
             store: store_option(&options)?,
         };
-        let value = read_options(&options, "authenticateRequest options")?;
-        let text = crate::json::to_string(&value);
-        let config = config_cache::client(&text, io.store.is_some())?;
-        Ok((config, GateOptions::from_value(&value)?, io))
+        let text = options_text(&options, "authenticateRequest options")?;
+        let (config, gate_options) = config_cache::gate(&text, io.store.is_some())?;
+        Ok((config, gate_options, io))
     };
     let (config, gate_options, io) = match read() {
         Ok(read) => read,
