@@ -14,13 +14,13 @@ pub use exports::{authenticate_request_headers, client_options, sessions_call, v
 pub use exports::{JsClient, Sessions};
 
 use crate::engine::Engine;
+use std::cell::RefCell;
 
 /// The module's allocator (crates/wasm-alloc): small and constant time, see the `small-alloc`
 /// feature in Cargo.toml.
 #[cfg(feature = "small-alloc")]
 #[global_allocator]
 static ALLOC: stytch_wasm_alloc::WasmAlloc = stytch_wasm_alloc::WasmAlloc::new();
-use std::cell::RefCell;
 
 thread_local! {
     /// The module instance's one engine: its keys and memo serve every `Client` and `verifyJwt`

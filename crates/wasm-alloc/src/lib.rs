@@ -90,15 +90,11 @@ impl<G: Grow> Heap<G> {
         };
         let align = layout.align();
         if align <= BLOCK_ALIGN {
-            if let Some(&head) = self.free.get(class) {
-                if head != 0 {
-                    // SAFETY: `head` is a freed block of this class, which holds the next link.
-                    let next = unsafe { (head as *const usize).read() };
-                    if let Some(slot) = self.free.get_mut(class) {
-                        *slot = next;
-                    }
-                    return head as *mut u8;
-                }
+            if let Some(slot) = self.free.get_mut(class).filter(|slot| **slot != 0) {
+                let head = *slot;
+                // SAFETY: `head` is a freed block of this class, which holds the next link.
+                *slot = unsafe { (head as *const usize).read() };
+                return head as *mut u8;
             }
         }
         self.carve(class_size(class), align.max(BLOCK_ALIGN))
@@ -126,7 +122,8 @@ impl<G: Grow> Heap<G> {
         let Ok(new_layout) = Layout::from_size_align(new_size, layout.align()) else {
             return core::ptr::null_mut();
         };
-        if class(new_layout).is_some() && class(new_layout) == class(layout) {
+        let new_class = class(new_layout);
+        if new_class.is_some() && new_class == class(layout) {
             return ptr;
         }
         // SAFETY: forwarded from the caller's promises.
