@@ -359,19 +359,22 @@ async function workerColdBench(bundle, url, jwks, pools) {
 async function coldBench(url, jwks) {
   const [token, token2] = await mint(2);
   const env = { ...process.env, TOKEN: token, TOKEN2: token2, JWKS: JSON.stringify(jwks), PROJECT_ID, EMU_URL: url, NODE_NO_WARNINGS: "1" };
-  const once = (mode) =>
+  /** `node [...flags] cold.mjs mode` in a fresh process: its stdout. */
+  const cold = (mode, flags = []) =>
     new Promise((resolve, reject) => {
-      const t0 = performance.now();
-      const child = spawn(process.execPath, ["cold.mjs", mode], { cwd: project, env, stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, [...flags, "cold.mjs", mode], { cwd: project, env, stdio: ["ignore", "pipe", "inherit"] });
       let s = "";
       child.stdout.on("data", (d) => (s += d));
-      child.on("close", (code) => {
-        if (code !== 0) return reject(new Error(`cold.mjs ${mode} exited ${code}`));
-        const r = JSON.parse(s);
-        if (r.sub !== user.user_id || r.sub2 !== user.user_id) return reject(new Error(`cold.mjs ${mode}: ${s}`));
-        resolve({ ...r, processMs: performance.now() - t0 });
-      });
+      child.on("close", (code) => (code === 0 ? resolve(s) : reject(new Error(`cold.mjs ${mode} exited ${code}`))));
     });
+  const once = async (mode) => {
+    const t0 = performance.now();
+    const s = await cold(mode);
+    const processMs = performance.now() - t0;
+    const r = JSON.parse(s);
+    if (r.sub !== user.user_id || r.sub2 !== user.user_id) throw new Error(`cold.mjs ${mode}: ${s}`);
+    return { ...r, processMs };
+  };
   const runs = { ours: [], jose: [] };
   await once("ours"); // page cache
   for (let i = 0; i < COLD_RUNS; i++) for (const m of i % 2 ? ["jose", "ours"] : ["ours", "jose"]) runs[m].push(await once(m));
@@ -379,12 +382,7 @@ async function coldBench(url, jwks) {
   // What V8 compiled for our cold run, which does not depend on the machine's speed: the wasm
   // functions compiled lazily (Liftoff) by the import, the first and the second verification,
   // and those tiered up (TurboFan).
-  const traced = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--trace-wasm-compilation-times", "cold.mjs", "ours"], { cwd: project, env, stdio: ["ignore", "pipe", "inherit"] });
-    let s = "";
-    child.stdout.on("data", (d) => (s += d));
-    child.on("close", (code) => (code === 0 ? resolve(s) : reject(new Error(`cold.mjs ours (traced) exited ${code}`))));
-  });
+  const traced = await cold("ours", ["--trace-wasm-compilation-times"]);
   const compiled = (tier) => {
     const sizes = [...traced.matchAll(new RegExp(`using ${tier}.*?bodysize (\\d+)`, "g"))].map((m) => Number(m[1]));
     return `${sizes.length} functions, ${sizes.reduce((a, b) => a + b, 0).toLocaleString("en-US")} bytes`;
