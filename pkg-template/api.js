@@ -1,12 +1,183 @@
 // The package's API over the WebAssembly exports, shared by every entry. It holds no state of
 // its own and decides nothing (the rules live in the crate; see docs/rules.md in the
-// repository): `Client` keeps its options as plain JavaScript values, so a client made per
-// request is garbage like any object and needs no `free()`; `authenticateRequest` reads the
-// request's headers and builds the `Headers` and `Response` the crate's answer describes.
-import { authenticateRequestHeaders, clientOptions, sessionsCall, verifyJwt } from "./stytch_sessions_wasm.js";
-import { ClientError } from "./errors.js";
+// repository). It translates and drives I/O:
+//
+// - translates: it reads the JavaScript values a caller passes (an options object becomes its
+//   `JSON.stringify` text plus a few facts about its types, such as "fetch is not a function"),
+//   and turns the module's answers into plain objects and the error classes;
+// - drives: each export of the module starts or resumes one call and returns its next step as
+//   text (fetch this, wait, read or write the JWKS store, or the answer); `run` below carries
+//   the steps out with the host's `fetch`, timers and store until the call is answered. The
+//   steps are described in src/wasm/calls.rs.
+//
+// `Client` keeps its options as plain JavaScript values, so a client made per request is
+// garbage like any object and needs no `free()`; `authenticateRequest` reads the request's
+// headers and builds the `Headers` and `Response` the crate's answer describes.
+import * as wasm from "./stytch_sessions_wasm.js";
+import { ClientError, RequestError, StytchError } from "./errors.js";
 
-export { verifyJwt };
+// Facts about an options object (src/wasm/calls.rs).
+const OBJECT = 1;
+const BAD_FETCH = 2;
+const STORE = 4;
+const BAD_STORE = 8;
+// What a call is resumed with (src/wasm/calls.rs).
+const WOKE = 0;
+const RESPONSE = 1;
+const REJECTED = 2;
+const NOT_A_PROMISE = 3;
+const NOT_A_RESPONSE = 4;
+const BAD_HEADERS = 5;
+const LOADED = 6;
+
+/** `value[name]` when it is neither `undefined` nor `null`; a getter that throws reads as absent. */
+function field(value, name) {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  try {
+    return value[name] ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isFunction = (value) => typeof value === "function";
+const isObject = (value) => typeof value === "object" && value !== null;
+
+/**
+ * An options (or params) object as the module takes it: `[facts, text, fetch, store]`. The text
+ * is its `JSON.stringify` snapshot (getters, proxies and cycles are read, or fail, here and only
+ * here), `undefined` when it cannot be made.
+ */
+function read(options) {
+  let facts = 0;
+  const fetch = field(options, "fetch");
+  if (fetch !== undefined && !isFunction(fetch)) facts |= BAD_FETCH;
+  const store = field(options, "jwks_store");
+  if (store !== undefined) facts |= isObject(store) && isFunction(field(store, "get")) && isFunction(field(store, "put")) ? STORE : BAD_STORE;
+  let text;
+  if (isObject(options) && !Array.isArray(options)) {
+    facts |= OBJECT;
+    try {
+      text = JSON.stringify(options);
+    } catch {
+      // `undefined`: the module refuses the options as unreadable
+    }
+  }
+  return [facts, typeof text === "string" ? text : undefined, isFunction(fetch) ? fetch : undefined, facts & STORE ? store : undefined];
+}
+
+/** A `current_date` option (a `Date` or epoch milliseconds) in milliseconds; NaN when it is neither. */
+function currentDate(options) {
+  const value = field(options, "current_date");
+  if (value === undefined) return undefined;
+  if (value instanceof Date) return value.getTime();
+  return typeof value === "number" ? value : NaN;
+}
+
+/** The error an `E` step (or a refusal's `error`) describes. */
+function toError(e) {
+  if (e.class === "ClientError") return new ClientError(e.code, e.message, e.claim);
+  if (e.class === "RequestError") return new RequestError(e.code, e.message);
+  return new StytchError(e.fields);
+}
+
+/**
+ * Carries out a call's steps until it is answered. A call answered at its first step (a token
+ * verified before, a refused argument) settles without an async function.
+ */
+function run(step, io) {
+  try {
+    if (step[0] === "A") return Promise.resolve(JSON.parse(step.slice(1)));
+    if (step[0] === "E") return Promise.reject(toError(JSON.parse(step.slice(1))));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return drive(step, io);
+}
+
+async function drive(step, io) {
+  for (;;) {
+    const tag = step[0];
+    if (tag === "A") return JSON.parse(step.slice(1));
+    if (tag === "E") throw toError(JSON.parse(step.slice(1)));
+    const space = step.indexOf(" ");
+    const id = Number(step.slice(1, space < 0 ? undefined : space));
+    const rest = space < 0 ? "" : step.slice(space + 1);
+    let input = WOKE;
+    let status = 0;
+    let text;
+    if (tag === "F") {
+      [input, status, text] = await send(io.fetch, JSON.parse(rest));
+    } else if (tag === "W") {
+      await new Promise((resolve) => setTimeout(resolve, Number(rest)));
+    } else if (tag === "L") {
+      const value = await storeCall(io.store, "get", []);
+      input = LOADED;
+      text = typeof value === "string" ? value : undefined;
+    } else if (tag === "P") {
+      const ttl = rest.indexOf(" ");
+      await storeCall(io.store, "put", [rest.slice(ttl + 1), Number(rest.slice(0, ttl))]);
+    }
+    step = wasm.resume(id, input, status, text, Date.now());
+  }
+}
+
+/** `store[method](...args)`, awaited; whatever goes wrong reads as `undefined`. */
+async function storeCall(store, method, args) {
+  try {
+    return await store[method](...args);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `name` of what a `fetch` threw or rejected with, when it is a string. */
+function errorName(error) {
+  const name = field(error, "name");
+  return typeof name === "string" ? name : undefined;
+}
+
+/** Sends a request the module described: `[input, status, text]` to resume with. */
+async function send(fetchOption, request) {
+  const init = { method: request.method, signal: AbortSignal.timeout(request.timeout_ms) };
+  try {
+    init.headers = new Headers(request.headers);
+  } catch {
+    return [BAD_HEADERS];
+  }
+  if (request.body !== undefined) init.body = request.body;
+  let response;
+  try {
+    let pending;
+    if (fetchOption) {
+      pending = fetchOption.call(undefined, request.url, init);
+      if (!(pending instanceof Promise)) return [NOT_A_PROMISE];
+    } else {
+      pending = fetch(request.url, init);
+    }
+    response = await pending;
+  } catch (error) {
+    return [REJECTED, 0, errorName(error)];
+  }
+  if (!(response instanceof Response)) return [NOT_A_RESPONSE];
+  try {
+    const text = await response.text();
+    return [RESPONSE, response.status, typeof text === "string" ? text : ""];
+  } catch (error) {
+    return [REJECTED, 0, errorName(error)];
+  }
+}
+
+/**
+ * Verifies a Stytch session JWT with the project's public keys and resolves its session. Needs
+ * no secret (unless it judges an `authorization_check`): what an edge worker calls to gate a
+ * request.
+ */
+export function verifyJwt(session_jwt, opts) {
+  const [facts, text, fetch, store] = read(opts);
+  const token = typeof session_jwt === "string" ? session_jwt : undefined;
+  return run(wasm.verifyJwt(token, facts, text, currentDate(opts), Date.now()), { fetch, store });
+}
 
 const options = Symbol("options");
 
@@ -20,7 +191,9 @@ for (const op of ["authenticate", "authenticateJwt", "authenticateJwtLocal", "ge
   Object.defineProperty(Sessions.prototype, op, {
     value(params) {
       const c = this[options];
-      return sessionsCall(op, c.text, c.fetch, c.store, params);
+      const [facts, text] = read(params);
+      const date = op === "authenticateJwtLocal" ? currentDate(params) : undefined;
+      return run(wasm.sessionsCall(op, c.text, c.store !== undefined, facts & OBJECT, text, date, Date.now()), c);
     },
     writable: true,
     configurable: true,
@@ -30,9 +203,10 @@ for (const op of ["authenticate", "authenticateJwt", "authenticateJwtLocal", "ge
 /** A Stytch Sessions client. Its options are read (and checked) once, here. */
 export class Client {
   constructor(opts) {
-    const text = clientOptions(opts); // throws ClientError invalid_argument on bad options
-    const { fetch, jwks_store } = opts;
-    this.sessions = new Sessions(Object.freeze({ text, fetch, store: jwks_store }));
+    const [facts, text, fetch, store] = read(opts);
+    const refused = wasm.clientOptions(facts, text);
+    if (refused) throw toError(JSON.parse(refused.slice(1))); // ClientError invalid_argument
+    this.sessions = new Sessions(Object.freeze({ text, fetch, store }));
     Object.freeze(this);
   }
   /** Kept for compatibility: a client holds nothing that needs freeing. */
@@ -50,14 +224,17 @@ export async function authenticateRequest(request, opts) {
   if (!headers || typeof headers.get !== "function") {
     throw new ClientError("invalid_argument", "authenticateRequest: request must be a Request (or have headers.get)");
   }
-  const r = await authenticateRequestHeaders(headers.get("authorization") ?? undefined, headers.get("cookie") ?? undefined, opts);
+  const [facts, text, fetch, store] = read(opts);
+  const step = wasm.authenticateRequest(headers.get("authorization") ?? undefined, headers.get("cookie") ?? undefined, facts, text, Date.now());
+  const r = await run(step, { fetch, store });
   if (r.ok) {
     const out = { ok: true, session: r.session, session_jwt: r.session_jwt, headers: new Headers() };
     if (r.set_cookie) out.headers.append("Set-Cookie", r.set_cookie);
     if (r.verdict) out.verdict = r.verdict;
     return out;
   }
-  const { status, code, body, error } = r;
+  const { status, code, body } = r;
+  const error = r.error && toError(r.error);
   const responseHeaders = { "Content-Type": "application/json", "Cache-Control": "no-store" };
   if (status === 401) responseHeaders["WWW-Authenticate"] = "Bearer";
   return { ok: false, status, code, error, response: () => new Response(body, { status, headers: responseHeaders }) };

@@ -8,7 +8,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-#[wasm_bindgen(module = "/src/wasm/errors.js")]
+#[wasm_bindgen(module = "/pkg-template/errors.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeStytchError)]
     fn make_stytch_error(fields: JsValue) -> JsValue;

@@ -12,18 +12,17 @@ use super::convert::parse_json;
 use super::convert::string_arg;
 use super::convert::{current_date_ms, error_to_js, fetch_option, read_options, store_option};
 use super::drive::{run, Finish, Io};
-use crate::api::*;
+use super::operations::operation;
 use crate::config::Config;
 use crate::engine::Operation;
 use crate::error::Error;
 use crate::gate::{self, GateOptions};
 use js_sys::Promise;
 use std::rc::Rc;
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Checks `new Client(options)` and returns the options as the JSON text every call passes
 /// back: `fetch` and `jwks_store` are the caller's to keep (they are not JSON).
-#[wasm_bindgen(js_name = clientOptions)]
 pub fn client_options(options: JsValue) -> Result<String, JsValue> {
     let read = || -> Result<String, Error> {
         fetch_option(&options)?;
@@ -37,7 +36,6 @@ pub fn client_options(options: JsValue) -> Result<String, JsValue> {
 
 /// `client.sessions[op](params)` for a client made with `options` (the text
 /// [`client_options`] returned), fetching with `fetch` and sharing keys through `store`.
-#[wasm_bindgen(js_name = sessionsCall)]
 pub fn sessions_call(
     op: &str,
     options: &str,
@@ -49,54 +47,18 @@ pub fn sessions_call(
         fetch: fetch.dyn_into().ok(),
         store: (!store.is_undefined() && !store.is_null()).then_some(store),
     };
+    let read = |what: &'static str| read_options(&params, what);
     let operation = config_cache::client(options, io.store.is_some())
-        .and_then(|config| Ok((config, operation(op, &params)?)));
+        .and_then(|config| Ok((config, operation(op, read, current_date_ms(&params))?)));
     match operation {
         Ok((config, operation)) => run(config, operation, io, Finish::Answer),
         Err(e) => Promise::reject(&error_to_js(e)),
     }
 }
 
-/// `client.sessions[op](params)` as an engine operation; unknown operations are refused.
-fn operation(op: &str, params: &JsValue) -> Result<Operation, Error> {
-    let read = |what: &'static str| read_options(params, what);
-    Ok(match op {
-        "authenticate" => Operation::Authenticate(AuthenticateParams::from_value(&read(
-            "authenticate params",
-        )?)?),
-        "authenticateJwt" => Operation::AuthenticateJwt(AuthenticateJwtParams::from_value(&read(
-            "authenticateJwt params",
-        )?)?),
-        "authenticateJwtLocal" => {
-            let what = "authenticateJwtLocal params";
-            let value = read(what)?;
-            let f = Fields::of(&value, what)?;
-            Operation::VerifyJwt {
-                token: f.required_string("session_jwt")?,
-                params: LocalJwtParams::from_fields(&f, current_date_ms(params))?,
-            }
-        }
-        "get" => Operation::Get {
-            user_id: Fields::of(&read("get params")?, "get params")?.required_string("user_id")?,
-        },
-        "getJWKS" => Operation::GetJwks {
-            project_id: Fields::of(&read("getJWKS params")?, "getJWKS params")?
-                .required_string("project_id")?,
-        },
-        "migrate" => Operation::Migrate(MigrateParams::from_value(&read("migrate params")?)?),
-        "revoke" => Operation::Revoke(RevokeParams::from_value(&read("revoke params")?)?),
-        "exchangeAccessToken" => Operation::ExchangeAccessToken(
-            ExchangeAccessTokenParams::from_value(&read("exchangeAccessToken params")?)?,
-        ),
-        "attest" => Operation::Attest(AttestParams::from_value(&read("attest params")?)?),
-        _ => return Err(Error::invalid_argument("no such Sessions operation")),
-    })
-}
-
 /// Verifies a Stytch session JWT with the project's public keys and returns its session. Needs
 /// no secret (unless it judges an `authorization_check`): this is what an edge worker calls to
 /// gate a request.
-#[wasm_bindgen(js_name = verifyJwt)]
 pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
     let read = || -> Result<(Rc<Config>, Operation, Io), Error> {
         let token = string_arg(session_jwt, "session_jwt")?;
@@ -119,7 +81,6 @@ pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
 /// `Authorization` and `Cookie` headers: resolves `{ok: true, session, session_jwt, verdict?,
 /// set_cookie?}` or `{ok: false, status, code, body, error?}` (see [`crate::gate`]); rejects
 /// only for bad options.
-#[wasm_bindgen(js_name = authenticateRequestHeaders)]
 pub fn authenticate_request_headers(
     authorization: Option<String>,
     cookie: Option<String>,

@@ -69,22 +69,11 @@ fn network(message: &'static str) -> Error {
     Error::request(RequestErrorCode::NetworkError, message)
 }
 
-/// A rejected fetch: `TimeoutError`/`AbortError` from our signal is a timeout, anything else a
-/// network failure. The rejection's message is not passed on (it may carry a URL); its error
-/// name is, when it is a plain identifier.
+/// A rejected fetch, by the name of what it rejected with (see [`super::calls::fetch_failure`]).
 fn failure(error: &JsValue) -> Error {
     let name = Reflect::get(error, &"name".into())
         .ok()
         .and_then(|n| n.as_string())
         .unwrap_or_default();
-    if name == "TimeoutError" || name == "AbortError" {
-        return Error::request(RequestErrorCode::Timeout, "no answer within the timeout");
-    }
-    if name.is_empty() || name.len() > 40 || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return network("fetch failed");
-    }
-    Error::request(
-        RequestErrorCode::NetworkError,
-        ["fetch failed (", &name, ")"].concat(),
-    )
+    super::calls::fetch_failure(&name)
 }

@@ -1,5 +1,7 @@
 // The package's error classes: real Error subclasses, so `instanceof` works, each with a stable
-// `code`. Created from Rust through the make* functions below (the only way Rust throws).
+// `code`. The package's driver (api.js) makes them from the module's answers; the make*
+// functions below are how the crate's `js-client` feature (Rust code compiled to wasm, not
+// this package) makes them.
 
 /** The Stytch API answered with an error (HTTP status >= 400 and a Stytch JSON body). */
 export class StytchError extends Error {
