@@ -106,17 +106,22 @@ async function drive(step, io) {
     let input = WOKE;
     let status = 0;
     let text;
-    if (tag === "F") {
-      [input, status, text] = await send(io.fetch, JSON.parse(rest));
-    } else if (tag === "W") {
-      await new Promise((resolve) => setTimeout(resolve, Number(rest)));
-    } else if (tag === "L") {
-      const value = await storeCall(io.store, "get", []);
-      input = LOADED;
-      text = typeof value === "string" ? value : undefined;
-    } else if (tag === "P") {
-      const ttl = rest.indexOf(" ");
-      await storeCall(io.store, "put", [rest.slice(ttl + 1), Number(rest.slice(0, ttl))]);
+    try {
+      if (tag === "F") {
+        [input, status, text] = await send(io.fetch, JSON.parse(rest));
+      } else if (tag === "W") {
+        await new Promise((resolve) => setTimeout(resolve, Number(rest)));
+      } else if (tag === "L") {
+        const value = await storeCall(io.store, "get", []);
+        input = LOADED;
+        text = typeof value === "string" ? value : undefined;
+      } else if (tag === "P") {
+        const ttl = rest.indexOf(" ");
+        await storeCall(io.store, "put", [rest.slice(ttl + 1), Number(rest.slice(0, ttl))]);
+      }
+    } catch (error) {
+      // Whatever the host throws, the call is resumed (and so ends, and frees its slot).
+      [input, status, text] = [REJECTED, 0, errorName(error)];
     }
     step = wasm.resume(id, input, status, text, Date.now());
   }
@@ -139,12 +144,13 @@ function errorName(error) {
 
 /** Sends a request the module described: `[input, status, text]` to resume with. */
 async function send(fetchOption, request) {
-  const init = { method: request.method, signal: AbortSignal.timeout(request.timeout_ms) };
+  const init = { method: request.method };
   try {
     init.headers = new Headers(request.headers);
   } catch {
     return [BAD_HEADERS];
   }
+  init.signal = AbortSignal.timeout(request.timeout_ms);
   if (request.body !== undefined) init.body = request.body;
   let response;
   try {
