@@ -153,7 +153,7 @@ fn every_option_the_crate_reads_is_typed_and_every_typed_option_is_read() {
             || path.contains("/src/config.rs")
             || path.contains("/src/rbac.rs")
             || path.contains("/src/gate.rs")
-            || path.contains("/src/wasm/")
+            || (path.contains("/src/wasm/") && !path.ends_with("/src/wasm/convert.rs"))
         {
             rust.extend(literals_after(
                 &text,
@@ -176,6 +176,12 @@ fn every_option_the_crate_reads_is_typed_and_every_typed_option_is_read() {
             ));
         }
     }
+    // The package's driver reads the options that are JavaScript values (`fetch`, `jwks_store`,
+    // `current_date`); src/wasm/convert.rs reads them for the Rust-on-wasm client, which these
+    // types do not describe.
+    let driver =
+        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/pkg-template/api.js")).unwrap();
+    rust.extend(literals_after(&driver, &["field(options, "]));
     let dts = dts();
     let ts = members(
         &dts,
