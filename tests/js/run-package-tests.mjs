@@ -14,8 +14,8 @@
 //   types               tsc against the published .d.ts (ESM and CommonJS resolution)
 //   readme              every JS/TS snippet of README.md and pkg-template/README.md, type-checked
 //                       and run where it belongs (tests/js/readme/snippets.mjs)
-// Firefox is not run: Debian's firefox-esr cannot be driven by Playwright (it needs Playwright's
-// own patched build, which cannot be downloaded here).
+//   firefox             the same page in headless Debian Firefox ESR, through geckodriver (WebDriver:
+//                       Playwright cannot drive firefox-esr; it needs its own patched build)
 //
 // Usage: node tests/js/run-package-tests.mjs [--only name,name] [--keep]
 // Prints "N passed, N failed" last; exits non-zero on any failure.
@@ -26,6 +26,7 @@ import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { control, forge, PROJECT_ID, SECRET, startEmulatorProcess } from "./lib/emulator.mjs";
 import { killAll, run } from "./lib/procs.mjs";
+import { firefox } from "./lib/webdriver.mjs";
 import { bundleWorker, checkScenario, formatScenario, gateScenario, prepareWorkerProject, startWorker, typecheck } from "./lib/worker.mjs";
 import { runReadmeSnippets } from "./readme/snippets.mjs";
 
@@ -45,6 +46,45 @@ if (!tgz) {
   process.exit(2);
 }
 const tarball = join(tgzDir, tgz);
+
+/** What the browser pages run (Chromium through Playwright, Firefox through WebDriver). */
+const inPage = async ({ jwt, forged, url, projectId, secret }) => {
+  const { verifyJwt, Client, ClientError, StytchError } = window.stytch;
+  const session = await verifyJwt(jwt, { project_id: projectId, custom_base_url: url });
+  const firstAt = Date.now();
+  let forgedErr;
+  try {
+    await verifyJwt(forged, { project_id: projectId, custom_base_url: url });
+  } catch (e) {
+    // Realm-independent checks: WebDriver runs this in a sandbox whose Error and Object are not
+    // the page's.
+    forgedErr = { isClientError: e instanceof ClientError, isError: Object.prototype.toString.call(e) === "[object Error]", notStytch: !(e instanceof StytchError), name: e.name, code: e.code };
+  }
+  const client = new Client({ project_id: projectId, secret, custom_base_url: url });
+  const local = await client.sessions.authenticateJwt({ session_jwt: jwt });
+  const jwks = await client.sessions.getJWKS({ project_id: projectId });
+  return {
+    firstAt,
+    user_id: session.user_id,
+    plain: Object.getPrototypeOf(Object.getPrototypeOf(session)) === null && Object.prototype.toString.call(session) === "[object Object]",
+    forgedErr,
+    localRemote: local.request_id !== undefined,
+    kids: jwks.keys.length,
+    ua: navigator.userAgent,
+  };
+};
+
+/** What is wrong with `inPage`'s result for `user`. */
+function pageProblems(out, user) {
+  const problems = [];
+  if (out.user_id !== user.user_id) problems.push(`user_id ${out.user_id}`);
+  if (!out.plain) problems.push("session is not a plain object");
+  const fe = out.forgedErr;
+  if (!fe || !fe.isClientError || !fe.isError || !fe.notStytch || fe.name !== "ClientError" || fe.code !== "jwt_signature_invalid") problems.push(`forged: ${JSON.stringify(fe)}`);
+  if (out.localRemote) problems.push("authenticateJwt of a fresh JWT called the API");
+  if (out.kids < 1) problems.push("no keys");
+  return problems;
+}
 
 const results = []; // { name, ok, detail, installMs, firstMs }
 const say = (s) => console.log(`\x1b[1;34mpackage-tests:\x1b[0m ${s}`);
@@ -170,41 +210,31 @@ try {
       await page.waitForSelector("body[data-ready=yes]", { state: "attached", timeout: 15_000 }).catch((e) => {
         throw new Error(`page did not load the package: ${e.message}\n${logs.join("\n")}`);
       });
-      const out = await page.evaluate(
-        async ({ jwt, forged, url, projectId, secret }) => {
-          const { verifyJwt, Client, ClientError, StytchError } = window.stytch;
-          const session = await verifyJwt(jwt, { project_id: projectId, custom_base_url: url });
-          const firstAt = Date.now();
-          let forgedErr;
-          try {
-            await verifyJwt(forged, { project_id: projectId, custom_base_url: url });
-          } catch (e) {
-            forgedErr = { isClientError: e instanceof ClientError, isError: e instanceof Error, notStytch: !(e instanceof StytchError), name: e.name, code: e.code };
-          }
-          const client = new Client({ project_id: projectId, secret, custom_base_url: url });
-          const local = await client.sessions.authenticateJwt({ session_jwt: jwt });
-          const jwks = await client.sessions.getJWKS({ project_id: projectId });
-          return {
-            firstAt,
-            user_id: session.user_id,
-            plain: Object.getPrototypeOf(session) === Object.prototype,
-            forgedErr,
-            localRemote: local.request_id !== undefined,
-            kids: jwks.keys.length,
-            ua: navigator.userAgent,
-          };
-        },
-        { jwt: minted.session_jwt, forged: forge(minted.session_jwt), url, projectId: PROJECT_ID, secret: SECRET },
-      );
-      const problems = [];
-      if (out.user_id !== user.user_id) problems.push(`user_id ${out.user_id}`);
-      if (!out.plain) problems.push("session is not a plain object");
-      const fe = out.forgedErr;
-      if (!fe || !fe.isClientError || !fe.isError || !fe.notStytch || fe.name !== "ClientError" || fe.code !== "jwt_signature_invalid") problems.push(`forged: ${JSON.stringify(fe)}`);
-      if (out.localRemote) problems.push("authenticateJwt of a fresh JWT called the API");
-      if (out.kids < 1) problems.push("no keys");
+      const out = await page.evaluate(inPage, { jwt: minted.session_jwt, forged: forge(minted.session_jwt), url, projectId: PROJECT_ID, secret: SECRET });
+      const problems = pageProblems(out, user);
       if (problems.length) throw new Error(problems.join("; ") + "\n" + logs.join("\n"));
       say(`page in ${out.ua.match(/(HeadlessChrome|Chrome)\/[\d.]+/)?.[0]}: verified ${out.user_id}, forged → ClientError jwt_signature_invalid`);
+      return { installMs, firstMs: out.firstAt - startedAt };
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+
+  await runtime("firefox", async () => {
+    const server = await serveStatic(project);
+    const browser = await firefox();
+    try {
+      const emu = control(url);
+      const user = await emu.createUser({ email: `firefox-${Date.now()}@example.com` });
+      const minted = await emu.createSession({ user_id: user.user_id });
+      const startedAt = Date.now();
+      await browser.goto(`${server.url}/browser.html`);
+      await browser.waitFor(() => document.body?.dataset.ready === "yes", 15_000);
+      const out = await browser.run(inPage, { jwt: minted.session_jwt, forged: forge(minted.session_jwt), url, projectId: PROJECT_ID, secret: SECRET });
+      const problems = pageProblems(out, user);
+      if (problems.length) throw new Error(problems.join("; "));
+      say(`page in Firefox ${browser.version}: verified ${out.user_id}, forged → ClientError jwt_signature_invalid`);
       return { installMs, firstMs: out.firstAt - startedAt };
     } finally {
       await browser.close();
