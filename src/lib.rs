@@ -6,8 +6,9 @@
 //!
 //! Every rule lives in one synchronous, sans-IO [`engine`]: given an operation, its inputs and
 //! the time, it answers or says which HTTP request it needs next. [`Client`] drives it over a
-//! [`Host`] for Rust callers; the `wasm` module (compiled for `wasm32` only) drives it over the
-//! JavaScript host's `fetch`. The rules are written down in `docs/rules.md`.
+//! [`Host`] for Rust callers; the `wasm` module (compiled for `wasm32` only) hands its steps to
+//! the npm package's JavaScript, which drives them over the host's `fetch`. The rules are
+//! written down in `docs/rules.md`.
 //!
 //! ```
 //! use stytch_sessions_wasm::{claims::ClaimRules, jwk::KeySet, jwt::verify_session_jwt};
