@@ -142,7 +142,12 @@ function errorName(error) {
   return typeof name === "string" ? name : undefined;
 }
 
-/** Sends a request the module described: `[input, status, text]` to resume with. */
+/**
+ * Sends a request the module described: `[input, status, text]` to resume with. Its timeout
+ * bounds the whole exchange, the answer's body included, even with a `fetch` option that ignores
+ * the abort signal: the driver stops waiting when the signal fires (docs/rules.md: `timeout_ms`
+ * bounds every request a call makes).
+ */
 async function send(fetchOption, request) {
   const init = { method: request.method };
   try {
@@ -150,8 +155,11 @@ async function send(fetchOption, request) {
   } catch {
     return [BAD_HEADERS];
   }
-  init.signal = AbortSignal.timeout(request.timeout_ms);
+  const signal = AbortSignal.timeout(request.timeout_ms);
+  init.signal = signal;
   if (request.body !== undefined) init.body = request.body;
+  const timedOut = new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+  timedOut.catch(() => {}); // it only ever loses the race, or settles after the exchange is over
   let response;
   try {
     let pending;
@@ -161,13 +169,13 @@ async function send(fetchOption, request) {
     } else {
       pending = fetch(request.url, init);
     }
-    response = await pending;
+    response = await Promise.race([pending, timedOut]);
   } catch (error) {
     return [REJECTED, 0, errorName(error)];
   }
   if (!(response instanceof Response)) return [NOT_A_RESPONSE];
   try {
-    const text = await response.text();
+    const text = await Promise.race([response.text(), timedOut]);
     return [RESPONSE, response.status, typeof text === "string" ? text : ""];
   } catch (error) {
     return [REJECTED, 0, errorName(error)];

@@ -80,6 +80,16 @@ describe("the package's driver with hostile values", { concurrency: 1 }, () => {
     for (const [fetch, code, message] of cases) {
       await refuses(verifyJwt(jwt, at(port++, fetch)), "RequestError", code, message);
     }
+    // A fetch option that ignores the abort signal and never settles, or whose answer's body
+    // never ends: the call still ends when timeout_ms runs out.
+    const never = () => new Promise(() => {});
+    const endless = async () => new Response(new ReadableStream({ pull: () => new Promise(() => {}) }));
+    for (const hang of [never, endless]) {
+      const t0 = performance.now();
+      await refuses(verifyJwt(jwt, { ...at(port++, hang), timeout_ms: 300 }), "RequestError", "timeout", /no answer within the timeout/);
+      const ms = performance.now() - t0;
+      assert.ok(ms >= 250 && ms < 5_000, `${hang.name} ended after ${ms.toFixed(0)} ms`);
+    }
     // The init the driver builds: method, headers (a Headers object), a timeout signal.
     let seen;
     const base = `http://127.0.0.1:${port}`;
