@@ -112,12 +112,12 @@ async function drive(step, io) {
       } else if (tag === "W") {
         await new Promise((resolve) => setTimeout(resolve, Number(rest)));
       } else if (tag === "L") {
-        const value = await storeCall(io.store, "get", []);
+        const value = await storeCall(io.store, "get", [], Number(rest));
         input = LOADED;
         text = typeof value === "string" ? value : undefined;
       } else if (tag === "P") {
-        const ttl = rest.indexOf(" ");
-        await storeCall(io.store, "put", [rest.slice(ttl + 1), Number(rest.slice(0, ttl))]);
+        const [ttl, ms] = rest.split(" ", 2);
+        await storeCall(io.store, "put", [rest.slice(ttl.length + ms.length + 2), Number(ttl)], Number(ms));
       }
     } catch (error) {
       // Whatever the host throws, the call is resumed (and so ends, and frees its slot).
@@ -127,12 +127,19 @@ async function drive(step, io) {
   }
 }
 
-/** `store[method](...args)`, awaited; whatever goes wrong reads as `undefined`. */
-async function storeCall(store, method, args) {
+/**
+ * `store[method](...args)`, awaited for at most `ms` milliseconds; whatever goes wrong (a throw,
+ * a rejection, no answer in time) reads as `undefined`.
+ */
+async function storeCall(store, method, args, ms) {
+  let timer;
   try {
-    return await store[method](...args);
+    const late = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
+    return await Promise.race([store[method](...args), late]);
   } catch {
     return undefined;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -233,6 +233,11 @@ impl Call {
         }
     }
 
+    /// The project settings the call runs under.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// Advances the call with `input`, at `now_ms` (milliseconds since the Unix epoch).
     ///
     /// Each stage's handler is its own function, kept out of line: a first verification runs

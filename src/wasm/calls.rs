@@ -15,8 +15,8 @@
 //! | `E` + JSON error | rejects with the error class the JSON names (`class`, `code`, `message`, `claim`; or `fields` of a `StytchError`) |
 //! | `F` id ` ` JSON request | fetches `{method, url, headers, body?, timeout_ms}`, then [`resume`]s with what came back |
 //! | `W` id ` ` ms | waits that long, then resumes with [`WOKE`] |
-//! | `L` id | reads the JWKS store, then resumes with [`LOADED`] |
-//! | `P` id ` ` ttl ` ` value | gives the store the value to keep for ttl seconds, then resumes with [`WOKE`] |
+//! | `L` id ` ` ms | reads the JWKS store (waiting at most ms), then resumes with [`LOADED`] |
+//! | `P` id ` ` ttl ` ` ms ` ` value | gives the store the value to keep for ttl seconds (waiting at most ms), then resumes with [`WOKE`] |
 //!
 //! The driver also reports what it found out about the JavaScript values it was given, as the
 //! bits below (a fact about a type, never a decision): every rule and every message is here.
@@ -246,6 +246,8 @@ fn step(next: Next, call: Call, finish: Finish, now: f64) -> String {
         Next::Done(result) => return settle(finish, result, now),
         next => next,
     };
+    // A store that does not answer within the JWKS timeout counts as failed (docs/rules.md).
+    let store_ms = call.config().jwks_timeout_ms();
     let id = park(InFlight { call, finish });
     let mut out = String::new();
     match next {
@@ -264,12 +266,16 @@ fn step(next: Next, call: Call, finish: Finish, now: f64) -> String {
         Next::Load => {
             out.push('L');
             push_u32(&mut out, id);
+            out.push(' ');
+            push_u32(&mut out, store_ms);
         }
         Next::Save { value, ttl_seconds } => {
             out.push('P');
             push_u32(&mut out, id);
             out.push(' ');
             push_u32(&mut out, ttl_seconds);
+            out.push(' ');
+            push_u32(&mut out, store_ms);
             out.push(' ');
             out.push_str(&value);
         }

@@ -101,7 +101,7 @@ describe("the package's driver with hostile values", { concurrency: 1 }, () => {
     assert.deepEqual(seen, { url: `${base}/v1/sessions/jwks/${PROJECT_ID}`, method: "GET", headers: true, signal: true });
   });
 
-  test("a store that throws, rejects or holds no string reads as empty; its put failing changes nothing", async () => {
+  test("a store that throws, rejects, holds no string or never answers reads as empty; its put failing changes nothing", async () => {
     const { verifyJwt } = ctx.api;
     const jwt = w.fresh.session_jwt;
     const stores = [
@@ -109,6 +109,8 @@ describe("the package's driver with hostile values", { concurrency: 1 }, () => {
       { get: async () => { throw new Error("get"); }, put: async () => { throw new Error("put"); } },
       { get: () => 42, put: () => 42 },
       { get: async () => ({ keys: [] }), put: () => undefined },
+      // Never answers: after the JWKS timeout (300 ms here) the call goes on without it.
+      { get: () => new Promise(() => {}), put: () => new Promise(() => {}) },
     ];
     let port = 42000;
     for (const store of stores) {
@@ -120,7 +122,7 @@ describe("the package's driver with hostile values", { concurrency: 1 }, () => {
         fetched++;
         return fetch(String(url).replace(base, w.url), init);
       };
-      const session = await verifyJwt(jwt, { project_id: PROJECT_ID, custom_base_url: base, fetch: fetchVia, jwks_store: store });
+      const session = await verifyJwt(jwt, { project_id: PROJECT_ID, custom_base_url: base, fetch: fetchVia, jwks_store: store, timeout_ms: 300 });
       assert.equal(session.user_id, w.user.user_id);
       assert.equal(fetched, 1);
     }
