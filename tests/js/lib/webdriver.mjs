@@ -2,19 +2,7 @@
 // scripts/setup), for the package tests: Playwright cannot drive Debian's firefox-esr (it needs
 // its own patched build), and WebDriver needs nothing but HTTP.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-
-/** A free loopback port. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "./procs.mjs";
 
 /**
  * Starts geckodriver and a headless Firefox session. Resolves `{ goto(url), run(fn, arg),
