@@ -88,6 +88,18 @@ impl GateOptions {
         }))
     }
 
+    /// The verdict on a call's `result`: what the request is let in with ([`Self::admitted`]),
+    /// or the refusal ([`refused`] at [`refusal_status`]) with the error it stands for.
+    pub fn verdict(
+        &self,
+        result: Result<Answer>,
+        now_ms: f64,
+    ) -> std::result::Result<String, (String, Error)> {
+        result
+            .and_then(|answer| self.admitted(&answer, now_ms))
+            .map_err(|error| (refused(refusal_status(&error), error.code()), error))
+    }
+
     /// What the request is let in with, as JSON: `{"ok":true,"session":…,"session_jwt":…}` plus
     /// `"verdict"` when a check was judged and `"set_cookie"` when the API minted a new JWT.
     pub fn admitted(&self, answer: &Answer, now_ms: f64) -> Result<String> {

@@ -82,8 +82,8 @@ thread_local! {
 #[wasm_bindgen(js_name = clientOptions)]
 pub fn client_options(facts: u32, options: Option<String>) -> String {
     let check = || -> Result<()> {
-        let text = options_text(facts, options, "Client options")?;
-        config_cache::client(&text, false)?;
+        let text = options_text(facts, options.as_deref(), "Client options")?;
+        config_cache::client(text, false)?;
         Ok(())
     };
     match check() {
@@ -105,8 +105,8 @@ pub fn verify_jwt(
 ) -> String {
     let read = || -> Result<(Rc<Config>, Operation)> {
         let token = token.ok_or_else(|| Error::invalid_argument("session_jwt must be a string"))?;
-        let text = options_text(facts, options, "verifyJwt options")?;
-        let (config, params) = config_cache::verify(&text, facts & STORE != 0, current_date)?;
+        let text = options_text(facts, options.as_deref(), "verifyJwt options")?;
+        let (config, params) = config_cache::verify(text, facts & STORE != 0, current_date)?;
         Ok((config, Operation::VerifyJwt { token, params }))
     };
     match read() {
@@ -116,7 +116,7 @@ pub fn verify_jwt(
 }
 
 /// `client.sessions[op](params)` for a client made with `client` (its checked options text),
-/// with a JWKS store or not.
+/// with a JWKS store or not; `facts` and `params` are the params object's.
 #[wasm_bindgen(js_name = sessionsCall)]
 pub fn sessions_call(
     op: &str,
@@ -129,12 +129,7 @@ pub fn sessions_call(
 ) -> String {
     let read = || -> Result<(Rc<Config>, Operation)> {
         let config = config_cache::client(client, store)?;
-        let mut params = Some(params);
-        let read = |what: &'static str| {
-            let text = options_text(facts, params.take().flatten(), what)?;
-            json::parse(text.as_bytes())
-                .map_err(|_| Error::invalid_argument([what, " cannot be read as JSON"].concat()))
-        };
+        let read = |what: &'static str| params_value(facts, params.as_deref(), what);
         Ok((config, operation(op, read, current_date)?))
     };
     match read() {
@@ -156,8 +151,8 @@ pub fn authenticate_request(
     now: f64,
 ) -> String {
     let read = || -> Result<(Rc<Config>, GateOptions)> {
-        let text = options_text(facts, options, "authenticateRequest options")?;
-        config_cache::gate(&text, facts & STORE != 0)
+        let text = options_text(facts, options.as_deref(), "authenticateRequest options")?;
+        config_cache::gate(text, facts & STORE != 0)
     };
     let (config, gate_options) = match read() {
         Ok(read) => read,
@@ -180,40 +175,47 @@ pub fn resume(id: u32, input: u32, status: u32, text: Option<String>, now: f64) 
     let Some(InFlight { mut call, finish }) = taken else {
         return failed(&Error::invalid_argument("no such call in flight"));
     };
-    let network = |message: &'static str| Error::request(RequestErrorCode::NetworkError, message);
     let input = match input {
         RESPONSE => Input::Response(Ok(HttpResponse {
             status: u16::try_from(status).unwrap_or(0),
             body: text.unwrap_or_default(),
         })),
-        REJECTED => Input::Response(Err(fetch_failure(text.as_deref().unwrap_or("")))),
-        NOT_A_PROMISE => Input::Response(Err(network("the fetch option did not return a Promise"))),
-        NOT_A_RESPONSE => Input::Response(Err(network("fetch did not resolve to a Response"))),
-        BAD_HEADERS => Input::Response(Err(network("invalid header value"))),
         LOADED => Input::Loaded(text),
-        _ => Input::Woke,
+        WOKE => Input::Woke,
+        failed => Input::Response(Err(send_failure(failed, text.as_deref().unwrap_or("")))),
     };
     step(call_with(&mut call, input, now), call, finish, now)
 }
 
-/// Why `fetch` failed, from the name of what it threw or rejected with: our own timeout signal
-/// (`TimeoutError`, `AbortError`) is a timeout, anything else a network failure. The error's
-/// message is not passed on (it may carry a URL); its name is, when it is a plain identifier.
-pub fn fetch_failure(name: &str) -> Error {
-    if name == "TimeoutError" || name == "AbortError" {
-        return Error::request(RequestErrorCode::Timeout, "no answer within the timeout");
+/// Why a request got no answer: `input` is one of [`REJECTED`] (with the `name` of what `fetch`
+/// threw or rejected with), [`NOT_A_PROMISE`], [`NOT_A_RESPONSE`] or [`BAD_HEADERS`]. Our own
+/// timeout signal (`TimeoutError`, `AbortError`) is a timeout, anything else a network failure.
+/// The error's message is not passed on (it may carry a URL); its name is, when it is a plain
+/// identifier.
+pub fn send_failure(input: u32, name: &str) -> Error {
+    let network = |message: std::borrow::Cow<'static, str>| {
+        Error::request(RequestErrorCode::NetworkError, message)
+    };
+    match input {
+        NOT_A_PROMISE => network("the fetch option did not return a Promise".into()),
+        NOT_A_RESPONSE => network("fetch did not resolve to a Response".into()),
+        BAD_HEADERS => network("invalid header value".into()),
+        _ if name == "TimeoutError" || name == "AbortError" => {
+            Error::request(RequestErrorCode::Timeout, "no answer within the timeout")
+        }
+        _ if name.is_empty()
+            || name.len() > 40
+            || !name.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            network("fetch failed".into())
+        }
+        _ => network(["fetch failed (", name, ")"].concat().into()),
     }
-    if name.is_empty() || name.len() > 40 || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Error::request(RequestErrorCode::NetworkError, "fetch failed");
-    }
-    Error::request(
-        RequestErrorCode::NetworkError,
-        ["fetch failed (", name, ")"].concat(),
-    )
 }
 
-/// The options' JSON text, once the facts about the options value allow it.
-fn options_text(facts: u32, text: Option<String>, what: &'static str) -> Result<String> {
+/// An options object's JSON text, once the facts about it allow it (`what` names it in the
+/// errors): `fetch` must be a function, `jwks_store` an object with `get` and `put`.
+pub fn options_text<'a>(facts: u32, text: Option<&'a str>, what: &'static str) -> Result<&'a str> {
     if facts & BAD_FETCH != 0 {
         return Err(Error::invalid_argument("fetch must be a function"));
     }
@@ -222,12 +224,22 @@ fn options_text(facts: u32, text: Option<String>, what: &'static str) -> Result<
             "jwks_store must be an object with get() and put(value, ttl_seconds)",
         ));
     }
+    params_text(facts, text, what)
+}
+
+/// A params (or options) object's JSON text, once it is an object whose text could be made.
+fn params_text<'a>(facts: u32, text: Option<&'a str>, what: &'static str) -> Result<&'a str> {
     if facts & OBJECT == 0 {
         return Err(Error::invalid_argument(
             [what, " must be an object"].concat(),
         ));
     }
     text.ok_or_else(|| Error::invalid_argument([what, " cannot be read as JSON"].concat()))
+}
+
+/// A params object's JSON value (see [`params_text`]).
+pub fn params_value(facts: u32, text: Option<&str>, what: &'static str) -> Result<json::Value> {
+    config_cache::options_value(params_text(facts, text, what)?, what)
 }
 
 fn call_with(call: &mut Call, input: Input, now: f64) -> Next {
@@ -240,47 +252,40 @@ fn start(config: Rc<Config>, operation: Operation, finish: Finish, now: f64) -> 
     step(next, call, finish, now)
 }
 
-/// The step text for `next`; a call that is not over waits in [`CALLS`] for its resume.
+/// The step text for `next`: a call that is not over waits in [`CALLS`] for its resume, and its
+/// step is its tag, its id and what the driver needs for it.
 fn step(next: Next, call: Call, finish: Finish, now: f64) -> String {
-    let next = match next {
-        Next::Done(result) => return settle(finish, result, now),
-        next => next,
-    };
     // A store that does not answer within the JWKS timeout counts as failed (docs/rules.md).
     let store_ms = call.config().jwks_timeout_ms();
-    let id = park(InFlight { call, finish });
-    let mut out = String::new();
-    match next {
+    let mut rest = String::new();
+    let tag = match next {
+        Next::Done(result) => return settle(finish, result, now),
         Next::Send(request) => {
-            out.push('F');
-            push_u32(&mut out, id);
-            out.push(' ');
-            request_json(&request, &mut out);
+            request_json(&request, &mut rest);
+            'F'
         }
         Next::Wait(ms) => {
-            out.push('W');
-            push_u32(&mut out, id);
-            out.push(' ');
-            push_u32(&mut out, ms);
+            push_u32(&mut rest, ms);
+            'W'
         }
         Next::Load => {
-            out.push('L');
-            push_u32(&mut out, id);
-            out.push(' ');
-            push_u32(&mut out, store_ms);
+            push_u32(&mut rest, store_ms);
+            'L'
         }
         Next::Save { value, ttl_seconds } => {
-            out.push('P');
-            push_u32(&mut out, id);
-            out.push(' ');
-            push_u32(&mut out, ttl_seconds);
-            out.push(' ');
-            push_u32(&mut out, store_ms);
-            out.push(' ');
-            out.push_str(&value);
+            push_u32(&mut rest, ttl_seconds);
+            rest.push(' ');
+            push_u32(&mut rest, store_ms);
+            rest.push(' ');
+            rest.push_str(&value);
+            'P'
         }
-        Next::Done(_) => {}
-    }
+    };
+    let mut out = String::with_capacity(rest.len() + 12);
+    out.push(tag);
+    push_u32(&mut out, park(InFlight { call, finish }));
+    out.push(' ');
+    out.push_str(&rest);
     out
 }
 
@@ -307,12 +312,11 @@ fn settle(finish: Finish, result: Result<crate::engine::Answer>, now: f64) -> St
             Ok(answer) => ["A", &answer.to_json()].concat(),
             Err(e) => failed(&e),
         },
-        Finish::Gate(gate) => match result.and_then(|answer| gate.admitted(&answer, now)) {
+        Finish::Gate(gate) => match gate.verdict(result, now) {
             Ok(text) => ["A", &text].concat(),
-            Err(error) => {
+            Err((refusal, error)) => {
                 // The refusal, with the error it stands for as `error` (for logging: it holds
                 // no secret).
-                let refusal = gate::refused(gate::refusal_status(&error), error.code());
                 let mut out = String::from("A");
                 out.push_str(refusal.strip_suffix('}').unwrap_or(&refusal));
                 out.push_str(",\"error\":");

@@ -23,6 +23,12 @@ thread_local! {
     static GATES: Entries<(Rc<Config>, GateOptions)> = const { RefCell::new(Vec::new()) };
 }
 
+/// The JSON value of an options (or params) text, `what` naming them in the error.
+pub fn options_value(text: &str, what: &str) -> Result<json::Value, Error> {
+    json::parse(text.as_bytes())
+        .map_err(|_| Error::invalid_argument([what, " cannot be read as JSON"].concat()))
+}
+
 /// What `options` parse to, from `cache` or by `parse` (and then remembered).
 fn cached<T: Clone>(
     cache: &'static std::thread::LocalKey<Entries<T>>,
@@ -54,8 +60,7 @@ fn cached<T: Clone>(
 /// call with (`jwks_store`) or without a shared JWKS store.
 pub fn client(options: &str, jwks_store: bool) -> Result<Rc<Config>, Error> {
     cached(&CLIENTS, options, jwks_store, || {
-        let value = json::parse(options.as_bytes())
-            .map_err(|_| Error::invalid_argument("Client options cannot be read as JSON"))?;
+        let value = options_value(options, "Client options")?;
         let mut config = Config::from_client_options(&value)?;
         config.jwks_store = jwks_store;
         Ok(Rc::new(config))
@@ -72,8 +77,7 @@ pub fn verify(
 ) -> Result<(Rc<Config>, LocalJwtParams), Error> {
     const WHAT: &str = "verifyJwt options";
     let (config, params) = cached(&VERIFIES, options, jwks_store, || {
-        let value = json::parse(options.as_bytes())
-            .map_err(|_| Error::invalid_argument("verifyJwt options cannot be read as JSON"))?;
+        let value = options_value(options, WHAT)?;
         let f = Fields::of(&value, WHAT)?;
         let mut config = Config::from_verify_options(&f)?;
         config.jwks_store = jwks_store;
@@ -86,9 +90,7 @@ pub fn verify(
 /// `options` being their JSON text.
 pub fn gate(options: &str, jwks_store: bool) -> Result<(Rc<Config>, GateOptions), Error> {
     cached(&GATES, options, jwks_store, || {
-        let value = json::parse(options.as_bytes()).map_err(|_| {
-            Error::invalid_argument("authenticateRequest options cannot be read as JSON")
-        })?;
+        let value = options_value(options, "authenticateRequest options")?;
         let mut config = Config::from_client_options(&value)?;
         config.jwks_store = jwks_store;
         Ok((Rc::new(config), GateOptions::from_value(&value)?))

@@ -1,9 +1,10 @@
 //! JavaScript values to and from the engine: options in through one `JSON.stringify` snapshot,
 //! answers out through one `JSON.parse`, errors out as the package's error classes.
 
+use super::calls;
 use crate::engine::Answer;
 use crate::error::Error;
-use crate::json::{self, Value};
+use crate::json::Value;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -49,12 +50,10 @@ pub fn gate_to_js(
     gate: &crate::gate::GateOptions,
     result: crate::error::Result<Answer>,
 ) -> JsValue {
-    let admitted = result.and_then(|answer| gate.admitted(&answer, js_sys::Date::now()));
-    match admitted {
+    match gate.verdict(result, js_sys::Date::now()) {
         Ok(text) => parse_json(&text),
-        Err(error) => {
-            let text = crate::gate::refused(crate::gate::refusal_status(&error), error.code());
-            let value = parse_json(&text);
+        Err((refusal, error)) => {
+            let value = parse_json(&refusal);
             let _ = Reflect::set(&value, &"error".into(), &error_to_js(error));
             value
         }
@@ -66,27 +65,42 @@ pub fn parse_json(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
-/// Reads a JS options object as JSON through a `JSON.stringify` snapshot: getters, proxies and
-/// cycles are all read (or fail) inside one call that catches, so a hostile object can only
-/// produce `invalid_argument`, never an exception escaping the module. Functions and
-/// `undefined` drop out, as they would in an HTTP body.
+/// Reads a JS params object as JSON (see [`options_text`]).
 pub fn read_options(value: &JsValue, what: &'static str) -> Result<Value, Error> {
-    json::parse(options_text(value, what)?.as_bytes())
-        .map_err(|_| Error::invalid_argument([what, " cannot be read as JSON"].concat()))
+    calls::params_value(facts(value), stringify(value).as_deref(), what)
 }
 
-/// The JSON text of a JS options object (see [`read_options`]), unparsed: for options parsed
-/// once per text (`config_cache`).
+/// The JSON text of a JS options object, once the rules on its JavaScript values allow it
+/// ([`calls::options_text`]; unparsed: options are parsed once per text, `config_cache`).
 pub fn options_text(value: &JsValue, what: &'static str) -> Result<String, Error> {
-    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
-        return Err(Error::invalid_argument(
-            [what, " must be an object"].concat(),
-        ));
+    let text = stringify(value);
+    calls::options_text(facts(value), text.as_deref(), what).map(str::to_owned)
+}
+
+/// A `JSON.stringify` snapshot: getters, proxies and cycles are all read (or fail) inside one
+/// call that catches, so a hostile object can only produce `invalid_argument`, never an
+/// exception escaping the module. Functions and `undefined` drop out, as they would in an
+/// HTTP body.
+fn stringify(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value).ok()?.as_string()
+}
+
+/// The facts about an options value that the rules judge ([`calls::OBJECT`] and the rest).
+fn facts(options: &JsValue) -> u32 {
+    let mut facts = 0;
+    if options.is_object() && !js_sys::Array::is_array(options) {
+        facts |= calls::OBJECT;
     }
-    js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| Error::invalid_argument([what, " cannot be read as JSON"].concat()))
+    if field(options, "fetch").is_some_and(|f| !f.is_function()) {
+        facts |= calls::BAD_FETCH;
+    }
+    if field(options, "jwks_store").is_some() {
+        facts |= match store_option(options) {
+            Some(_) => calls::STORE,
+            None => calls::BAD_STORE,
+        };
+    }
+    facts
 }
 
 /// An own field of an object, `None` when absent, `undefined` or `null`.
@@ -102,30 +116,20 @@ pub fn string_arg(value: JsValue, name: &'static str) -> Result<String, Error> {
         .ok_or_else(|| Error::invalid_argument([name, " must be a string"].concat()))
 }
 
-/// The optional `fetch` option.
-pub fn fetch_option(options: &JsValue) -> Result<Option<Function>, Error> {
+/// The `fetch` option, when it is a function ([`options_text`] refuses any other).
+pub fn fetch_option(options: &JsValue) -> Option<Function> {
     field(options, "fetch")
-        .map(|f| {
-            f.dyn_into::<Function>()
-                .map_err(|_| Error::invalid_argument("fetch must be a function"))
-        })
-        .transpose()
+        .filter(JsValue::is_function)
+        .map(JsCast::unchecked_into)
 }
 
-/// The optional `jwks_store` option: an object with `get` and `put` functions.
-pub fn store_option(options: &JsValue) -> Result<Option<JsValue>, Error> {
-    let Some(store) = field(options, "jwks_store") else {
-        return Ok(None);
-    };
+/// The `jwks_store` option, when it is an object with `get` and `put` functions
+/// ([`options_text`] refuses any other).
+pub fn store_option(options: &JsValue) -> Option<JsValue> {
+    let store = field(options, "jwks_store")?;
     let has =
         |name: &str| Reflect::get(&store, &JsValue::from_str(name)).is_ok_and(|f| f.is_function());
-    if store.is_object() && has("get") && has("put") {
-        Ok(Some(store))
-    } else {
-        Err(Error::invalid_argument(
-            "jwks_store must be an object with get() and put(value, ttl_seconds)",
-        ))
-    }
+    (store.is_object() && has("get") && has("put")).then_some(store)
 }
 
 /// The optional `current_date` option (a `Date` or epoch milliseconds) as milliseconds; NaN

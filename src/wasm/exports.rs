@@ -25,8 +25,6 @@ use wasm_bindgen::{JsCast, JsValue};
 /// back: `fetch` and `jwks_store` are the caller's to keep (they are not JSON).
 pub fn client_options(options: JsValue) -> Result<String, JsValue> {
     let read = || -> Result<String, Error> {
-        fetch_option(&options)?;
-        store_option(&options)?;
         let text = options_text(&options, "Client options")?;
         config_cache::client(&text, false)?;
         Ok(text)
@@ -62,12 +60,12 @@ pub fn sessions_call(
 pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
     let read = || -> Result<(Rc<Config>, Operation, Io), Error> {
         let token = string_arg(session_jwt, "session_jwt")?;
+        let text = options_text(&options, "verifyJwt options")?;
         let io = Io {
-            fetch: fetch_option(&options)?,
-            store: store_option(&options)?,
+            fetch: fetch_option(&options),
+            store: store_option(&options),
         };
         let current_date = current_date_ms(&options);
-        let text = options_text(&options, "verifyJwt options")?;
         let (config, params) = config_cache::verify(&text, io.store.is_some(), current_date)?;
         Ok((config, Operation::VerifyJwt { token, params }, io))
     };
@@ -87,11 +85,11 @@ pub fn authenticate_request_headers(
     options: JsValue,
 ) -> Promise {
     let read = || -> Result<(Rc<Config>, GateOptions, Io), Error> {
-        let io = Io {
-            fetch: fetch_option(&options)?,
-            store: store_option(&options)?,
-        };
         let text = options_text(&options, "authenticateRequest options")?;
+        let io = Io {
+            fetch: fetch_option(&options),
+            store: store_option(&options),
+        };
         let (config, gate_options) = config_cache::gate(&text, io.store.is_some())?;
         Ok((config, gate_options, io))
     };

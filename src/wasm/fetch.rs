@@ -1,7 +1,8 @@
 //! The host's I/O: `fetch` (the global one or an injected one) with an `AbortSignal` timeout,
 //! and `setTimeout`.
 
-use crate::error::{Error, RequestErrorCode, Result};
+use super::calls::{send_failure, BAD_HEADERS, NOT_A_PROMISE, NOT_A_RESPONSE, REJECTED};
+use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -31,11 +32,9 @@ pub async fn sleep(ms: u32) {
 pub async fn send(fetch: Option<&Function>, request: HttpRequest) -> Result<HttpResponse> {
     let init = RequestInit::new();
     init.set_method(request.method);
-    let headers = Headers::new().map_err(|_| network("cannot create Headers"))?;
+    let headers = Headers::new().map_err(|_| refused(BAD_HEADERS))?;
     for (name, value) in &request.headers {
-        headers
-            .set(name, value)
-            .map_err(|_| network("invalid header value"))?;
+        headers.set(name, value).map_err(|_| refused(BAD_HEADERS))?;
     }
     init.set_headers(&headers);
     if let Some(body) = &request.body {
@@ -47,14 +46,14 @@ pub async fn send(fetch: Option<&Function>, request: HttpRequest) -> Result<Http
             .call2(&JsValue::UNDEFINED, &request.url.as_str().into(), &init)
             .map_err(|e| failure(&e))?
             .dyn_into::<Promise>()
-            .map_err(|_| network("the fetch option did not return a Promise"))?,
+            .map_err(|_| refused(NOT_A_PROMISE))?,
         None => global_fetch(&request.url, &init),
     };
     let response: Response = JsFuture::from(promise)
         .await
         .map_err(|e| failure(&e))?
         .dyn_into()
-        .map_err(|_| network("fetch did not resolve to a Response"))?;
+        .map_err(|_| refused(NOT_A_RESPONSE))?;
     let status = response.status();
     let text = response.text().map_err(|e| failure(&e))?;
     let body = JsFuture::from(text)
@@ -65,15 +64,16 @@ pub async fn send(fetch: Option<&Function>, request: HttpRequest) -> Result<Http
     Ok(HttpResponse { status, body })
 }
 
-fn network(message: &'static str) -> Error {
-    Error::request(RequestErrorCode::NetworkError, message)
+/// A request that could not be made or answered, as the package's driver reports it.
+fn refused(input: u32) -> Error {
+    send_failure(input, "")
 }
 
-/// A rejected fetch, by the name of what it rejected with (see [`super::calls::fetch_failure`]).
+/// A rejected fetch, by the name of what it rejected with (see [`send_failure`]).
 fn failure(error: &JsValue) -> Error {
     let name = Reflect::get(error, &"name".into())
         .ok()
         .and_then(|n| n.as_string())
         .unwrap_or_default();
-    super::calls::fetch_failure(&name)
+    send_failure(REJECTED, &name)
 }

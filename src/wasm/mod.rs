@@ -4,7 +4,7 @@
 //! - [`calls`]: what the npm package calls. Each export starts or resumes an engine call and
 //!   returns its next step as text; the package's JavaScript carries the step out (`fetch`,
 //!   timers, the JWKS store) and resumes. Only strings and numbers cross, and the module
-//!   imports nothing.
+//!   imports nothing of ours.
 //! - With the `js-client` feature, the same client for Rust code compiled to wasm, over
 //!   JavaScript values and promises ([`JsClient`], [`verify_jwt`]): a Rust loop over the host's
 //!   `fetch` ([`drive`]) instead of the package's JavaScript one.
