@@ -81,28 +81,35 @@ function toError(e) {
   return new StytchError(e.fields);
 }
 
+/** Whether a step ends its call: an answer (`A`) or an error (`E`). */
+const isFinal = (step) => step[0] === "A" || step[0] === "E";
+
+/** The answer a final step holds; throws the error it describes. */
+function final(step) {
+  const value = JSON.parse(step.slice(1));
+  if (step[0] === "E") throw toError(value);
+  return value;
+}
+
 /**
  * Carries out a call's steps until it is answered. A call answered at its first step (a token
  * verified before, a refused argument) settles without an async function.
  */
 function run(step, io) {
+  if (!isFinal(step)) return drive(step, io);
   try {
-    if (step[0] === "A") return Promise.resolve(JSON.parse(step.slice(1)));
-    if (step[0] === "E") return Promise.reject(toError(JSON.parse(step.slice(1))));
+    return Promise.resolve(final(step));
   } catch (error) {
     return Promise.reject(error);
   }
-  return drive(step, io);
 }
 
 async function drive(step, io) {
-  for (;;) {
+  while (!isFinal(step)) {
     const tag = step[0];
-    if (tag === "A") return JSON.parse(step.slice(1));
-    if (tag === "E") throw toError(JSON.parse(step.slice(1)));
     const space = step.indexOf(" ");
-    const id = Number(step.slice(1, space < 0 ? undefined : space));
-    const rest = space < 0 ? "" : step.slice(space + 1);
+    const id = Number(step.slice(1, space));
+    const rest = step.slice(space + 1);
     let input = WOKE;
     let status = 0;
     let text;
@@ -125,6 +132,7 @@ async function drive(step, io) {
     }
     step = wasm.resume(id, input, status, text, Date.now());
   }
+  return final(step);
 }
 
 /**
@@ -214,7 +222,7 @@ for (const op of ["authenticate", "authenticateJwt", "authenticateJwtLocal", "ge
       const c = this[options];
       const [facts, text] = read(params);
       const date = op === "authenticateJwtLocal" ? currentDate(params) : undefined;
-      return run(wasm.sessionsCall(op, c.text, c.store !== undefined, facts & OBJECT, text, date, Date.now()), c);
+      return run(wasm.sessionsCall(op, c.text, c.store !== undefined, facts, text, date, Date.now()), c);
     },
     writable: true,
     configurable: true,
@@ -226,7 +234,7 @@ export class Client {
   constructor(opts) {
     const [facts, text, fetch, store] = read(opts);
     const refused = wasm.clientOptions(facts, text);
-    if (refused) throw toError(JSON.parse(refused.slice(1))); // ClientError invalid_argument
+    if (refused) final(refused); // throws its ClientError invalid_argument
     this.sessions = new Sessions(Object.freeze({ text, fetch, store }));
     Object.freeze(this);
   }
