@@ -28,6 +28,8 @@ struct FakeHost {
     api_body: RefCell<String>,
     log: RefCell<Vec<HttpRequest>>,
     gate_open: Rc<Cell<bool>>,
+    /// While false, API requests (not JWKS fetches) hold their answer.
+    api_gate_open: Rc<Cell<bool>>,
     /// When set, every API request fails with this transport error (JWKS fetches still answer).
     api_transport_error: RefCell<Option<Error>>,
 }
@@ -42,6 +44,7 @@ impl FakeHost {
             api_body: RefCell::new(authenticate_body().to_string()),
             log: RefCell::new(Vec::new()),
             gate_open: Rc::new(Cell::new(true)),
+            api_gate_open: Rc::new(Cell::new(true)),
             api_transport_error: RefCell::new(None),
         }
     }
@@ -90,6 +93,7 @@ impl Host for FakeHost {
             };
             return Ok(HttpResponse { status, body });
         }
+        Gate(self.api_gate_open.clone()).await;
         if let Some(error) = self.api_transport_error.borrow().clone() {
             return Err(error);
         }
@@ -523,13 +527,286 @@ fn timeout_ms_bounds_every_call_including_the_jwks() {
 }
 
 #[test]
-fn pre_seeded_keys_need_no_fetch() {
-    let config = Config::new(PROJECT_ID, None, None)
+fn pre_seeded_keys_with_their_age_need_no_fetch() {
+    let mut config = Config::new(PROJECT_ID, None, None)
         .unwrap()
         .with_jwks(&[key_a().jwk()]);
+    config.jwks_fetched_at_ms = Some((NOW as u64 - 60) * 1000);
     let c = Client::new(config, FakeHost::new());
     verify_fresh_token(&c).unwrap();
     assert_eq!(c.host().jwks_fetches(), 0);
+    // Ten minutes after they were fetched, they are refreshed like fetched keys.
+    c.host().advance(9.0 * 60.0 * 1000.0);
+    verify(&c, &fresh_token(), &lenient()).unwrap();
+    assert_eq!(c.host().jwks_fetches(), 1);
+}
+
+#[test]
+fn pre_seeded_keys_of_unknown_age_are_refreshed_at_once() {
+    let seeded = || {
+        Config::new(PROJECT_ID, None, None)
+            .unwrap()
+            .with_jwks(&[key_a().jwk()])
+    };
+    // Stytch removed key A: a seed that still holds it does not make its tokens good again.
+    let host = FakeHost::new();
+    *host.jwks.borrow_mut() = vec![key_b().jwk()];
+    let c = Client::new(seeded(), host);
+    let err = verify_fresh_token(&c).unwrap_err();
+    assert_eq!(err.code(), "jwks_no_matching_key");
+    assert_eq!(c.host().jwks_fetches(), 1);
+    // While the JWKS cannot be had, the seed serves.
+    let host = FakeHost::new();
+    host.jwks_status.set(503);
+    let c = Client::new(seeded(), host);
+    verify_fresh_token(&c).unwrap();
+    assert_eq!(c.host().jwks_fetches(), 1);
+}
+
+#[test]
+fn stale_keys_serve_only_within_max_stale_seconds() {
+    let mut config = Config::new(PROJECT_ID, None, None).unwrap();
+    config.max_stale_seconds = Some(20 * 60);
+    let c = Client::new(config, FakeHost::new());
+    let params = lenient();
+    verify(&c, &fresh_token(), &params).unwrap();
+    c.host().jwks_status.set(500);
+    c.host().advance(19.0 * 60.0 * 1000.0);
+    verify(&c, &fresh_token(), &params).unwrap();
+    c.host().advance(60.0 * 1000.0);
+    let err = verify(&c, &fresh_token(), &params).unwrap_err();
+    assert_eq!(err.code(), "network_error", "{err}");
+    // Once the JWKS answers again, the keys are back.
+    c.host().jwks_status.set(200);
+    c.host().advance(31.0 * 1000.0);
+    verify(&c, &fresh_token(), &params).unwrap();
+}
+
+#[test]
+fn a_stale_cap_shorter_than_ten_minutes_refreshes_sooner() {
+    let mut config = Config::new(PROJECT_ID, None, None).unwrap();
+    config.max_stale_seconds = Some(60);
+    let c = Client::new(config, FakeHost::new());
+    let params = lenient();
+    verify(&c, &fresh_token(), &params).unwrap();
+    c.host().advance(61.0 * 1000.0);
+    verify(&c, &fresh_token(), &params).unwrap();
+    assert_eq!(c.host().jwks_fetches(), 2);
+}
+
+/// A JWT issued `age` seconds ago, still unexpired: genuine, but too old to judge locally.
+fn old_token(age: i64) -> String {
+    let mut claims = payload_at(NOW - age);
+    claims.insert("exp".into(), json!(NOW + 3000));
+    key_a().sign(&Value::Object(claims))
+}
+
+#[test]
+fn replays_of_an_old_jwt_cost_one_api_call_for_30_seconds() {
+    let c = client(FakeHost::new());
+    let token = old_token(600);
+    for _ in 0..200 {
+        let r = authenticate_jwt(&c, &token).unwrap();
+        assert!(r.is_remote());
+        assert_eq!(r.session().session_id, SESSION_ID);
+    }
+    assert_eq!(c_host(&c).api_calls(), 1);
+    c_host(&c).advance(30.0 * 1000.0);
+    authenticate_jwt(&c, &token).unwrap();
+    assert_eq!(c_host(&c).api_calls(), 2);
+    // Another token, or the same with other parameters, is another request.
+    authenticate_jwt(&c, &old_token(601)).unwrap();
+    block_on(c.authenticate_jwt(&AuthenticateJwtParams {
+        session_jwt: token.clone(),
+        session_duration_minutes: Some(60),
+        ..Default::default()
+    }))
+    .unwrap();
+    assert_eq!(c_host(&c).api_calls(), 4);
+    // A revocation through the same engine forgets every answer that let a session in.
+    *c_host(&c).api_body.borrow_mut() = json!({"request_id": "r", "status_code": 200}).to_string();
+    block_on(c.revoke(&RevokeParams {
+        session_jwt: Some(token.clone()),
+        ..Default::default()
+    }))
+    .unwrap();
+    *c_host(&c).api_body.borrow_mut() = authenticate_body().to_string();
+    authenticate_jwt(&c, &token).unwrap();
+    assert_eq!(c_host(&c).api_calls(), 6);
+}
+
+#[test]
+fn max_age_zero_asks_the_api_every_time() {
+    let c = client(FakeHost::new());
+    let params = AuthenticateJwtParams {
+        session_jwt: fresh_token(),
+        max_token_age_seconds: Some(0),
+        ..Default::default()
+    };
+    for _ in 0..3 {
+        block_on(c.authenticate_jwt(&params)).unwrap();
+    }
+    assert_eq!(c_host(&c).api_calls(), 3);
+}
+
+fn not_found_body() -> Value {
+    json!({"status_code": 404, "request_id": "r", "error_type": "session_not_found",
+           "error_message": "Session could not be found.", "error_url": "https://stytch.com/docs/api/errors/404"})
+}
+
+#[test]
+fn a_final_refusal_is_remembered_for_a_minute_and_a_transient_one_is_not() {
+    let c = client(FakeHost::new());
+    let host = c_host(&c);
+    host.api_status.set(404);
+    *host.api_body.borrow_mut() = not_found_body().to_string();
+    let token = old_token(600);
+    for _ in 0..200 {
+        let err = authenticate_jwt(&c, &token).unwrap_err();
+        assert_eq!(err.code(), "session_not_found");
+    }
+    assert_eq!(host.api_calls(), 1);
+    host.advance(60.0 * 1000.0);
+    authenticate_jwt(&c, &token).unwrap_err();
+    assert_eq!(host.api_calls(), 2);
+    // `authenticate` with the same token shares the refusal: it sends the same request.
+    let same = AuthenticateParams {
+        session_jwt: Some(token.clone()),
+        ..Default::default()
+    };
+    assert_eq!(
+        block_on(c.authenticate(&same)).unwrap_err().code(),
+        "session_not_found"
+    );
+    assert_eq!(host.api_calls(), 2);
+    // 5xx and 429 are not the token's fault: asked again.
+    for status in [500, 429] {
+        host.api_status.set(status);
+        *host.api_body.borrow_mut() = error_body(status).to_string();
+        let token = old_token(700 + i64::from(status));
+        let before = host.api_calls();
+        for _ in 0..3 {
+            authenticate_jwt(&c, &token).unwrap_err();
+        }
+        assert_eq!(host.api_calls(), before + 3, "{status}");
+    }
+}
+
+#[test]
+fn concurrent_identical_api_calls_are_made_once() {
+    let c = client(FakeHost::new());
+    let host = c_host(&c);
+    let token = old_token(600);
+    authenticate_jwt_local_warm(&c);
+    host.api_gate_open.set(false);
+    let params = AuthenticateJwtParams {
+        session_jwt: token,
+        ..Default::default()
+    };
+    let mut futures: Vec<_> = (0..100)
+        .map(|_| Box::pin(c.authenticate_jwt(&params)))
+        .collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..5 {
+        for f in futures.iter_mut() {
+            assert!(f.as_mut().poll(&mut cx).is_pending());
+        }
+    }
+    host.api_gate_open.set(true);
+    for f in futures.iter_mut() {
+        loop {
+            if let Poll::Ready(r) = f.as_mut().poll(&mut cx) {
+                assert!(r.unwrap().is_remote());
+                break;
+            }
+        }
+    }
+    assert_eq!(host.api_calls(), 1);
+}
+
+/// Fetches the keys, so that the calls after it are judged locally first.
+fn authenticate_jwt_local_warm(c: &Client<FakeHost>) {
+    authenticate_jwt(c, &fresh_token()).unwrap();
+    assert_eq!(c_host(c).api_calls(), 0);
+}
+
+#[test]
+fn while_the_jwks_cannot_be_had_unknown_kids_reach_the_api_at_a_bounded_rate() {
+    let host = FakeHost::new();
+    host.jwks_status.set(503);
+    let c = client(host);
+    let host = c_host(&c);
+    let forged = |i: usize| {
+        key_b().sign_raw(
+            &json!({"alg": "RS256", "kid": format!("kid-{i}")}).to_string(),
+            &Value::Object(payload()).to_string(),
+        )
+    };
+    let mut refused = 0;
+    for i in 0..200 {
+        if let Err(e) = authenticate_jwt(&c, &forged(i)) {
+            assert_eq!(
+                e.code(),
+                "internal_server_error",
+                "the JWKS fetch's own error"
+            );
+            refused += 1;
+        }
+    }
+    assert_eq!(host.api_calls(), 10);
+    assert_eq!(refused, 190);
+    host.advance(1000.0);
+    authenticate_jwt(&c, &forged(1000)).unwrap();
+    authenticate_jwt(&c, &forged(1001)).unwrap_err();
+    assert_eq!(host.api_calls(), 11);
+}
+
+#[test]
+fn an_api_answer_counts_only_with_a_verdict_that_authorizes() {
+    let check = stytch_sessions_wasm::rbac::AuthorizationCheck {
+        resource_id: "documents".into(),
+        action: "read".into(),
+    };
+    let params = AuthenticateParams {
+        session_token: Some("t".repeat(44)),
+        authorization_check: Some(check),
+        ..Default::default()
+    };
+    let with_verdict = |verdict: Option<Value>| {
+        let mut body = authenticate_body();
+        if let Some(verdict) = verdict {
+            body["verdict"] = verdict;
+        }
+        let c = client(FakeHost::new());
+        *c.host().api_body.borrow_mut() = body.to_string();
+        block_on(c.authenticate(&params)).map(|r| r.session.session_id)
+    };
+    let yes = json!({"authorized": true, "granting_roles": ["editor"]});
+    assert_eq!(with_verdict(Some(yes)).unwrap(), SESSION_ID);
+    let no = json!({"authorized": false, "granting_roles": []});
+    assert_eq!(
+        with_verdict(Some(no)).unwrap_err().code(),
+        "invalid_permissions"
+    );
+    for odd in [
+        None,
+        Some(json!("yes")),
+        Some(json!({"authorized": "true"})),
+        Some(json!({})),
+    ] {
+        assert_eq!(
+            with_verdict(odd.clone()).unwrap_err().code(),
+            "invalid_response",
+            "{odd:?}"
+        );
+    }
+    // Without a check, no verdict is needed.
+    let c = client(FakeHost::new());
+    block_on(c.authenticate(&AuthenticateParams {
+        session_token: Some("t".repeat(44)),
+        ..Default::default()
+    }))
+    .unwrap();
 }
 
 #[test]

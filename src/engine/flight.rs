@@ -112,6 +112,24 @@ impl Attempt {
     }
 }
 
+/// How old a cached thing may be: refreshed once `fresh_ms` old, never used once `stale_ms`
+/// old (the `max_stale_seconds` option; it also shortens `fresh_ms` when it is the shorter).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ages {
+    pub fresh_ms: f64,
+    pub stale_ms: f64,
+}
+
+impl Ages {
+    /// The ages of a thing refreshed after `refresh_ms`, under a staleness cap of `stale_ms`.
+    pub fn new(refresh_ms: f64, stale_ms: f64) -> Self {
+        Self {
+            fresh_ms: refresh_ms.min(stale_ms),
+            stale_ms,
+        }
+    }
+}
+
 /// The cached things of a few keys (JWKS URLs, projects), at most `max` of them: beyond it the
 /// slots start afresh. A deployment talks to one or two projects, so a short list searched in
 /// order serves, and the bound only stops growth from hostile options.
@@ -182,6 +200,11 @@ impl<T> Cached<T> {
             .contains(&age)
             .then(|| self.value.clone())
             .flatten()
+    }
+
+    /// The last good value, while a new one cannot be had: if younger than `stale_ms`.
+    pub fn usable(&self, stale_ms: f64, now_ms: f64) -> Option<std::rc::Rc<T>> {
+        self.fresh(stale_ms, now_ms)
     }
 
     /// Records the end of fetch `flight` at `now_ms`. A failure keeps the last good value.

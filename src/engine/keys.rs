@@ -2,8 +2,8 @@
 //! token's `kid`, whether to verify, fetch, wait for a fetch in flight, or give up
 //! (`docs/rules.md`, "Keys and the memo"). Plain data with the clock passed in; no I/O.
 
+use super::flight::{Ages, Attempt, Cached, Outcome, Slots};
 pub use super::flight::{Asking, Patience, COOLDOWN_MS, GRACE_MS};
-use super::flight::{Attempt, Cached, Outcome, Slots};
 use crate::error::{ClientErrorCode, Error};
 use crate::jwk::KeySet;
 use std::rc::Rc;
@@ -54,20 +54,21 @@ impl KeyStore {
         self.entries.entry(url)
     }
 
-    /// Seeds `url` with keys the caller already holds, if it holds none yet. They count as
-    /// fetched now for the 10-minute refresh, but start no cooldown: a token signed by a key
+    /// Seeds `url` with keys the caller already holds, if it holds none yet, as fetched at
+    /// `fetched_at_ms` (the `jwks_fetched_at` option; a seed of unknown age is given one that
+    /// makes it due for a refresh at once). They start no cooldown: a token signed by a key
     /// newer than the seed still causes a fetch at once.
-    pub fn seed(&mut self, url: &str, keys: impl FnOnce() -> KeySet, now_ms: f64) {
+    pub fn seed(&mut self, url: &str, keys: impl FnOnce() -> KeySet, fetched_at_ms: f64) {
         let entry = self.entry(url);
         if entry.value.is_none() {
             entry.value = Some(Rc::new(keys()));
-            entry.fetched_at_ms = now_ms;
+            entry.fetched_at_ms = fetched_at_ms;
         }
     }
 
-    /// The keys of `url` if they are fresh (younger than [`MAX_AGE_MS`]).
-    pub fn fresh(&self, url: &str, now_ms: f64) -> Option<Rc<KeySet>> {
-        self.entries.get(url)?.fresh(MAX_AGE_MS, now_ms)
+    /// The keys of `url` if they are fresh (younger than `ages.fresh_ms`).
+    pub fn fresh(&self, url: &str, ages: Ages, now_ms: f64) -> Option<Rc<KeySet>> {
+        self.entries.get(url)?.fresh(ages.fresh_ms, now_ms)
     }
 
     /// Decides what a token with `kid` needs, for a caller that is `asking` for the first time,
@@ -79,9 +80,10 @@ impl KeyStore {
         now_ms: f64,
         timeout_ms: u32,
         asking: Asking,
+        ages: Ages,
     ) -> Plan {
         let entry = self.entry(url);
-        let fresh = entry.fresh(MAX_AGE_MS, now_ms);
+        let fresh = entry.fresh(ages.fresh_ms, now_ms);
         if let Some(keys) = fresh.as_ref().filter(|keys| keys.contains(kid)) {
             return Plan::Verify(keys.clone());
         }
@@ -109,7 +111,7 @@ impl KeyStore {
                     error,
                 };
             }
-            (None, Some(Outcome::Failed)) => return unavailable(entry, kid),
+            (None, Some(Outcome::Failed)) => return unavailable(entry, kid, ages, now_ms),
             _ => {}
         }
         let attempt = Attempt::start(&mut self.flights, now_ms, timeout_ms, cools);
@@ -141,10 +143,20 @@ impl KeyStore {
     }
 }
 
-/// The plan while the JWKS cannot be had: the last good keys if they hold `kid`.
-fn unavailable(entry: &Entry, kid: &str) -> Plan {
+/// The plan while the JWKS cannot be had: the last good keys if they hold `kid` and are not
+/// past the staleness cap.
+fn unavailable(entry: &Entry, kid: &str, ages: Ages, now_ms: f64) -> Plan {
     match &entry.value {
-        Some(keys) if keys.contains(kid) => Plan::Verify(keys.clone()),
+        Some(keys) if keys.contains(kid) => match entry.usable(ages.stale_ms, now_ms) {
+            Some(keys) => Plan::Verify(keys),
+            None => Plan::Unknown {
+                proven: false,
+                error: Error::request(
+                    crate::error::RequestErrorCode::NetworkError,
+                    "the JWKS cannot be had, and the last keys fetched are older than max_stale_seconds",
+                ),
+            },
+        },
         Some(keys) => Plan::Unknown {
             proven: false,
             error: keys.find(kid).err().unwrap_or_else(no_keys),

@@ -20,9 +20,11 @@
 //! The drivers: [`crate::Client`] (async Rust over a [`crate::Host`]) and, in the wasm module,
 //! one loop over the host's `fetch`. The rules are written down in `docs/rules.md`.
 
+pub mod answers;
 pub mod flight;
 pub mod keys;
 pub mod memo;
+pub mod outage;
 pub mod policy;
 pub mod stored;
 
@@ -37,21 +39,26 @@ use crate::jwk::KeySet;
 use crate::jws;
 use crate::jwt::verify_parsed;
 use crate::rbac::{self, AuthorizationCheck, Policy, Verdict};
-use flight::{Asking, Patience};
+use answers::Answers;
+use flight::{Ages, Asking, Patience};
 use keys::{KeyStore, Plan};
 use memo::Memo;
+use outage::Outage;
 use policy::PolicyStore;
 use std::rc::Rc;
 
 /// How often a call waiting for another call's key fetch looks whether it has landed.
 pub const WAIT_POLL_MS: u32 = 5;
 
-/// The keys and the memo of one module instance (or of whatever a Rust caller shares).
+/// The keys, the memo, the policies and the API's answers of one module instance (or of
+/// whatever a Rust caller shares).
 #[derive(Default)]
 pub struct Engine {
     keys: KeyStore,
     memo: Memo,
     policies: PolicyStore,
+    answers: Answers,
+    outage: Outage,
 }
 
 impl Engine {
@@ -68,6 +75,11 @@ impl Engine {
     /// The memo.
     pub fn memo(&self) -> &Memo {
         &self.memo
+    }
+
+    /// The API's answers remembered, and the requests in flight.
+    pub fn answers(&self) -> &Answers {
+        &self.answers
     }
 }
 
@@ -198,8 +210,16 @@ enum Stage {
     PolicyFetching {
         flight: u64,
     },
-    /// An API request is out.
-    Api(Endpoint),
+    /// An API request is out; `shared`: the request's key and flight, when calls share it.
+    Api {
+        endpoint: Endpoint,
+        shared: Option<(answers::Key, u64)>,
+    },
+    /// Waiting for another call's identical API request to land.
+    ApiWaiting {
+        endpoint: Endpoint,
+        patience: Patience,
+    },
     Done,
 }
 
@@ -264,11 +284,12 @@ impl Call {
             (Stage::PolicyFetching { flight }, Input::Response(response)) => {
                 self.policy_fetched(engine, flight, response, now_ms)
             }
-            (Stage::Api(endpoint), Input::Response(response)) => Next::Done(
-                response
-                    .and_then(|r| read_answer(endpoint, r))
-                    .map(Answer::Api),
-            ),
+            (Stage::Api { endpoint, shared }, Input::Response(response)) => {
+                self.api_answered(engine, endpoint, shared, response, now_ms)
+            }
+            (Stage::ApiWaiting { endpoint, patience }, Input::Woke) => {
+                self.ask_api(engine, endpoint, Asking::Waited(patience), now_ms)
+            }
             _ => Next::Done(Err(Error::invalid_argument(
                 "call stepped out of order (a driver bug)",
             ))),
@@ -298,7 +319,7 @@ impl Call {
         // Every successful fetch updates the shared store, when there is one.
         match body.filter(|_| self.config.jwks_store) {
             Some(body) => {
-                let value = stored::write(url, now_ms, &body);
+                let value = stored::write(url, now_ms, &body, self.config.secret.as_deref());
                 self.stage = Stage::Saving { kid, flight };
                 Next::Save {
                     value,
@@ -320,7 +341,8 @@ impl Call {
         now_ms: f64,
     ) -> Next {
         let url = &self.config.jwks_url;
-        match value.and_then(|v| stored::read(&v, url, now_ms)) {
+        let secret = self.config.secret.as_deref();
+        match value.and_then(|v| stored::read(&v, url, now_ms, secret)) {
             Some((keys, fetched_at_ms)) => {
                 engine.keys.load(url, flight, keys, fetched_at_ms);
                 self.plan_keys(engine, kid, Asking::First, now_ms, None)
@@ -346,22 +368,70 @@ impl Call {
         self.plan_policy(engine, Asking::Fetched(flight), now_ms)
     }
 
+    /// An API request answered (or failed): shared with the calls that waited for it, and
+    /// remembered as long as [`Call::keep_ms`] says.
+    #[inline(never)]
+    fn api_answered(
+        &mut self,
+        engine: &mut Engine,
+        endpoint: Endpoint,
+        shared: Option<(answers::Key, u64)>,
+        response: Result<HttpResponse>,
+        now_ms: f64,
+    ) -> Next {
+        let result = response.and_then(|r| read_answer(endpoint, r));
+        if let Some((key, flight)) = shared {
+            let keep_ms = self.keep_ms(&result);
+            engine.answers.land(&key, flight, &result, keep_ms, now_ms);
+        }
+        if endpoint == Endpoint::Revoke && result.is_ok() {
+            // No answer that let a session in outlives a revocation made here.
+            engine.answers.forget_granted();
+        }
+        self.api_result(result)
+    }
+
+    /// How long an API answer for this call is kept for the calls after it: a final refusal
+    /// of the token for a minute; authenticateJwt's answer for a genuine JWT for 30 seconds
+    /// (unless `max_token_age_seconds: 0` asked for the API's word every time); anything else
+    /// only for the calls that waited for it.
+    fn keep_ms(&self, result: &Result<String>) -> f64 {
+        match (result, &self.operation) {
+            (Ok(_), Operation::AuthenticateJwt(p)) if p.max_token_age_seconds != Some(0) => {
+                answers::REUSE_MS
+            }
+            (Err(Error::Stytch(e)), _) if is_final_refusal(e) => answers::REFUSAL_MS,
+            _ => 0.0,
+        }
+    }
+
+    /// The call's answer from the API's: when the call sent an authorization check, the answer
+    /// counts only with `verdict.authorized` true.
+    fn api_result(&self, result: Result<String>) -> Next {
+        let result = match self.check() {
+            Some(_) => result.and_then(|body| admitted_verdict(&body).map(|()| body)),
+            None => result,
+        };
+        Next::Done(result.map(Answer::Api))
+    }
+
     fn start(&mut self, engine: &mut Engine, now_ms: f64) -> Next {
-        match &self.operation {
-            Operation::VerifyJwt { .. } => {}
+        let endpoint = match &self.operation {
+            Operation::VerifyJwt { .. } => None,
             Operation::AuthenticateJwt(p) if p.max_token_age_seconds == Some(0) => {
-                return self.ask_api(Endpoint::Authenticate);
+                Some(Endpoint::Authenticate)
             }
-            Operation::AuthenticateJwt(_) => {}
-            Operation::Authenticate(_) => return self.ask_api(Endpoint::Authenticate),
-            Operation::Get { .. } => return self.ask_api(Endpoint::Get),
-            Operation::GetJwks { .. } => return self.ask_api(Endpoint::GetJwks),
-            Operation::Migrate(_) => return self.ask_api(Endpoint::Migrate),
-            Operation::Revoke(_) => return self.ask_api(Endpoint::Revoke),
-            Operation::ExchangeAccessToken(_) => {
-                return self.ask_api(Endpoint::ExchangeAccessToken)
-            }
-            Operation::Attest(_) => return self.ask_api(Endpoint::Attest),
+            Operation::AuthenticateJwt(_) => None,
+            Operation::Authenticate(_) => Some(Endpoint::Authenticate),
+            Operation::Get { .. } => Some(Endpoint::Get),
+            Operation::GetJwks { .. } => Some(Endpoint::GetJwks),
+            Operation::Migrate(_) => Some(Endpoint::Migrate),
+            Operation::Revoke(_) => Some(Endpoint::Revoke),
+            Operation::ExchangeAccessToken(_) => Some(Endpoint::ExchangeAccessToken),
+            Operation::Attest(_) => Some(Endpoint::Attest),
+        };
+        if let Some(endpoint) = endpoint {
+            return self.ask_api(engine, endpoint, Asking::First, now_ms);
         }
         if self.check().is_some() && self.config.secret.is_none() {
             return Next::Done(Err(Error::invalid_argument(
@@ -369,11 +439,22 @@ impl Call {
             )));
         }
         if let Some(jwks) = &self.config.jwks {
-            engine
-                .keys
-                .seed(&self.config.jwks_url, || KeySet::from_values(jwks), now_ms);
+            // A seed of unknown age is due for a refresh at once (it then serves only while
+            // the JWKS cannot be had, within the staleness cap).
+            let fetched_at_ms = match self.config.jwks_fetched_at_ms {
+                Some(ms) => ms as f64,
+                None => now_ms - keys::MAX_AGE_MS,
+            };
+            engine.keys.seed(
+                &self.config.jwks_url,
+                || KeySet::from_values(jwks),
+                fetched_at_ms,
+            );
         }
-        if let Some(keys) = engine.keys.fresh(&self.config.jwks_url, now_ms) {
+        if let Some(keys) = engine
+            .keys
+            .fresh(&self.config.jwks_url, self.key_ages(), now_ms)
+        {
             if let Some(next) = self.recall(engine, &keys, now_ms) {
                 return next;
             }
@@ -384,7 +465,7 @@ impl Call {
         let token: Rc<str> = Rc::from(self.token());
         let jws = match jws::parse(&token) {
             Ok(jws) => jws,
-            Err(e) => return self.refused(e),
+            Err(e) => return self.refused(engine, e, now_ms),
         };
         self.plan_keys(engine, jws.kid.clone(), Asking::First, now_ms, Some(&jws))
     }
@@ -405,7 +486,7 @@ impl Call {
             .and_then(|rules| check_times(&times, &rules));
         Some(match judged {
             Ok(()) => self.verified(engine, session, roles, now_ms),
-            Err(e) => self.refused(e),
+            Err(e) => self.refused(engine, e, now_ms),
         })
     }
 
@@ -414,8 +495,21 @@ impl Call {
         match &self.operation {
             Operation::VerifyJwt { params, .. } => params.authorization_check.as_ref(),
             Operation::AuthenticateJwt(p) => p.authorization_check.as_ref(),
+            Operation::Authenticate(p) => p.authorization_check.as_ref(),
             _ => None,
         }
+    }
+
+    /// How old the project's keys may be: refreshed after ten minutes, never used past the
+    /// staleness cap.
+    fn key_ages(&self) -> Ages {
+        Ages::new(keys::MAX_AGE_MS, self.config.max_stale_ms())
+    }
+
+    /// How old the project's RBAC policy may be: refreshed after five minutes, never used past
+    /// the staleness cap.
+    fn policy_ages(&self) -> Ages {
+        Ages::new(policy::MAX_AGE_MS, self.config.max_stale_ms())
     }
 
     fn token(&self) -> &str {
@@ -464,7 +558,11 @@ impl Call {
     ) -> Next {
         let url = &self.config.jwks_url;
         let timeout_ms = self.config.jwks_timeout_ms();
-        match engine.keys.plan(url, &kid, now_ms, timeout_ms, asking) {
+        let ages = self.key_ages();
+        match engine
+            .keys
+            .plan(url, &kid, now_ms, timeout_ms, asking, ages)
+        {
             Plan::Verify(keys) => self.verify(engine, &keys, now_ms, parsed),
             // A cold or stale key store reads the shared store first (once per call); an
             // unknown-kid refetch never does.
@@ -488,8 +586,28 @@ impl Call {
             Plan::Unknown {
                 proven: false,
                 error,
-            } => self.undecided(error),
+            } => self.keys_unavailable(engine, error, now_ms),
         }
+    }
+
+    /// No key can judge the token while the JWKS cannot be had: `authenticateJwt` asks the API,
+    /// at the bounded rate of [`outage`]; past it (and for local verification) the call fails
+    /// as Stytch being unavailable.
+    fn keys_unavailable(&mut self, engine: &mut Engine, error: Error, now_ms: f64) -> Next {
+        if !matches!(self.operation, Operation::AuthenticateJwt(_)) {
+            return Next::Done(Err(error));
+        }
+        if engine.outage.take(&self.config.jwks_url, now_ms) {
+            return self.ask_api(engine, Endpoint::Authenticate, Asking::First, now_ms);
+        }
+        let unavailable = match error {
+            e @ (Error::Request { .. } | Error::Stytch(_)) => e,
+            Error::Client { .. } => Error::request(
+                RequestErrorCode::NetworkError,
+                "the JWKS cannot be had, and the API is asked about such tokens at a bounded rate",
+            ),
+        };
+        Next::Done(Err(unavailable))
     }
 
     fn fetch_keys(&mut self, kid: String, flight: u64) -> Next {
@@ -524,7 +642,7 @@ impl Call {
                     .remember(self.token(), &self.config.jwks_url, verified);
                 self.verified(engine, session, roles, now_ms)
             }
-            Err(e) => self.refused(e),
+            Err(e) => self.refused(engine, e, now_ms),
         }
     }
 
@@ -561,7 +679,8 @@ impl Call {
     fn plan_policy(&mut self, engine: &mut Engine, asking: Asking, now_ms: f64) -> Next {
         let timeout_ms = self.config.api_timeout_ms();
         let key = self.config.policy_key();
-        match engine.policies.plan(&key, now_ms, timeout_ms, asking) {
+        let ages = self.policy_ages();
+        match engine.policies.plan(&key, now_ms, timeout_ms, asking, ages) {
             policy::Plan::Use(policy) => {
                 let checking = self.checking.take();
                 let (Some(check), Some(checking)) = (self.check(), checking) else {
@@ -573,7 +692,7 @@ impl Call {
                 if verdict.authorized {
                     self.local(checking.session, Some(verdict))
                 } else if let Operation::AuthenticateJwt(_) = self.operation {
-                    self.ask_api(Endpoint::Authenticate)
+                    self.ask_api(engine, Endpoint::Authenticate, Asking::First, now_ms)
                 } else {
                     Next::Done(Err(rbac::denied()))
                 }
@@ -589,7 +708,7 @@ impl Call {
                 self.stage = Stage::PolicyWaiting { patience };
                 Next::Wait(WAIT_POLL_MS)
             }
-            policy::Plan::Unavailable(error) => self.undecided(error),
+            policy::Plan::Unavailable(error) => self.undecided(engine, error, now_ms),
         }
     }
 
@@ -597,7 +716,7 @@ impl Call {
     /// only fault is time (too old, expired, not yet valid) or an ambiguous key set goes to the
     /// API; a token proven bad (malformed, wrong algorithm, bad signature, wrong issuer or
     /// audience, unknown key) never does.
-    fn refused(&mut self, error: Error) -> Next {
+    fn refused(&mut self, engine: &mut Engine, error: Error, now_ms: f64) -> Next {
         let asks_api = matches!(
             error.client_code(),
             Some(
@@ -608,7 +727,7 @@ impl Call {
             )
         );
         if asks_api {
-            self.undecided(error)
+            self.undecided(engine, error, now_ms)
         } else {
             Next::Done(Err(error))
         }
@@ -616,14 +735,24 @@ impl Call {
 
     /// The token could not be judged locally (too old, expired, or keys unavailable):
     /// `authenticateJwt` asks the API; local verification reports why.
-    fn undecided(&mut self, error: Error) -> Next {
+    fn undecided(&mut self, engine: &mut Engine, error: Error, now_ms: f64) -> Next {
         match self.operation {
-            Operation::AuthenticateJwt(_) => self.ask_api(Endpoint::Authenticate),
+            Operation::AuthenticateJwt(_) => {
+                self.ask_api(engine, Endpoint::Authenticate, Asking::First, now_ms)
+            }
             _ => Next::Done(Err(error)),
         }
     }
 
-    fn ask_api(&mut self, endpoint: Endpoint) -> Next {
+    /// Sends the call's API request, or (for `authenticate`, which judges a token) takes the
+    /// answer of an identical request in flight or remembered ([`answers`]).
+    fn ask_api(
+        &mut self,
+        engine: &mut Engine,
+        endpoint: Endpoint,
+        asking: Asking,
+        now_ms: f64,
+    ) -> Next {
         if self.config.secret.is_none() {
             return Next::Done(Err(Error::invalid_argument(
                 "this call needs the project secret",
@@ -660,8 +789,24 @@ impl Call {
             }
         };
         let url = url.unwrap_or_else(|| [base, path].concat());
-        self.stage = Stage::Api(endpoint);
-        Next::Send(self.request(method, url, body, self.config.api_timeout_ms()))
+        let timeout_ms = self.config.api_timeout_ms();
+        let request = self.request(method, url, body, timeout_ms);
+        let mut shared = None;
+        if endpoint == Endpoint::Authenticate {
+            let authorization = request.headers.first().map(|(_, v)| v.as_str());
+            let key = answers::key(&request.url, authorization, request.body.as_deref());
+            match engine.answers.plan(&key, now_ms, timeout_ms, asking) {
+                answers::Plan::Use(result) => return self.api_result(result),
+                answers::Plan::Wait { flight } => {
+                    let patience = Patience::for_flight(asking, flight, now_ms, timeout_ms);
+                    self.stage = Stage::ApiWaiting { endpoint, patience };
+                    return Next::Wait(WAIT_POLL_MS);
+                }
+                answers::Plan::Send { flight } => shared = Some((key, flight)),
+            }
+        }
+        self.stage = Stage::Api { endpoint, shared };
+        Next::Send(request)
     }
 
     fn request(
@@ -747,6 +892,36 @@ fn read_jwks(response: &HttpResponse) -> Result<KeySet> {
         ));
     }
     Ok(keys)
+}
+
+/// Whether the API's error judges the token (or the token and its check) for good, so that
+/// asking again with the same request would get the same answer: a 4xx other than a timeout,
+/// a rate limit or a refusal of the project's own credentials.
+fn is_final_refusal(e: &StytchError) -> bool {
+    (400..500).contains(&e.status_code)
+        && e.status_code != 408
+        && e.status_code != 429
+        && e.error_type != "unauthorized_credentials"
+}
+
+/// Checks the `verdict` of an answer to a request that sent an authorization check: only
+/// `{"authorized": true, …}` lets the session in; `false` is the check denied, anything else
+/// an answer that cannot be trusted.
+fn admitted_verdict(body: &str) -> Result<()> {
+    let answer = json::parse_object(body.as_bytes()).ok();
+    let authorized = answer
+        .as_ref()
+        .and_then(|o| o.get("verdict"))
+        .and_then(Value::as_object)
+        .and_then(|v| v.get("authorized"));
+    match authorized {
+        Some(Value::Bool(true)) => Ok(()),
+        Some(Value::Bool(false)) => Err(rbac::denied()),
+        _ => Err(Error::request(
+            RequestErrorCode::InvalidResponse,
+            "POST /v1/sessions/authenticate: an authorization check was sent, and the answer lacks verdict.authorized or it has the wrong type",
+        )),
+    }
 }
 
 fn invalid_response(what: &str, status: u16, why: &str) -> Error {

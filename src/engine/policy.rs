@@ -3,7 +3,7 @@
 //! lazily once older than five minutes, the last good policy kept when a refresh fails, one fetch
 //! for concurrent callers, and no refetch within the cooldown after a failure.
 
-use super::flight::{Asking, Attempt, Cached, Outcome, Slots};
+use super::flight::{Ages, Asking, Attempt, Cached, Outcome, Slots};
 use crate::error::{Error, RequestErrorCode};
 use crate::rbac::Policy;
 use std::rc::Rc;
@@ -51,9 +51,16 @@ impl PolicyStore {
     }
 
     /// Decides how a call `asking` gets the policy of `key`.
-    pub fn plan(&mut self, key: &str, now_ms: f64, timeout_ms: u32, asking: Asking) -> Plan {
+    pub fn plan(
+        &mut self,
+        key: &str,
+        now_ms: f64,
+        timeout_ms: u32,
+        asking: Asking,
+        ages: Ages,
+    ) -> Plan {
         let entry = self.entry(key);
-        if let Some(policy) = entry.fresh(MAX_AGE_MS, now_ms) {
+        if let Some(policy) = entry.fresh(ages.fresh_ms, now_ms) {
             return Plan::Use(policy);
         }
         let attempt = Attempt::live(entry.attempt, now_ms);
@@ -65,8 +72,12 @@ impl PolicyStore {
                 && (a.recent(now_ms) || asking == Asking::Fetched(a.flight))
         });
         if failed {
-            return match &entry.value {
-                Some(last_good) => Plan::Use(last_good.clone()),
+            return match entry.usable(ages.stale_ms, now_ms) {
+                Some(last_good) => Plan::Use(last_good),
+                None if entry.value.is_some() => Plan::Unavailable(Error::request(
+                    RequestErrorCode::NetworkError,
+                    "the RBAC policy cannot be had, and the last one fetched is older than max_stale_seconds",
+                )),
                 None => Plan::Unavailable(entry.last_error.clone().unwrap_or_else(|| {
                     Error::request(
                         RequestErrorCode::NetworkError,

@@ -109,13 +109,10 @@ fn a_rotation_is_verified_locally_on_the_first_new_kid_token() {
 }
 
 #[test]
-fn seeded_keys_need_no_fetch_and_start_no_cooldown() {
+fn seeded_keys_with_their_age_need_no_fetch_and_start_no_cooldown() {
     let mut engine = Engine::new();
     let mut net = Net::new();
-    let seeded = Config::new(PROJECT_ID, None, None)
-        .unwrap()
-        .with_jwks(&[key_a().jwk()]);
-    let config = Rc::new(seeded);
+    let config = Rc::new(seeded(PROJECT_ID, None));
     net.run(&mut engine, verify(&config, &token_a())).unwrap();
     assert_eq!(net.jwks_fetches, 0);
     net.jwks = vec![key_b().jwk()];
@@ -136,8 +133,12 @@ fn a_jwks_that_cannot_be_had_still_falls_back_to_the_api() {
     let answer = net.run(&mut engine, authenticate_jwt(&config, &rotated));
     assert!(matches!(answer, Ok(Answer::Api(_))), "{answer:?}");
     assert_eq!((net.jwks_fetches, net.api_calls), (2, 1));
-    // The failure starts a cooldown: the next such token goes to the API without a fetch…
+    // The failure starts a cooldown: the next such token goes to the API without a fetch
+    // (the same token again takes the API's answer it already had)…
     net.now_ms += 1_000.0;
+    let another = key_b().sign(&Value::Object(payload_at(NOW + 1)));
+    net.run(&mut engine, authenticate_jwt(&config, &another))
+        .unwrap();
     net.run(&mut engine, authenticate_jwt(&config, &rotated))
         .unwrap();
     assert_eq!((net.jwks_fetches, net.api_calls), (2, 2));
@@ -170,20 +171,11 @@ fn a_token_verified_for_one_project_is_judged_afresh_for_another() {
     // Two projects whose configurations share one key set, in one engine.
     let mut engine = Engine::new();
     let mut net = Net::new();
-    let a = Rc::new(
-        Config::new(PROJECT_ID, None, None)
-            .unwrap()
-            .with_jwks(&[key_a().jwk()]),
-    );
-    let b = Rc::new(
-        Config::new(
-            "project-test-99999999-9999-4999-8999-999999999999",
-            None,
-            None,
-        )
-        .unwrap()
-        .with_jwks(&[key_a().jwk()]),
-    );
+    let a = Rc::new(seeded(PROJECT_ID, None));
+    let b = Rc::new(seeded(
+        "project-test-99999999-9999-4999-8999-999999999999",
+        None,
+    ));
     // Both accept the issuer `https://test.stytch.com` (their base URL): only `aud` tells them
     // apart.
     let by_base_url = |iat: i64| {
@@ -204,11 +196,7 @@ fn a_token_verified_for_one_project_is_judged_afresh_for_another() {
     );
     assert_eq!(code(&net.run(&mut engine, verify(&a, &fresh))), "ok");
     // A custom domain is another issuer: a token of the default domain is judged afresh there.
-    let custom = Rc::new(
-        Config::new(PROJECT_ID, None, Some("https://login.example.com"))
-            .unwrap()
-            .with_jwks(&[key_a().jwk()]),
-    );
+    let custom = Rc::new(seeded(PROJECT_ID, Some("https://login.example.com")));
     let default_domain = by_base_url(NOW + 3);
     assert_eq!(
         code(&net.run(&mut engine, verify(&a, &default_domain))),
@@ -364,4 +352,13 @@ fn rotate_and_verify_locally(net: &mut Net, engine: &mut Engine, config: &Rc<Con
     let answer = net.run(engine, authenticate_jwt(config, &rotated));
     assert!(matches!(answer, Ok(Answer::LocalJwt { .. })), "{answer:?}");
     assert_eq!((net.jwks_fetches, net.api_calls), (2, 0));
+}
+
+/// A configuration seeded with key A, fetched at the test's clock.
+fn seeded(project_id: &str, base_url: Option<&str>) -> Config {
+    let mut config = Config::new(project_id, None, base_url)
+        .unwrap()
+        .with_jwks(&[key_a().jwk()]);
+    config.jwks_fetched_at_ms = Some(NOW as u64 * 1000);
+    config
 }

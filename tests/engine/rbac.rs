@@ -225,7 +225,15 @@ fn a_local_denial_asks_the_api_once_and_its_403_is_the_answer() {
         other => panic!("{other:?}"),
     }
     assert_eq!(net.api_calls, 1);
+    // Its 403 is final for this token and check: remembered for a minute, not asked again.
+    let again = net.run(
+        &mut engine,
+        authenticate_checked(&token_a(), check("billing", "write")),
+    );
+    assert!(matches!(again, Err(Error::Stytch(_))), "{again:?}");
+    assert_eq!(net.api_calls, 1);
     // The API may know better (the cached policy can be five minutes old): its verdict stands.
+    net.now_ms += 60_000.0;
     net.api_denies = false;
     let result = net.run(
         &mut engine,
