@@ -3,16 +3,18 @@
 // repository). It translates and drives I/O:
 //
 // - translates: it reads the JavaScript values a caller passes (an options object becomes its
-//   `JSON.stringify` text plus a few facts about its types, such as "fetch is not a function"),
-//   and turns the module's answers into plain objects and the error classes;
+//   JSON text, read from its own properties only, plus a few facts about its types, such as
+//   "fetch is not a function"), and turns the module's answers into plain objects and the
+//   error classes;
 // - drives: each export of the module starts or resumes one call and returns its next step as
 //   text (fetch this, wait, read or write the JWKS store, or the answer); `run` below carries
 //   the steps out with the host's `fetch`, timers and store until the call is answered. The
 //   steps are described in src/wasm/calls.rs.
 //
-// `Client` keeps its options as plain JavaScript values, so a client made per request is
-// garbage like any object and needs no `free()`; `authenticateRequest` reads the request's
-// headers and builds the `Headers` and `Response` the crate's answer describes.
+// `Client` keeps its options as plain JavaScript values (in a module WeakMap, out of every
+// printer's reach), so a client made per request is garbage like any object and needs no
+// `free()`; `authenticateRequest` reads the request's headers and builds the `Headers` and
+// `Response` the crate's answer describes.
 import * as wasm from "./stytch_sessions_wasm.js";
 import { ClientError, RequestError, StytchError } from "./errors.js";
 
@@ -30,47 +32,166 @@ const NOT_A_RESPONSE = 4;
 const BAD_HEADERS = 5;
 const LOADED = 6;
 
-/** `value[name]` when it is neither `undefined` nor `null`; a getter that throws reads as absent. */
-function field(value, name) {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+// The intrinsics the snapshot below relies on, taken once at load: a later change to them
+// (prototype pollution included) cannot change how options are read.
+const { getOwnPropertyDescriptor, getPrototypeOf, hasOwn, keys: ownKeys } = Object;
+const { isArray } = Array;
+const quote = JSON.stringify;
+const isFinite = Number.isFinite;
+const dateTime = Date.prototype.getTime;
+const dateIso = Date.prototype.toISOString;
+/** Prototypes whose `toJSON` is never consulted: anything found there is pollution. */
+const BUILTIN_PROTOTYPES = new Set([Object.prototype, Array.prototype, Function.prototype]);
+
+/**
+ * The value of `object`'s OWN property `name` (a getter is called, once); never an inherited one.
+ * Throws what a getter or a proxy throws.
+ */
+function ownValue(object, name) {
+  return hasOwn(object, name) ? object[name] : undefined;
+}
+
+/**
+ * A store's method: an own property, or one its class defines; never one from a built-in
+ * prototype such as `Object.prototype` (what a polluted prototype would offer).
+ */
+function method(store, name) {
   try {
-    return value[name] ?? undefined;
+    for (let o = store; o !== null && !BUILTIN_PROTOTYPES.has(o); o = getPrototypeOf(o)) {
+      const d = getOwnPropertyDescriptor(o, name);
+      if (d !== undefined) return "value" in d ? d.value : undefined;
+    }
   } catch {
-    return undefined;
+    // a throwing proxy: no method
   }
+  return undefined;
 }
 
 const isFunction = (value) => typeof value === "function";
 const isObject = (value) => typeof value === "object" && value !== null;
 
 /**
- * An options (or params) object as the module takes it: `[facts, text, fetch, store]`. The text
- * is its `JSON.stringify` snapshot (getters, proxies and cycles are read, or fail, here and only
- * here), `undefined` when it cannot be made.
+ * What JSON gives for an object before its members are read: a `Date` its ISO text (`null` when
+ * invalid), an object with a `toJSON` of its own or of its class what that returns; the object
+ * itself otherwise. A `toJSON` on `Object.prototype`, `Array.prototype`, `Function.prototype` or
+ * any other chain's root is never called.
  */
-function read(options) {
-  let facts = 0;
-  const fetch = field(options, "fetch");
-  if (fetch !== undefined && !isFunction(fetch)) facts |= BAD_FETCH;
-  const store = field(options, "jwks_store");
-  if (store !== undefined) facts |= isObject(store) && isFunction(field(store, "get")) && isFunction(field(store, "put")) ? STORE : BAD_STORE;
-  let text;
-  if (isObject(options) && !Array.isArray(options)) {
-    facts |= OBJECT;
-    try {
-      text = JSON.stringify(options);
-    } catch {
-      // `undefined`: the module refuses the options as unreadable
+function jsonValue(value, key) {
+  if (value instanceof Date) {
+    const t = dateTime.call(value);
+    return isFinite(t) ? dateIso.call(value) : null;
+  }
+  for (let o = value; o !== null; o = getPrototypeOf(o)) {
+    if (o !== value && (BUILTIN_PROTOTYPES.has(o) || getPrototypeOf(o) === null)) break;
+    if (hasOwn(o, "toJSON")) {
+      const toJSON = o === value ? value.toJSON : getOwnPropertyDescriptor(o, "toJSON").value;
+      return isFunction(toJSON) ? toJSON.call(value, key) : value;
     }
   }
-  return [facts, typeof text === "string" ? text : undefined, isFunction(fetch) ? fetch : undefined, facts & STORE ? store : undefined];
+  return value;
 }
 
-/** A `current_date` option (a `Date` or epoch milliseconds) in milliseconds; NaN when it is neither. */
-function currentDate(options) {
-  const value = field(options, "current_date");
+/**
+ * `value` as JSON text, as `JSON.stringify` writes it, except that only OWN properties are read
+ * (each getter once; an array's hole is `null`, never an inherited element) and no `toJSON` is
+ * taken from a built-in prototype (see `jsonValue`). `undefined` for what JSON leaves out
+ * (`undefined`, functions, symbols). Throws on cycles and BigInts, and what getters and proxies
+ * throw.
+ */
+function json(value, key, stack) {
+  if (isObject(value)) value = jsonValue(value, key);
+  switch (typeof value) {
+    case "string":
+      return quote(value);
+    case "number":
+      return isFinite(value) ? quote(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "bigint":
+      throw new TypeError("a BigInt cannot be written as JSON");
+    case "object": {
+      if (value === null) return "null";
+      if (stack.includes(value)) throw new TypeError("a cycle cannot be written as JSON");
+      stack.push(value);
+      let out;
+      if (isArray(value)) {
+        out = "[";
+        const length = ownValue(value, "length");
+        for (let i = 0; i < length; i++) {
+          const k = String(i);
+          out += (i > 0 ? "," : "") + (json(ownValue(value, k), k, stack) ?? "null");
+        }
+        out += "]";
+      } else {
+        out = "{";
+        for (const k of ownKeys(value)) {
+          const member = json(ownValue(value, k), k, stack);
+          if (member !== undefined) out += (out.length > 1 ? "," : "") + quote(k) + ":" + member;
+        }
+        out += "}";
+      }
+      stack.pop();
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An options (or params) object as the module takes it: `[facts, text, fetch, store, date,
+ * other]` (`other`: the value of the member called `extra`, for the store factories' `key`).
+ * The text is its JSON snapshot, made from its OWN enumerable properties only (`json` above):
+ * each getter is read once, here, and `fetch`, `jwks_store` and `current_date` are taken from
+ * the same reading, so nothing inherited (a polluted `Object.prototype`) is ever read; a
+ * `toJSON` of the options object itself is not called. `text` is `undefined` when it cannot be
+ * made (a cycle, a throwing getter or proxy, a BigInt). `date` is `current_date` in milliseconds
+ * (NaN when it is neither a `Date` nor a number; `undefined` when absent).
+ */
+function read(options, extra) {
+  let facts = 0;
+  let text;
+  let fetch;
+  let store;
+  let date;
+  let other;
+  if (isObject(options) && !isArray(options)) {
+    facts |= OBJECT;
+    try {
+      const names = ownKeys(options);
+      const values = names.map((name) => ownValue(options, name));
+      const stack = [options];
+      text = "{";
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i];
+        const value = values[i];
+        if (name === "fetch") fetch = value ?? undefined;
+        else if (name === "jwks_store") store = value ?? undefined;
+        else if (name === "current_date") date = value ?? undefined;
+        else if (name === extra) other = value ?? undefined;
+        const member = json(value, name, stack);
+        if (member !== undefined) text += (text.length > 1 ? "," : "") + quote(name) + ":" + member;
+      }
+      text += "}";
+    } catch {
+      text = undefined; // the module refuses the options as unreadable
+    }
+  }
+  if (fetch !== undefined && !isFunction(fetch)) facts |= BAD_FETCH;
+  let io;
+  if (store !== undefined) {
+    const get = isObject(store) ? method(store, "get") : undefined;
+    const put = isObject(store) ? method(store, "put") : undefined;
+    facts |= isFunction(get) && isFunction(put) ? STORE : BAD_STORE;
+    if (facts & STORE) io = { store, get, put };
+  }
+  return [facts, text, isFunction(fetch) ? fetch : undefined, io, milliseconds(date), other];
+}
+
+/** A `current_date` value (a `Date` or epoch milliseconds) in milliseconds; NaN when it is neither. */
+function milliseconds(value) {
   if (value === undefined) return undefined;
-  if (value instanceof Date) return value.getTime();
+  if (value instanceof Date) return dateTime.call(value);
   return typeof value === "number" ? value : NaN;
 }
 
@@ -119,12 +240,12 @@ async function drive(step, io) {
       } else if (tag === "W") {
         await new Promise((resolve) => setTimeout(resolve, Number(rest)));
       } else if (tag === "L") {
-        const value = await storeCall(io.store, "get", [], Number(rest));
+        const value = await storeCall(io.store, io.store.get, [], Number(rest));
         input = LOADED;
         text = typeof value === "string" ? value : undefined;
       } else if (tag === "P") {
         const [ttl, ms] = rest.split(" ", 2);
-        await storeCall(io.store, "put", [rest.slice(ttl.length + ms.length + 2), Number(ttl)], Number(ms));
+        await storeCall(io.store, io.store.put, [rest.slice(ttl.length + ms.length + 2), Number(ttl)], Number(ms));
       }
     } catch (error) {
       // Whatever the host throws, the call is resumed (and so ends, and frees its slot).
@@ -136,14 +257,15 @@ async function drive(step, io) {
 }
 
 /**
- * `store[method](...args)`, awaited for at most `ms` milliseconds; whatever goes wrong (a throw,
- * a rejection, no answer in time) reads as `undefined`.
+ * The store's `get` or `put` (`fn`, read when the options were), called on it and awaited for at
+ * most `ms` milliseconds; whatever goes wrong (a throw, a rejection, no answer in time) reads as
+ * `undefined`. The timer keeps a Node process alive until the wait is over.
  */
-async function storeCall(store, method, args, ms) {
+async function storeCall(io, fn, args, ms) {
   let timer;
   try {
     const late = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
-    return await Promise.race([store[method](...args), late]);
+    return await Promise.race([fn.apply(io.store, args), late]);
   } catch {
     return undefined;
   } finally {
@@ -151,17 +273,27 @@ async function storeCall(store, method, args, ms) {
   }
 }
 
-/** The `name` of what a `fetch` threw or rejected with, when it is a string. */
+/**
+ * The `name` of what a `fetch` threw or rejected with, when it is a string (an error's `name`
+ * is its class's: read through its prototype chain).
+ */
 function errorName(error) {
-  const name = field(error, "name");
-  return typeof name === "string" ? name : undefined;
+  if (!isObject(error)) return undefined;
+  try {
+    const name = error.name;
+    return typeof name === "string" ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Sends a request the module described: `[input, status, text]` to resume with. Its timeout
  * bounds the whole exchange, the answer's body included, even with a `fetch` option that ignores
  * the abort signal: the driver stops waiting when the signal fires (docs/rules.md: `timeout_ms`
- * bounds every request a call makes).
+ * bounds every request a call makes). The timer is a plain `setTimeout` (not
+ * `AbortSignal.timeout`, whose timer Node does not wait for): a Node process stays alive until
+ * the exchange is over, and the timer is cleared then.
  */
 async function send(fetchOption, request) {
   const init = { method: request.method };
@@ -170,11 +302,28 @@ async function send(fetchOption, request) {
   } catch {
     return [BAD_HEADERS];
   }
-  const signal = AbortSignal.timeout(request.timeout_ms);
+  const controller = new AbortController();
+  const signal = controller.signal;
   init.signal = signal;
   if (request.body !== undefined) init.body = request.body;
-  const timedOut = new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+  let timer;
+  const timedOut = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const reason = new DOMException("no answer within the timeout", "TimeoutError");
+      reject(reason);
+      controller.abort(reason);
+    }, request.timeout_ms);
+  });
   timedOut.catch(() => {}); // it only ever loses the race, or settles after the exchange is over
+  try {
+    return await exchange(fetchOption, request, init, timedOut);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `send`'s exchange: the fetch and the answer's body, each raced against `timedOut`. */
+async function exchange(fetchOption, request, init, timedOut) {
   let response;
   try {
     let pending;
@@ -203,25 +352,28 @@ async function send(fetchOption, request) {
  * request.
  */
 export function verifyJwt(session_jwt, opts) {
-  const [facts, text, fetch, store] = read(opts);
+  const [facts, text, fetch, store, date] = read(opts);
   const token = typeof session_jwt === "string" ? session_jwt : undefined;
-  return run(wasm.verifyJwt(token, facts, text, currentDate(opts), Date.now()), { fetch, store });
+  return run(wasm.verifyJwt(token, facts, text, date, Date.now()), { fetch, store });
 }
 
-const options = Symbol("options");
+/**
+ * Each `client.sessions`'s options: `{text, fetch, store}`. Kept here, not on the objects, so that
+ * nothing that prints or walks a client (`console.log`, `util.inspect` with `showHidden`,
+ * workerd's and Deno's consoles, `JSON.stringify`, `structuredClone`) can reach their text, which
+ * holds the secret.
+ */
+const clients = new WeakMap();
 
 /** `client.sessions`: every call passes the client's options to the module. */
-class Sessions {
-  constructor(client) {
-    this[options] = client;
-  }
-}
+class Sessions {}
 for (const op of ["authenticate", "authenticateJwt", "authenticateJwtLocal", "get", "getJWKS", "migrate", "revoke", "exchangeAccessToken", "attest"]) {
   Object.defineProperty(Sessions.prototype, op, {
     value(params) {
-      const c = this[options];
-      const [facts, text] = read(params);
-      const date = op === "authenticateJwtLocal" ? currentDate(params) : undefined;
+      const c = clients.get(this);
+      if (c === undefined) throw new TypeError(`sessions.${op} must be called on a client's sessions`);
+      const [facts, text, , , current] = read(params);
+      const date = op === "authenticateJwtLocal" ? current : undefined;
       return run(wasm.sessionsCall(op, c.text, c.store !== undefined, facts, text, date, Date.now()), c);
     },
     writable: true,
@@ -235,7 +387,9 @@ export class Client {
     const [facts, text, fetch, store] = read(opts);
     const refused = wasm.clientOptions(facts, text);
     if (refused) final(refused); // throws its ClientError invalid_argument
-    this.sessions = new Sessions(Object.freeze({ text, fetch, store }));
+    const sessions = new Sessions();
+    clients.set(sessions, { text, fetch, store });
+    this.sessions = sessions;
     Object.freeze(this);
   }
   /** Kept for compatibility: a client holds nothing that needs freeing. */
@@ -258,7 +412,9 @@ export async function authenticateRequest(request, opts) {
   const r = await run(step, { fetch, store });
   if (r.ok) {
     const out = { ok: true, session: r.session, session_jwt: r.session_jwt, headers: new Headers() };
+    // The headers the crate decided on (src/gate.rs), copied as they are.
     if (r.set_cookie) out.headers.append("Set-Cookie", r.set_cookie);
+    if (r.cache_control) out.headers.append("Cache-Control", r.cache_control);
     if (r.verdict) out.verdict = r.verdict;
     return out;
   }
@@ -269,14 +425,65 @@ export async function authenticateRequest(request, opts) {
   return { ok: false, status, code, error, response: () => new Response(body, { status, headers: responseHeaders }) };
 }
 
+/** Whether this runs in Cloudflare Workers (workerd), which compiles no WebAssembly from bytes. */
+export function inCloudflareWorkers() {
+  return globalThis.navigator?.userAgent === "Cloudflare-Workers";
+}
+
+/**
+ * Whether `import.meta.url` of an entry (`here`) can locate the .wasm next to it: a Worker
+ * bundle, for one, has no such URL.
+ */
+export function locatable(here) {
+  try {
+    new URL("x", typeof here === "string" ? here : undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The error of an entry (`"browser"` or `"stytch-sessions-wasm/web"`) that cannot load the
+ * .wasm where it runs: it names the entry to use instead.
+ */
+export function misplacedEntry(entry) {
+  const workerd =
+    'the "workerd" entry: import from "stytch-sessions-wasm" with the "workerd" export condition, which wrangler sets (with another bundler, add "workerd" to its resolve conditions)';
+  if (inCloudflareWorkers()) {
+    return new Error(`stytch-sessions-wasm: the ${entry} entry cannot load its WebAssembly in Cloudflare Workers, which compile none from bytes; use ${workerd}`);
+  }
+  return new Error(
+    `stytch-sessions-wasm: the ${entry} entry cannot locate its .wasm file (import.meta.url is not a URL here). In Cloudflare Workers, use ${workerd}; elsewhere, "stytch-sessions-wasm/web" and init({ module_or_path })`,
+  );
+}
+
 const DEFAULT_CACHE_KEY = "https://stytch-sessions-wasm.invalid/jwks";
 const DEFAULT_KV_KEY = "stytch-sessions-wasm:jwks";
+
+/** Which store factory's options `storeKey` reads (src/wasm/calls.rs, `storeOptions`). */
+const CACHE_API_STORE = 0;
+const KV_STORE = 1;
+
+/**
+ * The `key` of a store factory's options (`kind` says which factory): read as an own property
+ * only (never `Object.prototype.key`), `fallback` when absent; any other member is refused with
+ * a ClientError invalid_argument (thrown).
+ */
+function storeKey(kind, opts, fallback) {
+  if (opts === undefined) return fallback;
+  const [facts, text, , , , key] = read(opts, "key");
+  const refused = wasm.storeOptions(kind, facts, text);
+  if (refused) final(refused); // throws its ClientError invalid_argument
+  return key ?? fallback;
+}
 
 /**
  * A `jwks_store` over the Cache API (on Workers, `caches.default` or `await caches.open(name)`):
  * shared by the isolates of a data center.
  */
-export function cacheApiJwksStore(cache, { key = DEFAULT_CACHE_KEY } = {}) {
+export function cacheApiJwksStore(cache, opts) {
+  const key = storeKey(CACHE_API_STORE, opts, DEFAULT_CACHE_KEY);
   return {
     async get() {
       const hit = await cache.match(key);
@@ -290,7 +497,8 @@ export function cacheApiJwksStore(cache, { key = DEFAULT_CACHE_KEY } = {}) {
 }
 
 /** A `jwks_store` over a Workers KV namespace binding: shared by every isolate everywhere. */
-export function kvJwksStore(namespace, { key = DEFAULT_KV_KEY } = {}) {
+export function kvJwksStore(namespace, opts) {
+  const key = storeKey(KV_STORE, opts, DEFAULT_KV_KEY);
   return {
     async get() {
       return (await namespace.get(key)) ?? undefined;

@@ -362,7 +362,10 @@ export interface ClientOptions {
   custom_base_url?: string | undefined;
   /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
   fetch?: FetchFunction | undefined;
-  /** Timeout of each API call in milliseconds (default 10 000; JWKS fetches 5 000). */
+  /**
+   * Timeout of each API call in milliseconds (default 10 000; JWKS fetches 5 000), at most
+   * 2 147 483 647 (a JavaScript timer's longest).
+   */
   timeout_ms?: number | undefined;
   /**
    * Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no
@@ -370,11 +373,30 @@ export interface ClientOptions {
    */
   jwks?: JWKSInput | undefined;
   /**
+   * When the pre-seeded `jwks` were fetched (a `Date` or epoch milliseconds). Without it their
+   * age is unknown: they are due for a refresh at once and serve only while the JWKS cannot be
+   * had, for at most `max_stale_seconds`.
+   */
+  jwks_fetched_at?: Date | number | undefined;
+  /**
+   * How long past its last successful fetch a key set or an RBAC policy may still be used while
+   * a new one cannot be had, in seconds (0 to 86 400; default 3 600).
+   */
+  max_stale_seconds?: number | undefined;
+  /**
    * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
    * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
    * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
    */
   jwks_store?: JwksStore | undefined;
+  /** stytch-node's base URL option (e.g. `"https://test.stytch.com/"`), checked as `custom_base_url`, which wins over it. */
+  env?: string | undefined;
+  /** stytch-node's name for `timeout_ms` (give one of the two; `0` is the default). */
+  timeout?: number | undefined;
+  /** stytch-node's undici `Dispatcher`: accepted and ignored (pass a `fetch` instead). */
+  dispatcher?: object | undefined;
+  /** stytch-node's Fraud API base URL: accepted and ignored (no Sessions call uses it). */
+  fraud_env?: string | undefined;
 }
 
 /**
@@ -406,6 +428,15 @@ export interface AuthenticateRequestOptions extends ClientOptions {
   session_cookie_name?: string | undefined;
   /** Accept the opaque session token cookie when there is no JWT (the API judges it; default `false`). */
   allow_session_token?: boolean | undefined;
+  /** Mark the cookie set for a JWT the API minted `HttpOnly` (default `false`: frontend SDKs read it). */
+  cookie_http_only?: boolean | undefined;
+  /** The cookie's `Domain` (letters, digits, `-` and `.`; default: none, the request's host only). */
+  cookie_domain?: string | undefined;
+  /**
+   * Set the cookie also when the JWT came as `Authorization: Bearer` (default `false`: a minted
+   * JWT is set as a cookie only when the credential came from a cookie).
+   */
+  set_cookie_for_bearer?: boolean | undefined;
   /** Older tokens (by `iat`) are sent to the API (default 300; `0` always asks the API). */
   max_token_age_seconds?: number | undefined;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
@@ -457,6 +488,10 @@ export interface VerifyJwtOptions {
   timeout_ms?: number | undefined;
   /** A key store shared across isolates, as for {@link ClientOptions.jwks_store}. */
   jwks_store?: JwksStore | undefined;
+  /** When the pre-seeded `jwks` were fetched, as for {@link ClientOptions.jwks_fetched_at}. */
+  jwks_fetched_at?: Date | number | undefined;
+  /** The bound on stale keys and policy, as for {@link ClientOptions.max_stale_seconds}. */
+  max_stale_seconds?: number | undefined;
 }
 
 /** Custom claims to set on the session: `null` deletes a key, nested objects merge (≤ 4 KB). */
@@ -518,11 +553,15 @@ export interface SessionsGetJWKSRequest {
 /** `sessions.migrate`: `session_token` is the external OIDC access token. */
 export interface SessionsMigrateRequest extends SessionExtension {
   session_token: string;
+  /** A Device Fingerprinting telemetry id: the answer then carries `user_device`. */
+  telemetry_id?: string | undefined;
 }
 
 /** `sessions.exchangeAccessToken`: a Connected Apps access token for a session. */
 export interface SessionsExchangeAccessTokenRequest extends SessionExtension {
   access_token: string;
+  /** A Device Fingerprinting telemetry id: the answer then carries `user_device`. */
+  telemetry_id?: string | undefined;
 }
 
 /** `sessions.attest`: a trusted auth token (from a token profile) for a session. */
@@ -534,6 +573,8 @@ export interface SessionsAttestRequest extends SessionExtension {
   /** An existing session to add the factor to (at most one of the two). */
   session_token?: string | undefined;
   session_jwt?: string | undefined;
+  /** A Device Fingerprinting telemetry id: the answer then carries `user_device`. */
+  telemetry_id?: string | undefined;
 }
 
 /** `sessions.revoke`: exactly one of `session_id`, `session_token`, `session_jwt`. */
@@ -612,6 +653,8 @@ export interface SessionsMigrateResponse extends BaseResponse {
   session_jwt: string;
   /** Present only when `session_duration_minutes` was given. */
   session?: Session;
+  /** Device attributes, when the request carried a `telemetry_id`. */
+  user_device?: JsonObject;
 }
 
 /** `POST /v1/sessions/revoke`. */
@@ -625,7 +668,7 @@ export interface SessionsNewSessionResponse extends BaseResponse {
   session_jwt: string;
   /** Present when `session_duration_minutes` was given. */
   session?: Session;
-  /** Device attributes, when the request carried a telemetry id (`attest`). */
+  /** Device attributes, when the request carried a `telemetry_id`. */
   user_device?: JsonObject;
 }
 
@@ -684,7 +727,10 @@ export interface RequestAdmitted {
   session: Session;
   /** The JWT the request carried, or the one the API minted when it was asked. */
   session_jwt: string;
-  /** Headers to add to the response: `Set-Cookie` with the new JWT when the API minted one. */
+  /**
+   * Headers to add to the response: when the API minted a new JWT and the credential came from a
+   * cookie (or `set_cookie_for_bearer`), `Set-Cookie` with it and `Cache-Control: private, no-store`.
+   */
   headers: Headers;
   /** The verdict on `authorization_check`, when one was given. */
   verdict?: AuthorizationVerdict;

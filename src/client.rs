@@ -88,6 +88,7 @@ impl<H: Host> Client<H> {
 
     /// `GET /v1/sessions/jwks/{project_id}`.
     pub async fn get_jwks(&self, project_id: &str) -> Result<JwksResponse> {
+        crate::http::check_path_value("project_id", project_id)?;
         let project_id = project_id.to_owned();
         typed(self.run(Operation::GetJwks { project_id }).await?)
     }

@@ -3,16 +3,32 @@
 //! session token, `authenticate`) made of it, the HTTP status of a refusal, and the cookie that
 //! carries a JWT the API minted.
 
-use crate::api::{AuthenticateJwtParams, AuthenticateParams, Fields};
+use crate::api::{AuthenticateJwtParams, AuthenticateParams, Fields, Names};
+use crate::config::Config;
 use crate::engine::{Answer, Operation};
 use crate::error::{ClientErrorCode, Error, Result};
 use crate::json::{self, Value};
 use crate::session::parse_rfc3339_utc;
 
+/// What the options are called in messages.
+const WHAT: &str = "authenticateRequest options";
+
 /// The cookie Stytch's frontend SDKs keep the session JWT in.
 pub const JWT_COOKIE: &str = "stytch_session_jwt";
 /// The cookie Stytch's frontend SDKs keep the opaque session token in.
 pub const TOKEN_COOKIE: &str = "stytch_session";
+
+/// Where the credential of a request came from (see [`GateOptions::operation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Credential {
+    /// No credential read yet.
+    #[default]
+    None,
+    /// `Authorization: Bearer`.
+    Bearer,
+    /// The JWT cookie, or the opaque session token cookie.
+    Cookie,
+}
 
 /// How `authenticateRequest` reads a request, beyond the client options.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,18 +41,52 @@ pub struct GateOptions {
     pub session_cookie_name: String,
     /// Whether an opaque session token (sent to the API) may stand in for a JWT.
     pub allow_session_token: bool,
+    /// Whether the JWT cookie set for a minted JWT is `HttpOnly`.
+    pub cookie_http_only: bool,
+    /// The `Domain` of that cookie (none: the request's host only).
+    pub cookie_domain: Option<String>,
+    /// Whether a JWT that came as `Authorization: Bearer` gets the cookie too.
+    pub set_cookie_for_bearer: bool,
+    /// Where the credential of the request being judged came from: set by
+    /// [`Self::operation`] on the options of one call (each call owns its copy).
+    pub credential: Credential,
 }
 
 impl GateOptions {
-    /// Reads the gate's own options and `authenticateJwt`'s from `options`.
-    pub fn from_value(options: &Value) -> Result<Self> {
-        let f = Fields::of(options, "authenticateRequest options")?;
+    /// The gate's own options (`authenticateRequest` also takes every `Client` option and
+    /// [`AuthenticateJwtParams::OPTIONS`]).
+    pub const NAMES: Names = &[
+        "cookie_name",
+        "session_cookie_name",
+        "allow_session_token",
+        "cookie_http_only",
+        "cookie_domain",
+        "set_cookie_for_bearer",
+    ];
+
+    /// Every name `authenticateRequest`'s options may have.
+    pub const KNOWN: [Names; 4] = [
+        Config::OPTIONS,
+        Config::SDK_CLIENT_OPTIONS,
+        AuthenticateJwtParams::OPTIONS,
+        Self::NAMES,
+    ];
+
+    /// Reads `authenticateRequest`'s options: the configuration and the gate's own.
+    pub fn read(options: &Value) -> Result<(Config, Self)> {
+        let f = Fields::of(options, WHAT, &Self::KNOWN)?;
+        Ok((Config::from_client_fields(&f)?, Self::from_fields(&f)?))
+    }
+
+    /// Reads the gate's own options and `authenticateJwt`'s from `f`.
+    pub fn from_fields(f: &Fields<'_>) -> Result<Self> {
         let name = |field: &str, default: &str| -> Result<String> {
             let name = f.string(field)?.unwrap_or_else(|| default.to_owned());
             if name.is_empty() || !name.bytes().all(is_token_char) {
                 return Err(Error::invalid_argument(
                     [
-                        "authenticateRequest options: ",
+                        WHAT,
+                        ": ",
                         field,
                         " must be a cookie name (letters, digits and !#$%&'*+-.^_`|~)",
                     ]
@@ -45,33 +95,48 @@ impl GateOptions {
             }
             Ok(name)
         };
+        let cookie_domain = f.string("cookie_domain")?;
+        if let Some(domain) = &cookie_domain {
+            if !is_cookie_domain(domain) {
+                return Err(Error::invalid_argument(
+                    [
+                        WHAT,
+                        ": cookie_domain must be a domain (letters, digits, - and ., at most 253)",
+                    ]
+                    .concat(),
+                ));
+            }
+        }
         Ok(Self {
-            params: AuthenticateJwtParams {
-                session_jwt: String::new(),
-                max_token_age_seconds: f.uint("max_token_age_seconds")?,
-                session_duration_minutes: f.u32("session_duration_minutes")?,
-                session_custom_claims: f.object("session_custom_claims")?,
-                clock_tolerance_seconds: f.uint("clock_tolerance_seconds")?,
-                authorization_check: f.check("authorization_check")?,
-            },
+            params: AuthenticateJwtParams::options(f)?,
             cookie_name: name("cookie_name", JWT_COOKIE)?,
             session_cookie_name: name("session_cookie_name", TOKEN_COOKIE)?,
             allow_session_token: f.bool("allow_session_token")?.unwrap_or(false),
+            cookie_http_only: f.bool("cookie_http_only")?.unwrap_or(false),
+            cookie_domain,
+            set_cookie_for_bearer: f.bool("set_cookie_for_bearer")?.unwrap_or(false),
+            credential: Credential::None,
         })
     }
 
     /// The operation that judges a request with these headers, or the refusal of a request
     /// that carries no credential. A `Bearer` token in `Authorization` comes first (a request
     /// that sends one means it), then the JWT cookie, then, when allowed, the session-token
-    /// cookie.
+    /// cookie. Remembers where the credential came from (`credential`): a minted JWT is set
+    /// as a cookie only when it came from one, unless `set_cookie_for_bearer`.
     pub fn operation(
-        &self,
+        &mut self,
         authorization: Option<&str>,
         cookie: Option<&str>,
     ) -> Option<Operation> {
-        let bearer = authorization.and_then(bearer_token);
-        let jwt = bearer.or_else(|| cookie.and_then(|c| cookie_value(c, &self.cookie_name)));
-        if let Some(jwt) = jwt {
+        let jwt = match authorization.and_then(bearer_token) {
+            Some(jwt) => Some((jwt, Credential::Bearer)),
+            None => cookie
+                .and_then(|c| cookie_value(c, &self.cookie_name))
+                .map(|jwt| (jwt, Credential::Cookie)),
+        };
+        if let Some((jwt, credential)) = jwt {
+            self.credential = credential;
             let mut params = self.params.clone();
             params.session_jwt = jwt.to_owned();
             return Some(Operation::AuthenticateJwt(params));
@@ -79,6 +144,7 @@ impl GateOptions {
         let token = cookie
             .filter(|_| self.allow_session_token)
             .and_then(|c| cookie_value(c, &self.session_cookie_name))?;
+        self.credential = Credential::Cookie;
         Some(Operation::Authenticate(AuthenticateParams {
             session_token: Some(token.to_owned()),
             session_duration_minutes: self.params.session_duration_minutes,
@@ -101,7 +167,10 @@ impl GateOptions {
     }
 
     /// What the request is let in with, as JSON: `{"ok":true,"session":…,"session_jwt":…}` plus
-    /// `"verdict"` when a check was judged and `"set_cookie"` when the API minted a new JWT.
+    /// `"verdict"` when a check was judged, and, when the API minted a new JWT for a credential
+    /// that came from a cookie (or from `Authorization: Bearer` with `set_cookie_for_bearer`),
+    /// `"set_cookie"` with the `Set-Cookie` value and `"cache_control":"private, no-store"`
+    /// (the response's headers: the driver copies them as they are).
     pub fn admitted(&self, answer: &Answer, now_ms: f64) -> Result<String> {
         let mut out = String::from("{\"ok\":true,");
         match answer {
@@ -137,9 +206,16 @@ impl GateOptions {
                     .and_then(Value::as_object)
                     .and_then(|s| s.get("expires_at"))
                     .and_then(Value::as_str);
-                if let Some(cookie) = self.set_cookie(jwt, expires_at, now_ms) {
+                let wanted = match self.credential {
+                    Credential::Cookie => true,
+                    Credential::Bearer => self.set_cookie_for_bearer,
+                    Credential::None => false,
+                };
+                if let Some(cookie) = self.set_cookie(jwt, expires_at, now_ms).filter(|_| wanted) {
                     out.push_str(",\"set_cookie\":");
                     json::write_str(&cookie, &mut out);
+                    // A response that sets a session cookie is for this user alone.
+                    out.push_str(",\"cache_control\":\"private, no-store\"");
                 }
             }
         }
@@ -147,8 +223,9 @@ impl GateOptions {
         Ok(out)
     }
 
-    /// `Set-Cookie` for a JWT the API minted: the JWT cookie, for the whole site, until the
-    /// session expires. `None` for a value a cookie cannot carry.
+    /// `Set-Cookie` for a JWT the API minted: the JWT cookie, for the whole site (and
+    /// `cookie_domain`), until the session expires, `HttpOnly` with `cookie_http_only`. `None`
+    /// for a value a cookie cannot carry.
     fn set_cookie(&self, jwt: &str, expires_at: Option<&str>, now_ms: f64) -> Option<String> {
         let jwt_chars = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
         if jwt.is_empty() || !jwt.bytes().all(jwt_chars) {
@@ -160,7 +237,15 @@ impl GateOptions {
             cookie.push_str("; Max-Age=");
             json::push_u64(&mut cookie, max_age.unsigned_abs());
         }
-        cookie.push_str("; Secure; SameSite=Lax");
+        if let Some(domain) = &self.cookie_domain {
+            cookie.push_str("; Domain=");
+            cookie.push_str(domain);
+        }
+        cookie.push_str("; Secure");
+        if self.cookie_http_only {
+            cookie.push_str("; HttpOnly");
+        }
+        cookie.push_str("; SameSite=Lax");
         Some(cookie)
     }
 }
@@ -241,6 +326,21 @@ fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
+/// A cookie `Domain`: labels of letters, digits and `-` separated by `.` (a leading `.` is
+/// allowed, as browsers ignore it), at most 253 characters.
+fn is_cookie_domain(domain: &str) -> bool {
+    let labels = domain.strip_prefix('.').unwrap_or(domain);
+    !labels.is_empty()
+        && labels.len() <= 253
+        && labels.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
 /// A character of an HTTP token (RFC 9110), what a cookie name is made of.
 fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
@@ -250,9 +350,22 @@ fn is_token_char(b: u8) -> bool {
 mod tests {
     use super::*;
 
+    fn read(extra: &str) -> Result<(Config, GateOptions)> {
+        let text = [r#"{"project_id":"project-test-1","secret":"s""#, extra, "}"].concat();
+        GateOptions::read(&json::parse(text.as_bytes()).unwrap())
+    }
+
     fn options(extra: &str) -> GateOptions {
-        let text = ["{", extra, "}"].concat();
-        GateOptions::from_value(&json::parse(text.as_bytes()).unwrap()).unwrap()
+        read(extra).unwrap().1
+    }
+
+    /// What the gate lets a request in with, for a credential from `authorization` or `cookie`
+    /// that the API answered with a new JWT.
+    fn minted(o: &mut GateOptions, authorization: Option<&str>, cookie: Option<&str>) -> String {
+        o.operation(authorization, cookie).unwrap();
+        let body = r#"{"session":{"expires_at":"2023-11-14T23:13:20Z"},"session_jwt":"n.e.w"}"#;
+        o.admitted(&Answer::Api(body.into()), 1_700_000_000_000.0)
+            .unwrap()
     }
 
     fn jwt_of(op: Option<Operation>) -> Option<String> {
@@ -265,7 +378,7 @@ mod tests {
 
     #[test]
     fn the_credential_comes_from_bearer_then_the_jwt_cookie_then_the_token_cookie() {
-        let o = options("");
+        let mut o = options("");
         let cookie = "a=1; stytch_session_jwt=c.c.c; stytch_session=tok";
         assert_eq!(
             jwt_of(o.operation(Some("Bearer b.b.b"), Some(cookie))).unwrap(),
@@ -286,8 +399,8 @@ mod tests {
             None,
             "not allowed"
         );
-        let o = options(
-            r#""allow_session_token":true,"cookie_name":"jwt","session_cookie_name":"sess""#,
+        let mut o = options(
+            r#","allow_session_token":true,"cookie_name":"jwt","session_cookie_name":"sess""#,
         );
         assert_eq!(
             jwt_of(o.operation(None, Some("jwt=\"q.q.q\""))).unwrap(),
@@ -303,20 +416,108 @@ mod tests {
     #[test]
     fn cookie_names_are_checked() {
         for bad in [
-            r#""cookie_name":"""#,
-            r#""cookie_name":"a b""#,
-            r#""session_cookie_name":"a;b""#,
-            r#""allow_session_token":"yes""#,
+            r#","cookie_name":"""#,
+            r#","cookie_name":"a b""#,
+            r#","session_cookie_name":"a;b""#,
+            r#","allow_session_token":"yes""#,
+            r#","cookie_http_only":"yes""#,
+            r#","set_cookie_for_bearer":1"#,
+            r#","cookie_domain":"""#,
+            r#","cookie_domain":"a b.com""#,
+            r#","cookie_domain":"evil.com; Path=/x""#,
+            r#","cookie_domain":"a..b""#,
+            r#","cookie_domain":".""#,
+            r#","cookie_domain":true"#,
         ] {
-            let text = ["{", bad, "}"].concat();
-            let err = GateOptions::from_value(&json::parse(text.as_bytes()).unwrap()).unwrap_err();
-            assert_eq!(err.code(), "invalid_argument");
+            let err = read(bad).unwrap_err();
+            assert_eq!(err.code(), "invalid_argument", "{bad}");
+        }
+        for ok in [
+            "example.com",
+            ".example.com",
+            "a-b.example.co.uk",
+            "localhost",
+        ] {
+            let o = options(&[r#","cookie_domain":""#, ok, "\""].concat());
+            assert_eq!(o.cookie_domain.as_deref(), Some(ok));
         }
     }
 
     #[test]
+    fn a_minted_jwt_is_set_as_a_cookie_only_for_a_credential_that_came_from_one() {
+        let mut o = options("");
+        let from_cookie = minted(&mut o, None, Some("stytch_session_jwt=o.l.d"));
+        assert!(from_cookie.contains(r#""set_cookie":"#), "{from_cookie}");
+        // A Bearer client gets no ambient cookie authentication it did not ask for.
+        let from_bearer = minted(
+            &mut o,
+            Some("Bearer o.l.d"),
+            Some("stytch_session_jwt=x.y.z"),
+        );
+        assert!(!from_bearer.contains("set_cookie"), "{from_bearer}");
+        assert!(!from_bearer.contains("cache_control"), "{from_bearer}");
+        let mut o = options(r#","set_cookie_for_bearer":true"#);
+        assert!(minted(&mut o, Some("Bearer o.l.d"), None).contains(r#""set_cookie":"#));
+        // The opaque session token cookie is a cookie too.
+        let mut o = options(r#","allow_session_token":true"#);
+        assert!(minted(&mut o, None, Some("stytch_session=tok")).contains(r#""set_cookie":"#));
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_and_has_a_domain_when_asked() {
+        let mut o = options(r#","cookie_http_only":true,"cookie_domain":"example.com""#);
+        let out = minted(&mut o, None, Some("stytch_session_jwt=o.l.d"));
+        assert!(
+            out.contains(r#""set_cookie":"stytch_session_jwt=n.e.w; Path=/; Max-Age=3600; Domain=example.com; Secure; HttpOnly; SameSite=Lax""#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn headers_that_set_a_cookie_are_private_and_not_stored() {
+        let out = minted(&mut options(""), None, Some("stytch_session_jwt=o.l.d"));
+        assert!(
+            out.contains(r#""cache_control":"private, no-store""#),
+            "{out}"
+        );
+        let mut o = options("");
+        o.operation(None, Some("stytch_session_jwt=o.l.d")).unwrap();
+        let local = o
+            .admitted(
+                &Answer::Api(r#"{"session":{},"session_jwt":"a;b"}"#.into()),
+                0.0,
+            )
+            .unwrap();
+        assert!(!local.contains("cache_control"), "{local}");
+    }
+
+    #[test]
+    fn option_names_are_strict() {
+        let err = read(r#","authorisation_check":{"resource_id":"r","action":"a"}"#).unwrap_err();
+        assert_eq!(err.code(), "invalid_argument");
+        assert_eq!(
+            err.message(),
+            "authenticateRequest options: authorisation_check is not an option; did you mean authorization_check?"
+        );
+        let err = read(r#","cookieName":"x""#).unwrap_err();
+        assert!(err
+            .message()
+            .ends_with("cookieName is not an option; did you mean cookie_name?"));
+        let err = read(r#","authorization_check":{"resource_id":"r","action":"a","org":"o"}"#)
+            .unwrap_err();
+        assert_eq!(
+            err.message(),
+            "authenticateRequest options: authorization_check.org is not an option"
+        );
+        // Every name a Client, authenticateJwt or the gate reads is known.
+        let all = r#","custom_base_url":"https://x.example","timeout_ms":5,"jwks":[],"jwks_fetched_at":0,"max_stale_seconds":0,"jwks_store":{},"max_token_age_seconds":1,"session_duration_minutes":5,"session_custom_claims":{"any":{"thing":1}},"clock_tolerance_seconds":1,"authorization_check":{"resource_id":"r","action":"a"},"cookie_name":"c","session_cookie_name":"s","allow_session_token":true,"cookie_http_only":true,"cookie_domain":"x.example","set_cookie_for_bearer":true,"env":"https://test.stytch.com/","dispatcher":{},"fraud_env":"https://x""#;
+        read(all).unwrap();
+    }
+
+    #[test]
     fn a_minted_jwt_is_set_as_a_cookie_until_the_session_expires() {
-        let o = options("");
+        let mut o = options("");
+        o.operation(None, Some("stytch_session_jwt=o.l.d")).unwrap();
         let body = r#"{"session":{"expires_at":"2023-11-14T23:13:20Z"},"session_jwt":"n.e.w","verdict":{"authorized":true,"granting_roles":[]}}"#;
         let out = o
             .admitted(&Answer::Api(body.into()), 1_700_000_000_000.0)

@@ -122,7 +122,19 @@ fn check_base_url(url: &str) -> bool {
     host_ok && port_ok
 }
 
-/// The JWKS URL of a project.
+/// Refuses a value that becomes a URL path segment (`project_id` in the JWKS path) when it is
+/// empty, `.` or `..`: percent-encoding keeps those as they are, and a URL parser reads them
+/// as the current or the parent directory, so the request would reach another path.
+pub fn check_path_value(name: &str, value: &str) -> Result<()> {
+    if matches!(value, "" | "." | "..") {
+        return Err(Error::invalid_argument(
+            [name, " must not be empty, \".\" or \"..\""].concat(),
+        ));
+    }
+    Ok(())
+}
+
+/// The JWKS URL of a project (its id checked by [`check_path_value`]).
 pub fn jwks_url(base_url: &str, project_id: &str) -> String {
     [base_url, "/v1/sessions/jwks/", &percent_encode(project_id)].concat()
 }
@@ -200,6 +212,17 @@ mod tests {
                 "invalid_argument",
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn dot_segments_are_refused_as_path_values() {
+        for bad in ["", ".", ".."] {
+            let err = check_path_value("project_id", bad).unwrap_err();
+            assert_eq!(err.code(), "invalid_argument", "{bad:?}");
+        }
+        for ok in ["...", ".a", "a.", "project-test-1", "%2e"] {
+            check_path_value("project_id", ok).unwrap();
         }
     }
 

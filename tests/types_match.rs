@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
+use stytch_sessions_wasm::api::Names;
 use stytch_sessions_wasm::session::SESSION_CLAIM;
 use stytch_sessions_wasm::{ClientErrorCode, RequestErrorCode};
 
@@ -162,6 +163,9 @@ fn every_option_the_crate_reads_is_typed_and_every_typed_option_is_read() {
                     ".required_string(",
                     ".uint(",
                     ".u32(",
+                    ".u32_at_most(",
+                    ".uint_at_most(",
+                    ".epoch_ms(",
                     ".object(",
                     ".array(",
                     ".check(",
@@ -182,6 +186,21 @@ fn every_option_the_crate_reads_is_typed_and_every_typed_option_is_read() {
     let driver =
         fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/pkg-template/api.js")).unwrap();
     rust.extend(literals_after(&driver, &["field(options, "]));
+    // Every name read is a known name (a reader of a name no list knows would never see it:
+    // the strict-names check refuses it first).
+    let known: BTreeSet<String> = known_lists()
+        .iter()
+        .flat_map(|(_, lists)| lists.iter().flat_map(|names| names.iter()))
+        .map(|name| (*name).to_owned())
+        .collect();
+    assert!(
+        rust.is_subset(&known),
+        "read but known to no list: {:?}",
+        rust.difference(&known).collect::<Vec<_>>()
+    );
+    // Known names that are accepted and ignored (stytch-node's `dispatcher`, `fraud_env`) are
+    // typed too.
+    rust.extend(known);
     let dts = dts();
     let ts = members(
         &dts,
@@ -195,6 +214,107 @@ fn every_option_the_crate_reads_is_typed_and_every_typed_option_is_read() {
         ts.difference(&rust).collect::<Vec<_>>(),
         rust.difference(&ts).collect::<Vec<_>>()
     );
+}
+
+/// A type of the .d.ts: its declaration's first line, and those of the types it extends.
+type Declared = (&'static str, &'static [&'static str]);
+
+/// Each options or params type of the .d.ts (its declaration's first line, and the types it
+/// extends) and the known-name lists of the crate's readers of that object.
+fn known_lists() -> Vec<(Declared, Vec<Names>)> {
+    use stytch_sessions_wasm::api::*;
+    use stytch_sessions_wasm::gate::GateOptions;
+    use stytch_sessions_wasm::Config;
+    const EXT: &[&str] = &["interface SessionExtension {"];
+    vec![
+        (
+            ("export interface ClientOptions {", &[]),
+            vec![Config::OPTIONS, Config::SDK_CLIENT_OPTIONS],
+        ),
+        (
+            (
+                "export interface AuthenticateRequestOptions extends ClientOptions {",
+                &["export interface ClientOptions {"],
+            ),
+            GateOptions::KNOWN.to_vec(),
+        ),
+        (
+            ("export interface VerifyJwtOptions {", &[]),
+            vec![Config::OPTIONS, LocalJwtParams::NAMES],
+        ),
+        (
+            ("export interface AuthorizationCheck {", &[]),
+            vec![CHECK_MEMBERS],
+        ),
+        (
+            ("export type SessionsAuthenticateRequest =", EXT),
+            vec![AuthenticateParams::NAMES],
+        ),
+        (
+            (
+                "export interface SessionsAuthenticateJwtRequest extends",
+                EXT,
+            ),
+            vec![SESSION_JWT, AuthenticateJwtParams::OPTIONS],
+        ),
+        (
+            (
+                "export interface SessionsAuthenticateJwtLocalRequest {",
+                &[],
+            ),
+            vec![SESSION_JWT, LocalJwtParams::NAMES],
+        ),
+        (
+            ("export interface SessionsGetRequest {", &[]),
+            vec![GET_PARAMS],
+        ),
+        (
+            ("export interface SessionsGetJWKSRequest {", &[]),
+            vec![GET_JWKS_PARAMS],
+        ),
+        (
+            ("export interface SessionsMigrateRequest extends", EXT),
+            vec![MigrateParams::NAMES],
+        ),
+        (
+            (
+                "export interface SessionsExchangeAccessTokenRequest extends",
+                EXT,
+            ),
+            vec![ExchangeAccessTokenParams::NAMES],
+        ),
+        (
+            ("export interface SessionsAttestRequest extends", EXT),
+            vec![AttestParams::NAMES],
+        ),
+        (
+            ("export type SessionsRevokeRequest =", &[]),
+            vec![RevokeParams::NAMES],
+        ),
+    ]
+}
+
+#[test]
+fn each_options_type_declares_exactly_the_names_its_readers_know() {
+    let dts = dts();
+    for ((head, extends), lists) in known_lists() {
+        let mut ts = members(&dts, head, "\n\n");
+        for parent in extends {
+            ts.extend(members(&dts, parent, "\n\n"));
+        }
+        let rust: BTreeSet<String> = lists
+            .iter()
+            .flat_map(|names| names.iter())
+            .map(|name| (*name).to_owned())
+            .collect();
+        assert_eq!(
+            ts,
+            rust,
+            "{head}: typed but unknown: {:?}; known but not typed: {:?}",
+            ts.difference(&rust).collect::<Vec<_>>(),
+            rust.difference(&ts).collect::<Vec<_>>()
+        );
+    }
 }
 
 #[test]

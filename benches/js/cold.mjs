@@ -13,7 +13,7 @@ let sub2;
 if (mode === "ours") {
   const { verifyJwt } = await import("stytch-sessions-wasm");
   t1 = performance.now();
-  sub = (await verifyJwt(TOKEN, { project_id: PROJECT_ID, custom_base_url: EMU_URL, jwks: JSON.parse(JWKS).keys })).user_id;
+  sub = (await verifyJwt(TOKEN, { project_id: PROJECT_ID, custom_base_url: EMU_URL, jwks: JSON.parse(JWKS).keys, jwks_fetched_at: Date.now() })).user_id;
   t2 = performance.now();
   sub2 = (await verifyJwt(TOKEN2, { project_id: PROJECT_ID, custom_base_url: EMU_URL })).user_id;
 } else {

@@ -43,7 +43,7 @@ export default {
     const impls = {
       "/empty": async () => {},
       "/ours": (t) => verifyJwt(t, oursOpts),
-      "/ours-seeded": (t) => verifyJwt(t, { ...oursOpts, jwks: seededKeys }),
+      "/ours-seeded": (t) => verifyJwt(t, { ...oursOpts, jwks: seededKeys, jwks_fetched_at: Date.now() }),
       "/jose": (t) => jwtVerify(t, joseKeys, joseOpts),
       "/subtle": async (t) => {
         const i = t.lastIndexOf(".");

@@ -70,6 +70,9 @@ enum Finish {
 struct InFlight {
     call: Call,
     finish: Finish,
+    /// The host (and port) of the request its last `F` step sent, for the message of a
+    /// failure to reach it ([`send_failure`]).
+    host: Option<Box<str>>,
 }
 
 thread_local! {
@@ -85,6 +88,35 @@ pub fn client_options(facts: u32, options: Option<String>) -> String {
         let text = options_text(facts, options.as_deref(), "Client options")?;
         config_cache::client(text, false)?;
         Ok(())
+    };
+    match check() {
+        Ok(()) => String::new(),
+        Err(e) => failed(&e),
+    }
+}
+
+/// The members a JWKS store factory's options may have.
+const STORE_OPTIONS: crate::api::Names = &["key"];
+
+/// Checks the options of a JWKS store factory (`kind` 0: `cacheApiJwksStore`, else
+/// `kvJwksStore`): an object whose members are all known (only `key`): `""`, or the `E` step of
+/// the error.
+#[wasm_bindgen(js_name = storeOptions)]
+pub fn store_options(kind: u32, facts: u32, options: Option<String>) -> String {
+    let what = if kind == 0 {
+        "cacheApiJwksStore options"
+    } else {
+        "kvJwksStore options"
+    };
+    let check = || -> Result<()> {
+        match params_value(facts, options.as_deref(), what)? {
+            json::Value::Object(object) => {
+                crate::api::check_names(&object, what, "", &[STORE_OPTIONS])
+            }
+            _ => Err(Error::invalid_argument(
+                [what, " must be an object"].concat(),
+            )),
+        }
     };
     match check() {
         Ok(()) => String::new(),
@@ -154,7 +186,7 @@ pub fn authenticate_request(
         let text = options_text(facts, options.as_deref(), "authenticateRequest options")?;
         config_cache::gate(text, facts & STORE != 0)
     };
-    let (config, gate_options) = match read() {
+    let (config, mut gate_options) = match read() {
         Ok(read) => read,
         Err(e) => return failed(&e),
     };
@@ -172,7 +204,12 @@ pub fn resume(id: u32, input: u32, status: u32, text: Option<String>, now: f64) 
         let mut calls = calls.borrow_mut();
         calls.get_mut(id as usize).and_then(Option::take)
     });
-    let Some(InFlight { mut call, finish }) = taken else {
+    let Some(InFlight {
+        mut call,
+        finish,
+        host,
+    }) = taken
+    else {
         return failed(&Error::invalid_argument("no such call in flight"));
     };
     let input = match input {
@@ -182,35 +219,60 @@ pub fn resume(id: u32, input: u32, status: u32, text: Option<String>, now: f64) 
         })),
         LOADED => Input::Loaded(text),
         WOKE => Input::Woke,
-        failed => Input::Response(Err(send_failure(failed, text.as_deref().unwrap_or("")))),
+        failed => Input::Response(Err(send_failure(
+            failed,
+            text.as_deref().unwrap_or(""),
+            host.as_deref(),
+        ))),
     };
     step(call_with(&mut call, input, now), call, finish, now)
 }
 
-/// Why a request got no answer: `input` is one of [`REJECTED`] (with the `name` of what `fetch`
-/// threw or rejected with), [`NOT_A_PROMISE`], [`NOT_A_RESPONSE`] or [`BAD_HEADERS`]. Our own
-/// timeout signal (`TimeoutError`, `AbortError`) is a timeout, anything else a network failure.
-/// The error's message is not passed on (it may carry a URL); its name is, when it is a plain
-/// identifier.
-pub fn send_failure(input: u32, name: &str) -> Error {
-    let network = |message: std::borrow::Cow<'static, str>| {
-        Error::request(RequestErrorCode::NetworkError, message)
+/// Why a request to `host` (see [`url_host`]) got no answer: `input` is one of [`REJECTED`]
+/// (with the `name` of what `fetch` threw or rejected with), [`NOT_A_PROMISE`],
+/// [`NOT_A_RESPONSE`] or [`BAD_HEADERS`]. Our own timeout signal (`TimeoutError`, `AbortError`)
+/// is a timeout, anything else a network failure. The messages name the host (never the path,
+/// the query or credentials): `fetch to api.stytch.com failed (TypeError)`, `no answer from
+/// api.stytch.com within the timeout`. The error's message is not passed on (it may carry a
+/// URL); its name is, when it is a plain identifier.
+pub fn send_failure(input: u32, name: &str, host: Option<&str>) -> Error {
+    let network = |message: String| Error::request(RequestErrorCode::NetworkError, message);
+    let to = |before: &str, after: &str| match host {
+        Some(host) => [before, " ", host, after].concat(),
+        None => [before, after].concat(),
     };
     match input {
-        NOT_A_PROMISE => network("the fetch option did not return a Promise".into()),
-        NOT_A_RESPONSE => network("fetch did not resolve to a Response".into()),
-        BAD_HEADERS => network("invalid header value".into()),
-        _ if name == "TimeoutError" || name == "AbortError" => {
-            Error::request(RequestErrorCode::Timeout, "no answer within the timeout")
-        }
+        NOT_A_PROMISE => network(to(
+            "the fetch option did not return a Promise for the request to",
+            "",
+        )),
+        NOT_A_RESPONSE => network(to("fetch to", " did not resolve to a Response")),
+        BAD_HEADERS => network(to("invalid header value in the request to", "")),
+        _ if name == "TimeoutError" || name == "AbortError" => Error::request(
+            RequestErrorCode::Timeout,
+            to("no answer from", " within the timeout"),
+        ),
         _ if name.is_empty()
             || name.len() > 40
             || !name.bytes().all(|b| b.is_ascii_alphanumeric()) =>
         {
-            network("fetch failed".into())
+            network(to("fetch to", " failed"))
         }
-        _ => network(["fetch failed (", name, ")"].concat().into()),
+        _ => network(to("fetch to", &[" failed (", name, ")"].concat())),
     }
+}
+
+/// The host (and port) of `url`, as a message may name it: what is between `://` and the path,
+/// without credentials (`user:pass@`), when it is at most 255 characters of a host name or an
+/// IP address (`[` `]` and `:` included); else `None`.
+pub fn url_host(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let plain = host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    (!host.is_empty() && host.len() <= 255 && plain).then_some(host)
 }
 
 /// An options object's JSON text, once the facts about it allow it (`what` names it in the
@@ -258,10 +320,12 @@ fn step(next: Next, call: Call, finish: Finish, now: f64) -> String {
     // A store that does not answer within the JWKS timeout counts as failed (docs/rules.md).
     let store_ms = call.config().jwks_timeout_ms();
     let mut rest = String::new();
+    let mut host = None;
     let tag = match next {
         Next::Done(result) => return settle(finish, result, now),
         Next::Send(request) => {
             request_json(&request, &mut rest);
+            host = url_host(&request.url).map(Box::from);
             'F'
         }
         Next::Wait(ms) => {
@@ -283,7 +347,7 @@ fn step(next: Next, call: Call, finish: Finish, now: f64) -> String {
     };
     let mut out = String::with_capacity(rest.len() + 12);
     out.push(tag);
-    push_u32(&mut out, park(InFlight { call, finish }));
+    push_u32(&mut out, park(InFlight { call, finish, host }));
     out.push(' ');
     out.push_str(&rest);
     out

@@ -3,7 +3,7 @@
 //! `authenticateRequest` caller that reuses one options object; each text is parsed once.
 //! Bounded; the oldest entry goes first.
 
-use crate::api::{Fields, LocalJwtParams};
+use crate::api::LocalJwtParams;
 use crate::config::Config;
 use crate::error::Error;
 use crate::gate::GateOptions;
@@ -78,10 +78,9 @@ pub fn verify(
     const WHAT: &str = "verifyJwt options";
     let (config, params) = cached(&VERIFIES, options, jwks_store, || {
         let value = options_value(options, WHAT)?;
-        let f = Fields::of(&value, WHAT)?;
-        let mut config = Config::from_verify_options(&f)?;
+        let (mut config, params) = Config::from_verify_value(&value)?;
         config.jwks_store = jwks_store;
-        Ok((Rc::new(config), LocalJwtParams::from_fields(&f, None)?))
+        Ok((Rc::new(config), params))
     })?;
     Ok((config, params.at(WHAT, current_date_ms)?))
 }
@@ -91,8 +90,8 @@ pub fn verify(
 pub fn gate(options: &str, jwks_store: bool) -> Result<(Rc<Config>, GateOptions), Error> {
     cached(&GATES, options, jwks_store, || {
         let value = options_value(options, "authenticateRequest options")?;
-        let mut config = Config::from_client_options(&value)?;
+        let (mut config, gate) = GateOptions::read(&value)?;
         config.jwks_store = jwks_store;
-        Ok((Rc::new(config), GateOptions::from_value(&value)?))
+        Ok((Rc::new(config), gate))
     })
 }

@@ -93,7 +93,7 @@ pub fn authenticate_request_headers(
         let (config, gate_options) = config_cache::gate(&text, io.store.is_some())?;
         Ok((config, gate_options, io))
     };
-    let (config, gate_options, io) = match read() {
+    let (config, mut gate_options, io) = match read() {
         Ok(read) => read,
         Err(e) => return Promise::reject(&error_to_js(e)),
     };

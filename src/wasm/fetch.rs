@@ -1,7 +1,7 @@
 //! The host's I/O: `fetch` (the global one or an injected one) with an `AbortSignal` timeout,
 //! and `setTimeout`.
 
-use super::calls::{send_failure, BAD_HEADERS, NOT_A_PROMISE, NOT_A_RESPONSE, REJECTED};
+use super::calls::{send_failure, url_host, BAD_HEADERS, NOT_A_PROMISE, NOT_A_RESPONSE, REJECTED};
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use js_sys::{Function, Promise, Reflect};
@@ -30,6 +30,9 @@ pub async fn sleep(ms: u32) {
 
 /// Sends `request` and reads the whole answer.
 pub async fn send(fetch: Option<&Function>, request: HttpRequest) -> Result<HttpResponse> {
+    let host = url_host(&request.url);
+    let refused = |input: u32| send_failure(input, "", host);
+    let failure = |error: &JsValue| rejected(error, host);
     let init = RequestInit::new();
     init.set_method(request.method);
     let headers = Headers::new().map_err(|_| refused(BAD_HEADERS))?;
@@ -64,16 +67,11 @@ pub async fn send(fetch: Option<&Function>, request: HttpRequest) -> Result<Http
     Ok(HttpResponse { status, body })
 }
 
-/// A request that could not be made or answered, as the package's driver reports it.
-fn refused(input: u32) -> Error {
-    send_failure(input, "")
-}
-
-/// A rejected fetch, by the name of what it rejected with (see [`send_failure`]).
-fn failure(error: &JsValue) -> Error {
+/// A rejected fetch to `host`, by the name of what it rejected with (see [`send_failure`]).
+fn rejected(error: &JsValue, host: Option<&str>) -> Error {
     let name = Reflect::get(error, &"name".into())
         .ok()
         .and_then(|n| n.as_string())
         .unwrap_or_default();
-    send_failure(REJECTED, &name)
+    send_failure(REJECTED, &name, host)
 }

@@ -1,7 +1,8 @@
-/** Control interface (USAGE.md): faults, request counts, reset, CORS, and robustness. */
+/** Control interface (USAGE.md): faults, request counts, reset, CORS, the control routes' Host check, and robustness. */
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "node:net";
+import { request } from "node:http";
 import { startEmulator } from "./index.mjs";
 import { clientFor, assertStytchError } from "./helpers.mjs";
 
@@ -151,8 +152,8 @@ test("reset empties state, rotates to a fresh key, zeroes counts, clears faults"
   assert.equal((await c.user({ email: "reset@example.com" })).emails[0].email, "reset@example.com");
 });
 
-test("CORS: preflight answers 204 and every answer allows any origin", async () => {
-  for (const path of ["/v1/sessions/authenticate", JWKS_PATH(), "/__emulator/users", "/nowhere"]) {
+test("CORS: on the API routes, preflight answers 204 and every answer allows any origin", async () => {
+  for (const path of ["/v1/sessions/authenticate", JWKS_PATH(), "/nowhere"]) {
     const r = await fetch(emu.url + path, {
       method: "OPTIONS",
       headers: { origin: "http://localhost:3000", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
@@ -164,9 +165,74 @@ test("CORS: preflight answers 204 and every answer allows any origin", async () 
     assert.match(r.headers.get("access-control-allow-methods"), /POST/);
     assert.match(r.headers.get("access-control-allow-methods"), /GET/);
   }
-  for (const r of [await c.jwks(), await c.authenticate({}, { auth: false }), await c.control("GET", "/requests"), await c.call("GET", "/nowhere")]) {
+  for (const r of [await c.jwks(), await c.authenticate({}, { auth: false }), await c.call("GET", "/nowhere")]) {
     assert.equal(r.headers.get("access-control-allow-origin"), "*");
   }
+});
+
+test("CORS: the control routes send no CORS headers and refuse a preflight", async () => {
+  const preflight = await fetch(`${emu.url}/__emulator/users`, {
+    method: "OPTIONS",
+    headers: { origin: "http://evil.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+  });
+  assert.equal(preflight.status, 405);
+  await preflight.text();
+  for (const r of [preflight, await c.control("GET", "/requests"), await c.control("POST", "/users", {}), await c.control("GET", "/nothing")]) {
+    for (const name of ["access-control-allow-origin", "access-control-allow-headers", "access-control-allow-methods", "access-control-max-age"]) {
+      assert.equal(r.headers.get(name), null, name);
+    }
+  }
+});
+
+/** A request with the given `Host` header (fetch cannot set one): `{status, body}`. */
+function withHost(method, path, host, body) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: emu.port, method, path, headers: { host } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text), headers: res.headers }));
+    });
+    req.on("error", reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+test("the control routes answer only a loopback Host; the API routes any", async () => {
+  const before = (await c.control("GET", "/requests")).body;
+  const kept = await c.user({ email: "kept-through-refused-reset@example.com" });
+  const port = emu.port;
+  for (const host of ["evil.example", `evil.example:${port}`, "attacker.localhost", "localhost.evil.example", "127.0.0.1.evil.example", "128.0.0.1", "10.0.0.1", "[::2]", "[::ffff:127.0.0.1]", "127.0.0.256"]) {
+    for (const [method, path, body] of [["POST", "/__emulator/users", { email: "rebind@example.com" }], ["POST", "/__emulator/reset", {}], ["GET", "/__emulator/requests"], ["GET", "/__emulator/nothing"]]) {
+      const r = await withHost(method, path, host, body);
+      assert.equal(r.status, 403, `${method} ${path} with Host ${JSON.stringify(host)}`);
+      assert.equal(r.body.error_type, "control_host_not_loopback");
+      assert.equal(r.headers["access-control-allow-origin"], undefined);
+    }
+  }
+  // No Host at all (HTTP/1.0) or an empty one.
+  for (const hostLine of ["", "Host: \r\n"]) {
+    const raw = await new Promise((resolve, reject) => {
+      const sock = connect(emu.port, "127.0.0.1", () => sock.write(`POST /__emulator/reset HTTP/1.0\r\n${hostLine}Content-Length: 2\r\n\r\n{}`));
+      let data = "";
+      sock.on("data", (d) => (data += d));
+      sock.on("end", () => resolve(data));
+      sock.on("error", reject);
+    });
+    assert.match(raw, /^HTTP\/1\.[01] 403/, JSON.stringify(hostLine));
+  }
+  // Nothing was done: no user was made, the state was not reset.
+  assert.deepEqual((await c.control("GET", "/requests")).body, before);
+  assert.equal((await c.control("POST", "/users", { email: "kept-through-refused-reset@example.com" })).status, 400, `${kept.user_id} is still there`);
+  assert.equal((await c.control("POST", "/users", { email: "rebind@example.com" })).status, 200, "no user was made");
+  for (const host of ["localhost", `localhost:${port}`, "LOCALHOST", "127.0.0.1", `127.0.0.1:${port}`, "127.1.2.3:80", "[::1]", `[::1]:${port}`]) {
+    const r = await withHost("GET", "/__emulator/requests", host);
+    assert.equal(r.status, 200, `Host ${host}`);
+  }
+  // The API routes are not the emulator's to guard: any Host reaches them.
+  const jwks = await withHost("GET", JWKS_PATH(), "api.stytch.com");
+  assert.equal(jwks.status, 200);
+  assert.ok(jwks.body.keys.length >= 1);
 });
 
 test("bad inputs get 4xx Stytch errors and the server keeps serving", async () => {

@@ -43,6 +43,8 @@ export const MESSAGES = {
   route_not_found: "The requested route could not be found.",
   method_not_allowed: "The HTTP method is not allowed for this route.",
   request_too_large: "The request body is too large.",
+  control_host_not_loopback:
+    "The emulator's control routes answer only requests whose Host is a loopback address (127.0.0.0/8, localhost, [::1]).",
 };
 
 /** Generic error types used when a fault asks for a status with no specific type. */

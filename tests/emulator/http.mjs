@@ -1,4 +1,4 @@
-/** HTTP plumbing: CORS headers, JSON answers, bounded body reading, Basic auth. */
+/** HTTP plumbing: CORS headers, the control routes' Host check, JSON answers, bounded body reading, Basic auth. */
 import { timingSafeEqual } from "node:crypto";
 import { HttpError, errorBody } from "./errors.mjs";
 import { isObject } from "./util.mjs";
@@ -8,12 +8,27 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Past this many bytes a body is no longer drained: the connection is dropped. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
-/** CORS for browser tests, on every answer. */
+/** CORS for browser tests, on every answer of the API routes (never on the control routes). */
 export function setCors(res) {
   res.setHeader("Access-Control-Allow-Origin", "*");
   res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
   res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
   res.setHeader("Access-Control-Max-Age", "600");
+}
+
+/**
+ * True when a `Host` header names a loopback address: `localhost`, an IPv4 address in
+ * 127.0.0.0/8 or `[::1]`, with or without a port. Anything else (absent, another name, as a
+ * DNS-rebinding page sends) is not. The control routes answer only such requests.
+ */
+export function isLoopbackHost(host) {
+  if (typeof host !== "string") return false;
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(host.trim().toLowerCase());
+  if (!m) return false;
+  const name = m[1];
+  if (name === "localhost" || name === "[::1]" || name === "[0:0:0:0:0:0:0:1]") return true;
+  const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+  return v4 !== null && v4.slice(1).every((n) => Number(n) <= 255);
 }
 
 /** Send a JSON (or raw string) body with a status. No-op if the socket is gone. */

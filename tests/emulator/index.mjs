@@ -7,7 +7,7 @@
  */
 import { createServer } from "node:http";
 import { HttpError, errorBody, typeForStatus } from "./errors.mjs";
-import { setCors, send, sendError, readJsonBody, drain, checkBasicAuth } from "./http.mjs";
+import { setCors, send, sendError, readJsonBody, drain, checkBasicAuth, isLoopbackHost } from "./http.mjs";
 import { API_ROUTES } from "./api.mjs";
 import { CONTROL_ROUTES } from "./control.mjs";
 import { Faults } from "./faults.mjs";
@@ -100,8 +100,15 @@ async function handleApi(emu, req, res, url) {
   send(res, 200, { request_id: newId("request-id-test"), status_code: 200, ...out });
 }
 
-/** Route one control request (`/__emulator/...`). */
+/**
+ * Route one control request (`/__emulator/...`). No CORS, and only for a loopback `Host`: a web
+ * page (through CORS) or a DNS-rebinding one (its own Host) cannot drive the emulator.
+ */
 async function handleControl(emu, req, res, url) {
+  if (!isLoopbackHost(req.headers.host)) {
+    await drain(req);
+    return sendError(res, new HttpError(403, "control_host_not_loopback"));
+  }
   const handler = CONTROL_ROUTES.get(`${req.method} ${url.pathname}`);
   if (!handler) {
     await drain(req);
@@ -115,22 +122,24 @@ async function handleControl(emu, req, res, url) {
   send(res, 200, await handler(emu, { body }));
 }
 
-/** The request listener: CORS, preflight, dispatch, and a Stytch error for anything thrown. */
+/**
+ * The request listener: the control routes (no CORS, loopback Host only), or the API routes
+ * with CORS and preflight; a Stytch error for anything thrown.
+ */
 function listener(emu) {
   return async (req, res) => {
-    setCors(res);
     try {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      if (url.pathname === "/__emulator" || url.pathname.startsWith("/__emulator/")) {
+        return await handleControl(emu, req, res, url);
+      }
+      setCors(res);
       if (req.method === "OPTIONS") {
         await drain(req);
         res.writeHead(204);
         return res.end();
       }
-      if (url.pathname === "/__emulator" || url.pathname.startsWith("/__emulator/")) {
-        await handleControl(emu, req, res, url);
-      } else {
-        await handleApi(emu, req, res, url);
-      }
+      await handleApi(emu, req, res, url);
     } catch (err) {
       if (res.headersSent || res.destroyed || req.socket.destroyed) return;
       if (err instanceof HttpError) {

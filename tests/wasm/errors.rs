@@ -256,6 +256,7 @@ async fn client_errors_carry_code_and_claim() {
         "project_id": "project-test-22222222-2222-4222-8222-222222222222",
         "custom_base_url": fresh_alias(emu.url),
         "jwks": keys["keys"],
+        "jwks_fetched_at": js_sys::Date::now() as u64,
     }));
     let e = verify(&s.jwt, other).await.unwrap_err();
     check_error(&e, "ClientError", "jwt_invalid_issuer", &refs(&hidden));

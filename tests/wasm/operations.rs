@@ -266,8 +266,11 @@ async fn jwks_pre_seeding_needs_no_fetch() {
     );
     let before = emu.count(JWKS_ROUTE).await;
     let alias = fresh_alias(emu.url);
+    // Seeds carry their age: without `jwks_fetched_at` they are refreshed at once.
+    let fetched_at = js_sys::Date::now() as u64;
     let options = js(&json!({
-        "project_id": PROJECT_ID, "custom_base_url": alias, "jwks": jwks["keys"]
+        "project_id": PROJECT_ID, "custom_base_url": alias, "jwks": jwks["keys"],
+        "jwks_fetched_at": fetched_at
     }));
     let session = verify(&s.jwt, options)
         .await
@@ -275,7 +278,10 @@ async fn jwks_pre_seeding_needs_no_fetch() {
     assert_eq!(session["session_id"], s.session_id.as_str());
     // A Client seeded on another cold alias: also no fetch.
     let alias = fresh_alias(emu.url);
-    let seeded = client_with(&alias, json!({"jwks": jwks["keys"]}));
+    let seeded = client_with(
+        &alias,
+        json!({"jwks": jwks["keys"], "jwks_fetched_at": fetched_at}),
+    );
     resolves(seeded.authenticate_jwt_local(js(&json!({"session_jwt": s.jwt})))).await;
     assert_eq!(
         emu.count(JWKS_ROUTE).await,

@@ -29,9 +29,11 @@ export default {
     });
     // 401 no or bad session, 403 denied check, 503 Stytch could not judge: JSON with the code.
     if (!result.ok) return result.response();
-    // The API was asked (the JWT was too old, expired or of a new key): it minted a new one,
-    // and `result.headers` carries it as the `Set-Cookie`.
-    const remote = result.headers.has("Set-Cookie");
+    // The API was asked (the JWT was too old, expired or of a new key) when the session comes
+    // with a JWT it minted, not the one the request carried. `result.headers` then carries it as
+    // a `Set-Cookie` (with `Cache-Control: private, no-store`) if the JWT came from the cookie.
+    const carried = `${request.headers.get("Authorization") ?? ""} ${request.headers.get("Cookie") ?? ""}`;
+    const remote = !carried.includes(result.session_jwt);
     const { user_id, session_id } = result.session;
     result.headers.set("Cache-Control", "no-store");
     return Response.json({ ok: true, user_id, session_id, remote, verdict: result.verdict }, { headers: result.headers });

@@ -157,7 +157,7 @@ describe("warm keys survive a JWKS outage", { concurrency: 1 }, () => {
     }
   });
 
-  test("cold keys and JWKS down: a forged token cannot be judged locally, so the API refuses it (JWKS fetched once)", async () => {
+  test("cold keys and JWKS down: a forged token cannot be judged locally, so the API refuses it once (JWKS fetched once)", async () => {
     skewMs = 0;
     const { api, leaks } = ctx;
     const w = await world(leaks, { now: emulatorNow });
@@ -168,8 +168,9 @@ describe("warm keys survive a JWKS outage", { concurrency: 1 }, () => {
         const r = await settle(leaks, "cold forged", () => client.sessions.authenticateJwt({ session_jwt: forge(w.fresh.session_jwt) }));
         assert.equal(describeOutcome(api, r), "StytchError 401 unauthorized_session_jwt");
       }
+      // The API's refusal is final for that token: remembered, so the four repeats cost nothing.
       const d = await w.delta();
-      assert.deepEqual([d[JWKS], d[AUTH]], [1, 5]);
+      assert.deepEqual([d[JWKS], d[AUTH]], [1, 1]);
     } finally {
       await w.close();
     }

@@ -201,15 +201,24 @@ describe("the worker example in workerd: responses and console output", () => {
       };
       // Cold isolate, JWKS down: fallbacks to the API (which is up).
       await fault({ path_prefix: "/v1/sessions/jwks", status: 503 });
+      const jwksFailedAt = Date.now();
       for (const [name, t] of Object.entries(tokens)) await ask("jwks-503", name, t);
       await fault(null);
       // API faults (the worker answers 503 for 429/5xx/network, 401 otherwise).
       for (const spec of [{ status: 500 }, { status: 503 }, { status: 429 }, { malformed_body: true }, { reset_connection: true }]) {
         await fault(null);
+        // An old JWT of its own per phase: the API's answer for one is reused for 30 s
+        // (docs/rules.md, "When the API is asked"), and each phase must reach the API.
+        tokens.old = (await mint({ user_id: user.user_id, iat_offset_seconds: -600 })).session_jwt;
+        leaks.token(tokens.old, "worker token");
         await fault({ path_prefix: "/v1/sessions/authenticate", ...spec });
         for (const [name, t] of Object.entries(tokens)) await ask(`api-${JSON.stringify(spec)}`, name, t);
       }
       await fault(null);
+      // The failed JWKS fetch cools further fetches for 30 s, and meanwhile tokens the isolate
+      // cannot judge reach the API at a bounded rate (docs/rules.md, "When the API is asked"):
+      // the healthy phase starts once the isolate may fetch the keys again.
+      await new Promise((r) => setTimeout(r, Math.max(0, jwksFailedAt + 31_000 - Date.now())));
       for (const [name, t] of Object.entries(tokens)) await ask("healthy", name, t);
       await new Promise((r) => setTimeout(r, 300)); // let workerd flush its output
       for (const { stream, line } of worker.lines) leaks.text(`workerd ${stream}`, line);

@@ -127,7 +127,7 @@ export async function gateScenario(workerUrl, emulatorUrl, { coldWorker } = {}) 
   const cases = [
     { name: "no token", headers: {}, expect: { status: 401, remote: false, error: "no_session" } },
     { name: "fresh JWT (cookie)", headers: { Cookie: `theme=dark; stytch_session_jwt=${fresh.session_jwt}` }, expect: { status: 200, remote: false, user: user.user_id } },
-    { name: "JWT issued 10 min ago, live session (Bearer)", headers: { Authorization: `Bearer ${old.session_jwt}` }, expect: { status: 200, remote: true, user: user.user_id, cookie: true } },
+    { name: "JWT issued 10 min ago, live session (cookie)", headers: { Cookie: `stytch_session_jwt=${old.session_jwt}` }, expect: { status: 200, remote: true, user: user.user_id, cookie: true } },
     { name: "revoked session's JWT (issued 10 min ago)", headers: { Authorization: `Bearer ${revoked.session_jwt}` }, expect: { status: 401, remote: true, error: "session_not_found" } },
     { name: "forged JWT (signature flipped)", headers: { Authorization: `Bearer ${forge(fresh.session_jwt)}` }, expect: { status: 401, remote: false, error: "jwt_signature_invalid" } },
   ];

@@ -220,8 +220,12 @@ try {
       if (e.remote !== undefined && body.remote !== e.remote) why.push(`remote ${body.remote} ≠ ${e.remote}`);
       // Old JWTs come back renewed; a locally verified JWT never sets a cookie. (A new-key JWT
       // re-authenticated by the API within the second it was minted may come back identical.)
+      // Only a JWT that came from the cookie is renewed by a cookie (docs/rules.md, "Gating a
+      // request"); a Bearer client gets the new JWT in the body.
       const cookieOk = SET_COOKIE.test(cookie ?? "");
-      if (e.cookie && !cookieOk) why.push(`Set-Cookie ${cookie}`);
+      const viaCookie = headers.Cookie !== undefined;
+      if (e.cookie && viaCookie && !cookieOk) why.push(`Set-Cookie ${cookie}`);
+      if (!viaCookie && cookie) why.push("Set-Cookie for a Bearer credential");
       if (body.remote === false && cookie) why.push("Set-Cookie on a local decision");
       if (body.remote === true && cookie && !cookieOk) why.push(`bad Set-Cookie ${cookie}`);
     } else if (cookie) why.push("Set-Cookie on a refusal");
