@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * Command line: `node tests/emulator/cli.mjs [--port N] [--project-id ID] [--secret S]
- * [--custom-domain URL]`. Prints one line `stytch emulator listening on http://127.0.0.1:PORT`
+ * [--custom-domain URL] [--control-cors]`. `--control-cors` lets pages served from a loopback
+ * address (browser tests on this machine) drive the control routes through CORS. Prints one line `stytch emulator listening on http://127.0.0.1:PORT`
  * when ready; exits cleanly on SIGINT/SIGTERM.
  */
 import { startEmulator } from "./index.mjs";
 
-const USAGE = "usage: stytch-sessions-emulator [--port N] [--project-id ID] [--secret S] [--custom-domain URL]";
+const USAGE = "usage: stytch-sessions-emulator [--port N] [--project-id ID] [--secret S] [--custom-domain URL] [--control-cors]";
 const FLAGS = { "--port": "port", "--project-id": "projectId", "--secret": "secret", "--custom-domain": "customDomain" };
 
 /** Parse `--flag value` and `--flag=value`; exits with status 2 on bad arguments. */
@@ -17,6 +18,10 @@ function parseArgs(argv) {
     if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
       process.exit(0);
+    }
+    if (flag === "--control-cors" && value === undefined) {
+      opts.controlCors = true;
+      continue;
     }
     const key = FLAGS[flag];
     if (!key) fail(`unknown argument: ${flag}`);

@@ -184,6 +184,36 @@ test("CORS: the control routes send no CORS headers and refuse a preflight", asy
   }
 });
 
+test("CORS on the control routes with --control-cors: for a loopback Origin only, echoed", async () => {
+  const local = await startEmulator({ controlCors: true });
+  try {
+    const preflight = (origin) =>
+      fetch(`${local.url}/__emulator/users`, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      });
+    for (const origin of ["http://127.0.0.1:8000", "http://localhost:3000", "https://[::1]"]) {
+      const r = await preflight(origin);
+      await r.text();
+      assert.equal(r.status, 204, origin);
+      assert.equal(r.headers.get("access-control-allow-origin"), origin);
+      const post = await fetch(`${local.url}/__emulator/users`, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ email: `cors-${Math.random()}@example.com` }) });
+      await post.text();
+      assert.equal(post.status, 200);
+      assert.equal(post.headers.get("access-control-allow-origin"), origin);
+    }
+    // A page from elsewhere (a DNS-rebinding one keeps its own name as its origin): no CORS.
+    for (const origin of ["http://evil.example", "http://127.0.0.1.evil.example", "null", "http://localhost.evil.example:3000"]) {
+      const r = await preflight(origin);
+      await r.text();
+      assert.equal(r.status, 405, origin);
+      assert.equal(r.headers.get("access-control-allow-origin"), null, origin);
+    }
+  } finally {
+    await local.close();
+  }
+});
+
 /** A request with the given `Host` header (fetch cannot set one): `{status, body}`. */
 function withHost(method, path, host, body) {
   return new Promise((resolve, reject) => {

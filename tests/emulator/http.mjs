@@ -31,6 +31,33 @@ export function isLoopbackHost(host) {
   return v4 !== null && v4.slice(1).every((n) => Number(n) <= 255);
 }
 
+/**
+ * True when an `Origin` header is a page served from a loopback address (`http(s)://` and a
+ * loopback host, see `isLoopbackHost`): what a browser test on this machine sends, and what no
+ * page from elsewhere (a DNS-rebinding one included: its origin keeps its own name) can.
+ */
+export function isLoopbackOrigin(origin) {
+  if (typeof origin !== "string") return false;
+  const m = /^https?:\/\/([^/]+)$/.exec(origin.trim());
+  return m !== null && isLoopbackHost(m[1]);
+}
+
+/**
+ * CORS for the control routes, only when the emulator was started with `controlCors` and only
+ * for a loopback `Origin` (echoed, never `*`): a browser test on this machine can drive the
+ * emulator, a page from anywhere else cannot. True when the headers were set.
+ */
+export function setControlCors(req, res) {
+  const origin = req.headers.origin;
+  if (!isLoopbackOrigin(origin)) return false;
+  res.setHeader("Access-Control-Allow-Origin", origin);
+  res.setHeader("Vary", "Origin");
+  res.setHeader("Access-Control-Allow-Headers", "Content-Type");
+  res.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+  res.setHeader("Access-Control-Max-Age", "600");
+  return true;
+}
+
 /** Send a JSON (or raw string) body with a status. No-op if the socket is gone. */
 export function send(res, status, body, headers = {}) {
   if (res.headersSent || res.destroyed) return;

@@ -7,7 +7,7 @@
  */
 import { createServer } from "node:http";
 import { HttpError, errorBody, typeForStatus } from "./errors.mjs";
-import { setCors, send, sendError, readJsonBody, drain, checkBasicAuth, isLoopbackHost } from "./http.mjs";
+import { setCors, setControlCors, send, sendError, readJsonBody, drain, checkBasicAuth, isLoopbackHost } from "./http.mjs";
 import { API_ROUTES } from "./api.mjs";
 import { CONTROL_ROUTES } from "./control.mjs";
 import { Faults } from "./faults.mjs";
@@ -23,8 +23,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The emulator's whole mutable world, handed to every route handler. */
 class Emulator {
-  constructor({ projectId, secret, customDomain, now }) {
+  constructor({ projectId, secret, customDomain, now, controlCors }) {
     this.projectId = projectId;
+    this.controlCors = controlCors === true;
     this.secret = secret;
     this.issuer = customDomain ? customDomain.replace(/\/+$/, "") : `stytch.com/${projectId}`;
     this.issuers = [...new Set([`stytch.com/${projectId}`, this.issuer])];
@@ -109,6 +110,12 @@ async function handleControl(emu, req, res, url) {
     await drain(req);
     return sendError(res, new HttpError(403, "control_host_not_loopback"));
   }
+  // Browser tests on this machine (started with `--control-cors`): a loopback Origin only.
+  if (emu.controlCors && setControlCors(req, res) && req.method === "OPTIONS") {
+    await drain(req);
+    res.writeHead(204);
+    return res.end();
+  }
   const handler = CONTROL_ROUTES.get(`${req.method} ${url.pathname}`);
   if (!handler) {
     await drain(req);
@@ -160,11 +167,11 @@ function listener(emu) {
  * @returns {Promise<{url: string, port: number, projectId: string, secret: string, close(): Promise<void>}>}
  */
 export async function startEmulator(options = {}) {
-  const { port = 0, projectId = DEFAULT_PROJECT_ID, secret = DEFAULT_SECRET, customDomain, now } = options;
+  const { port = 0, projectId = DEFAULT_PROJECT_ID, secret = DEFAULT_SECRET, customDomain, now, controlCors = false } = options;
   if (customDomain !== undefined && !/^https?:\/\/[^/]/.test(customDomain)) {
     throw new TypeError("customDomain must be an http(s) URL");
   }
-  const emu = new Emulator({ projectId, secret, customDomain, now });
+  const emu = new Emulator({ projectId, secret, customDomain, now, controlCors });
   await emu.keyRing.rotate(false);
   const server = createServer(listener(emu));
   server.on("clientError", (err, socket) => {

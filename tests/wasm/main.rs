@@ -4,7 +4,7 @@
 //!
 //! This crate root runs in Node; `browser.rs` compiles the same modules for headless browsers
 //! (wasm-bindgen-test picks the environment per test binary). With both emulators started first
-//! (`node tests/emulator/cli.mjs --port 45810`, and `--port 45811`):
+//! (`node tests/emulator/cli.mjs --port 45810 --control-cors`, and `--port 45811 --control-cors`):
 //!
 //! ```sh
 //! wasm-pack test --node

@@ -111,7 +111,7 @@ pub async fn http(method: &str, url: &str, body: Option<&Value>) -> (u16, Value)
         .unwrap_or_else(|e| {
             panic!(
                 "{method} {url} failed ({}): is the emulator running? Start both first: \
-                 node tests/emulator/cli.mjs --port 45810, and --port 45811 (README, \"Tests\")",
+                 node tests/emulator/cli.mjs --port 45810 --control-cors, and --port 45811 --control-cors (README, \"Tests\")",
                 describe(&e)
             )
         })

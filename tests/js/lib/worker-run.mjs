@@ -1,6 +1,6 @@
 // The worker example in workerd for the fault and load suites: built once per package tarball
-// (prepareWorkerProject + bundleWorker from worker.mjs, cached in the temp dir by the tarball's
-// SHA-256), then run by Miniflare with workerd's stdout/stderr captured line by line, the
+// and worker source (prepareWorkerProject + bundleWorker from worker.mjs, cached in the temp dir
+// by the SHA-256 of both), then run by Miniflare with workerd's stdout/stderr captured line by line, the
 // workerd process id found (for /proc/<pid>/status), and the V8 inspector opened on loopback
 // so the isolate's heap can be read (`Runtime.getHeapUsage`).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -15,21 +15,35 @@ const toolsDir = new URL("..", import.meta.url).pathname;
 const require = createRequire(join(toolsDir, "package.json"));
 const PREFIX = "stytch-sessions-wasm-worker-";
 
+/** The SHA-256 (12 hex digits) of the package tarball's and the worker example's sources. */
+async function exampleKey(root, pkg) {
+  const { createHash } = await import("node:crypto");
+  const hash = createHash("sha256").update(pkg.sha);
+  const example = join(root, "worker-example");
+  const files = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const f of [...files(join(example, "src")), ...["wrangler.toml", "tsconfig.json", "package.json"].map((f) => join(example, f))].sort()) {
+    hash.update(f.slice(example.length)).update(readFileSync(f));
+  }
+  return hash.digest("hex").slice(0, 12);
+}
+
 /**
  * The worker example, installed from the packed tarball and bundled by `wrangler deploy
- * --dry-run`, reused while the tarball is unchanged. Resolves the `bundleWorker` result plus
- * `{ cached, ms }`.
+ * --dry-run`, reused while the tarball and the example's sources are unchanged. Resolves the
+ * `bundleWorker` result plus `{ cached, ms }`.
  */
 export async function builtWorker(root) {
   const t0 = performance.now();
   const pkg = await installedPackage(root);
-  const dir = join(tmpdir(), PREFIX + pkg.sha);
+  const key = await exampleKey(root, pkg);
+  const dir = join(tmpdir(), PREFIX + key);
   const meta = join(dir, "bundle.json");
   if (existsSync(meta)) {
     const bundle = JSON.parse(readFileSync(meta, "utf8"));
     if (existsSync(join(bundle.outdir, bundle.main))) return { ...bundle, cached: true, ms: performance.now() - t0 };
   }
-  const work = mkdtempSync(join(tmpdir(), `${PREFIX}${pkg.sha}-tmp-`));
+  const work = mkdtempSync(join(tmpdir(), `${PREFIX}${key}-tmp-`));
   const tarball = pkg.copyTarball(join(work, "tarball"));
   await prepareWorkerProject(root, tarball, join(work, "worker"));
   let bundle = await bundleWorker(join(work, "worker"));
@@ -42,7 +56,7 @@ export async function builtWorker(root) {
   bundle = { ...bundle, outdir: bundle.outdir.replace(work, dir), log: undefined };
   writeFileSync(meta, JSON.stringify(bundle));
   for (const f of readdirSync(tmpdir())) {
-    if (f.startsWith(PREFIX) && !f.startsWith(PREFIX + pkg.sha) && !f.includes("-tmp-")) rmSync(join(tmpdir(), f), { recursive: true, force: true });
+    if (f.startsWith(PREFIX) && !f.startsWith(PREFIX + key) && !f.includes("-tmp-")) rmSync(join(tmpdir(), f), { recursive: true, force: true });
   }
   return { ...bundle, cached: false, ms: performance.now() - t0 };
 }

@@ -223,14 +223,15 @@ try {
       // Only a JWT that came from the cookie is renewed by a cookie (docs/rules.md, "Gating a
       // request"); a Bearer client gets the new JWT in the body.
       const cookieOk = SET_COOKIE.test(cookie ?? "");
-      const viaCookie = headers.Cookie !== undefined;
+      // (The jose baseline Worker sets the cookie whatever the credential.)
+      const viaCookie = headers.Cookie !== undefined || workerKind === "jose";
       if (e.cookie && viaCookie && !cookieOk) why.push(`Set-Cookie ${cookie}`);
       if (!viaCookie && cookie) why.push("Set-Cookie for a Bearer credential");
       if (body.remote === false && cookie) why.push("Set-Cookie on a local decision");
       if (body.remote === true && cookie && !cookieOk) why.push(`bad Set-Cookie ${cookie}`);
     } else if (cookie) why.push("Set-Cookie on a refusal");
     if (why.length && problems.length < 20) problems.push(`#${i} ${kind}: ${why.join("; ")} — ${JSON.stringify(body).slice(0, 200)}`);
-    (forced ? probeResults : results).push({ kind, status, ms, ok: why.length === 0, remote: body.remote === true });
+    (forced ? probeResults : results).push({ kind, status, ms, ok: why.length === 0, remote: body.remote === true, token: t.jwt, at: s });
     if (!forced && sampleEvery && ++completed % sampleEvery === 0) sample(completed);
   };
   const probeResults = [];
@@ -284,7 +285,24 @@ try {
   const jwksStart = rotation.counts[JWKS] - before.counts[JWKS];
   const jwksAfterRotation = after.counts[JWKS] - rotation.counts[JWKS] - (probe?.jwks ?? 0);
   const apiCalls = after.counts[AUTH] - before.counts[AUTH] - (probe?.api ?? 0);
-  const expectedApi = (byKind.old?.n ?? 0) + (byKind.revoked?.n ?? 0) + (byKind["fresh (new key)"]?.remote ?? 0);
+  // The jose baseline asks the API for every such request. Ours asks once per token and then
+  // reuses the API's answer for 30 s, its refusal for 60 s (docs/rules.md, "When the API is
+  // asked"): the calls expected are the windows those open, counted from the requests' start
+  // times with a 2 s margin either way for the time a request takes to reach the Worker.
+  const asked = results.filter((r) => r.kind === "old" || r.kind === "revoked" || (r.kind === "fresh (new key)" && r.remote));
+  const windows = (slackMs) => {
+    const open = new Map();
+    let calls = 0;
+    for (const r of [...asked].sort((a, b) => a.at - b.at)) {
+      const keepMs = (r.kind === "revoked" ? 60_000 : 30_000) + slackMs;
+      if (open.has(r.token) && r.at - open.get(r.token) < keepMs) continue;
+      open.set(r.token, r.at);
+      calls++;
+    }
+    return calls;
+  };
+  const [expectedMin, expectedMax] = workerKind === "jose" ? [asked.length, asked.length] : [windows(2000), windows(-2000)];
+  const expectedApi = expectedMin === expectedMax ? `${expectedMin}` : `${expectedMin} to ${expectedMax}`;
   const other = ["GET /v1/sessions", "POST /v1/sessions/migrate"].reduce((a, k) => a + (after.counts[k] - before.counts[k]), 0);
 
   console.log("");
@@ -301,7 +319,7 @@ try {
   console.log(`  wrong decisions   ${wrong};  5xx/failed requests ${fivexx}`);
   console.log(`  JWKS fetches      ${jwksStart} before the rotation (a cold isolate: concurrent misses wait for one fetch to land in module memory), ${jwksAfterRotation} after it (the first new-kid JWTs refetch at once; the others wait for it; then at most once per 30 s)`);
   if (probe) console.log(`  cooldown probe    ${probe.n} new-key JWTs after 30 s: ${probe.jwks} JWKS fetch(es), ${probe.local} verified locally, ${probe.remote} via the API (${probe.api} API calls), ${probe.wrong} wrong`);
-  console.log(`  API authenticate  ${apiCalls} calls = old ${byKind.old?.n ?? 0} + revoked ${byKind.revoked?.n ?? 0} + new-key via API ${byKind["fresh (new key)"]?.remote ?? 0} (expected ${expectedApi}); forged and missing: 0; other API routes: ${other}`);
+  console.log(`  API authenticate  ${apiCalls} calls for old ${byKind.old?.n ?? 0} + revoked ${byKind.revoked?.n ?? 0} + new-key via API ${byKind["fresh (new key)"]?.remote ?? 0} requests of ${new Set(asked.map((r) => r.token)).size} tokens (expected ${expectedApi}); forged and missing: 0; other API routes: ${other}`);
   const heapText = (h) => (h && h.usedBytes !== undefined ? `${(h.usedBytes / 1024).toFixed(0)} KiB used / ${(h.totalBytes / 1024).toFixed(0)} KiB total` : `not available (${h?.error ?? "no inspector"})`);
   console.log(`  isolate heap      before ${heapText(before.heap)}; after ${heapText(after.heap)} (V8 Runtime.getHeapUsage via the inspector${after.heap?.gc ? ", after a forced GC" : "; workerd did not answer a forced GC, so garbage is included"}; wasm linear memory is outside it)`);
   const rss = (m) => (m ? `${(m.rssKiB / 1024).toFixed(1)} MiB (peak ${(m.peakKiB / 1024).toFixed(1)} MiB)` : "not available");
@@ -336,8 +354,9 @@ try {
   for (const p of leakProblems.slice(0, 10)) console.log(`  ✘ leak: ${p.source} holds ${p.what}`);
   const probeBad = probe && (probe.wrong > 0 || probe.local !== probe.n || probe.api !== 0);
   if (probeBad) console.log(`  ✘ cooldown probe: ${JSON.stringify(probe)}`);
-  if (wrong || fivexx || leakProblems.length || apiCalls !== expectedApi || other !== 0 || probeBad) {
-    if (apiCalls !== expectedApi) console.log(`  ✘ API calls ${apiCalls} ≠ expected ${expectedApi}`);
+  const apiOff = apiCalls < expectedMin || apiCalls > expectedMax;
+  if (wrong || fivexx || leakProblems.length || apiOff || other !== 0 || probeBad) {
+    if (apiOff) console.log(`  ✘ API calls ${apiCalls}, expected ${expectedApi}`);
     exitCode = 1;
   }
   say(exitCode ? "\x1b[31mFAILED\x1b[0m" : "passed");
