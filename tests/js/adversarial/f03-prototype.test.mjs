@@ -4,7 +4,7 @@
 // ignored.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { attackerKey, attackerSigned, JWKS, PROJECT_ID, settle, setup, world } from "./lib.mjs";
+import { attackerKey, attackerSigned, JWKS, PROJECT_ID, settle, setup, worlds } from "./lib.mjs";
 
 /** Runs `fn` with `Object.prototype[name] = value`, removed again however `fn` ends. */
 async function polluted(name, value, fn) {
@@ -18,18 +18,11 @@ async function polluted(name, value, fn) {
 
 describe("finding 3: a polluted Object.prototype is ignored", () => {
   let api;
-  const worlds = [];
-  const fresh = async () => {
-    const w = await world();
-    worlds.push(w);
-    return w;
-  };
+  const { fresh, closeAll } = worlds();
   before(async () => {
     ({ api } = await setup());
   });
-  after(async () => {
-    for (const w of worlds) await w.close();
-  });
+  after(closeAll);
 
   test("finding 3: an inherited current_date does not make an expired token pass verifyJwt or authenticateJwtLocal", async () => {
     const w = await fresh();

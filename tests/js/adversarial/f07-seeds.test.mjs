@@ -3,22 +3,15 @@
 // trusted again by each cold isolate; `jwks_fetched_at` (epoch ms or a Date) dates them.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { JWKS, PROJECT_ID, settle, setup, world } from "./lib.mjs";
+import { JWKS, PROJECT_ID, settle, setup, worlds } from "./lib.mjs";
 
 describe("finding 7: seeded keys carry their age", () => {
   let api;
-  const worlds = [];
-  const fresh = async () => {
-    const w = await world();
-    worlds.push(w);
-    return w;
-  };
+  const { fresh, closeAll } = worlds();
   before(async () => {
     ({ api } = await setup());
   });
-  after(async () => {
-    for (const w of worlds) await w.close();
-  });
+  after(closeAll);
 
   test("finding 7: a key the JWKS no longer serves is refused although it is seeded (no jwks_fetched_at)", async () => {
     const w = await fresh();

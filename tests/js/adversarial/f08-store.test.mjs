@@ -4,23 +4,16 @@
 // package trust their keys. The cold isolates are fresh Node processes (store-child.mjs).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { attackerKey, attackerSigned, JWKS, memoryStore, runNode, settle, setup, world } from "./lib.mjs";
+import { attackerKey, attackerSigned, JWKS, memoryStore, runNode, settle, setup, worlds } from "./lib.mjs";
 
 describe("finding 8: the JWKS store value is authenticated when a secret is configured", () => {
   let api;
   let pkg;
-  const worlds = [];
-  const fresh = async () => {
-    const w = await world();
-    worlds.push(w);
-    return w;
-  };
+  const { fresh, closeAll } = worlds();
   before(async () => {
     ({ api, pkg } = await setup());
   });
-  after(async () => {
-    for (const w of worlds) await w.close();
-  });
+  after(closeAll);
 
   /** The value a Client with a secret writes to its store after fetching the keys of `w`. */
   const genuineValue = async (w, jwt) => {

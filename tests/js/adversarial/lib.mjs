@@ -6,15 +6,17 @@
 // against a build of another commit:
 //
 //   STYTCH_ADVERSARIAL_TARBALL=/tmp/base/target/npm/stytch-sessions-wasm-0.1.0.tgz node --test tests/js/adversarial/
-import { createHash, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { startEmulator } from "../../emulator/index.mjs";
 import { control, forge, PROJECT_ID, requestCounter, SECRET } from "../lib/emulator.mjs";
+import { b64, decode, rsaKey } from "../lib/keys.mjs";
 import { installedPackage } from "../lib/package-install.mjs";
 import { run } from "../lib/procs.mjs";
 import { builtTestWorker, startWorkerCaptured } from "../lib/worker-run.mjs";
+import { readResponse } from "../lib/worker.mjs";
 
 export { forge, PROJECT_ID, SECRET };
 export const repoRoot = join(new URL(".", import.meta.url).pathname, "../../..");
@@ -79,8 +81,23 @@ export async function world(opts = {}) {
   };
 }
 
-const b64 = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
-const decode = (seg) => JSON.parse(Buffer.from(seg, "base64url").toString("utf8"));
+/**
+ * The worlds of one test file: `fresh()` makes one (see `world`), `closeAll()` (for `after`)
+ * closes every one it made.
+ */
+export function worlds() {
+  const made = [];
+  return {
+    fresh: async (opts) => {
+      const w = await world(opts);
+      made.push(w);
+      return w;
+    },
+    closeAll: async () => {
+      for (const w of made.splice(0)) await w.close();
+    },
+  };
+}
 
 /** `jwt` with a random, unknown `kid` in its header (its signature no longer matters). */
 export function randomKid(jwt) {
@@ -88,25 +105,11 @@ export function randomKid(jwt) {
   return `${b64({ ...decode(h), kid: `jwk-test-${randomBytes(12).toString("hex")}` })}.${p}.${s}`;
 }
 
-let attacker;
-/** A 2048-bit RSA key of the attacker's: `{ jwk, kid, privateKey }` (made once). */
-export function attackerKey() {
-  if (!attacker) {
-    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const kid = "jwk-test-attacker-0000-0000-0000-000000000000";
-    const jwk = { ...publicKey.export({ format: "jwk" }), kid, use: "sig", alg: "RS256", key_ops: ["verify"], x5c: [], x5tS256: "" };
-    attacker = { jwk, kid, privateKey };
-  }
-  return attacker;
-}
+/** A 2048-bit RSA key of the attacker's (made once): `{ jwk, kid, privateKey }`. */
+export const attackerKey = () => rsaKey(2048, "jwk-test-attacker-0000-0000-0000-000000000000");
 
 /** `jwt`'s claims, signed by the attacker's key under the attacker's kid. */
-export function attackerSigned(jwt) {
-  const { kid, privateKey } = attackerKey();
-  const [h, p] = jwt.split(".");
-  const input = `${b64({ ...decode(h), kid })}.${p}`;
-  return `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
-}
+export const attackerSigned = (jwt) => attackerKey().resign(jwt);
 
 /** A JWKS store in memory: `get`/`put` record their calls; `value` is what `get` answers. */
 export function memoryStore(value) {
@@ -189,15 +192,7 @@ export async function probeWorker() {
   return {
     ...w,
     async get(path, init = {}) {
-      const res = await fetch(w.url + path, { ...init, signal: AbortSignal.timeout(30_000) });
-      const text = await res.text();
-      let body;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = { raw: text };
-      }
-      return { status: res.status, body, text, headers: res.headers };
+      return readResponse(await fetch(w.url + path, { ...init, signal: AbortSignal.timeout(30_000) }));
     },
     output: () => w.lines.map((l) => l.line).join("\n"),
   };

@@ -2,12 +2,12 @@
 // (each has its own port, hence its own JWKS URL and its own entry in the package's module-memory
 // key cache, so scenarios cannot warm or poison each other's keys), crafted JWKS documents, and
 // a leak collector fed with every error the suites see.
-import { generateKeyPairSync, sign } from "node:crypto";
 import { join } from "node:path";
 import { startEmulator } from "../../emulator/index.mjs";
 import { control, forge, PROJECT_ID, requestCounter, SECRET } from "../lib/emulator.mjs";
 import { LeakCollector } from "../lib/leaks.mjs";
 import { installedPackage } from "../lib/package-install.mjs";
+import { rsaKey } from "../lib/keys.mjs";
 
 export { forge, PROJECT_ID, SECRET };
 export const root = join(new URL(".", import.meta.url).pathname, "../../..");
@@ -23,9 +23,6 @@ export async function setup() {
   const api = await pkg.importPackage();
   return { pkg, api, leaks: new LeakCollector() };
 }
-
-const b64 = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
-const decode = (seg) => JSON.parse(Buffer.from(seg, "base64url").toString("utf8"));
 
 /**
  * A fresh emulator with a user, a fresh session, an old (iat -600 s, live) session, a revocable
@@ -98,26 +95,11 @@ export function unusableJwks(jwk) {
   };
 }
 
-let weak;
-/** A 1024-bit RSA key pair (made once), its JWK (a `kid` of its own), and a signer. */
-export function weakKey() {
-  if (!weak) {
-    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
-    const kid = "jwk-test-00000000-weak-1024-0000-000000000000";
-    const jwk = { ...publicKey.export({ format: "jwk" }), kid, use: "sig", alg: "RS256", key_ops: ["verify"], x5c: [], x5tS256: "" };
-    weak = { jwk, kid, privateKey };
-  }
-  return weak;
-}
+/** A 1024-bit RSA key (made once), its JWK (a `kid` of its own): `{ jwk, kid, privateKey }`. */
+export const weakKey = () => rsaKey(1024, "jwk-test-00000000-weak-1024-0000-000000000000");
 
 /** `jwt`'s header and payload, re-signed by the 1024-bit key under its own `kid`. */
-export function signWithWeakKey(jwt) {
-  const { kid, privateKey } = weakKey();
-  const [h, p] = jwt.split(".");
-  const header = { ...decode(h), kid };
-  const input = `${b64(header)}.${p}`;
-  return `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
-}
+export const signWithWeakKey = (jwt) => weakKey().resign(jwt);
 
 /** A JWKS serving only the 1024-bit key. */
 export function weakJwks() {
