@@ -138,20 +138,8 @@ export async function settle(fn) {
   }
 }
 
-/** Runs `fn` over `items` with at most `n` at a time. */
-export async function pool(items, n, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
-}
+/** Runs `fn` over `items` with at most `n` at a time (the fault suite's). */
+export { pool } from "../faults/lib.mjs";
 
 /** How many times each value occurs, as `{ value: n }`. */
 export function tally(values) {
