@@ -373,7 +373,8 @@ export interface ClientOptions {
    */
   jwks?: JWKSInput | undefined;
   /**
-   * When the pre-seeded `jwks` were fetched (a `Date` or epoch milliseconds). Without it their
+   * When the pre-seeded `jwks` were fetched (a `Date`, or whole epoch milliseconds as
+   * `Date.now()` gives). Without it their
    * age is unknown: they are due for a refresh at once and serve only while the JWKS cannot be
    * had, for at most `max_stale_seconds`.
    */

@@ -179,25 +179,23 @@ impl<'a> Fields<'a> {
             .and_then(|n| u32::try_from(n).ok()))
     }
 
-    /// An optional instant: epoch milliseconds (a finite number from 0 to 8.64e15, JavaScript's
-    /// last `Date`; a fraction is dropped) or an ISO 8601 UTC date, what `JSON.stringify` makes
-    /// of a `Date` (`2024-01-02T03:04:05.678Z`, from 1970 on).
+    /// An optional instant: epoch milliseconds (a whole number from 0 to 8.64e15, JavaScript's
+    /// last `Date`) or an ISO 8601 UTC date, what `JSON.stringify` makes of a `Date`
+    /// (`2024-01-02T03:04:05.678Z`, from 1970 on).
     pub fn epoch_ms(&self, name: &str) -> Result<Option<u64>> {
-        const LAST_DATE_MS: f64 = 8.64e15;
+        // An integer only (what `Date.now()` and `getTime()` give): parsing a float would bring
+        // the standard library's float parser (several KB) into the module for this one option.
+        const LAST_DATE_MS: u64 = 8_640_000_000_000_000;
         let ms = match self.object.given(name) {
             None => return Ok(None),
-            Some(Value::Number(text)) => text
-                .parse::<f64>()
-                .ok()
-                .filter(|ms| ms.is_finite() && (0.0..=LAST_DATE_MS).contains(ms))
-                .map(|ms| ms.floor() as u64),
+            Some(number @ Value::Number(_)) => number.as_u64().filter(|ms| *ms <= LAST_DATE_MS),
             Some(Value::String(text)) => iso_date_ms(text),
             Some(_) => None,
         };
         ms.map(Some).ok_or_else(|| {
             self.wrong(
                 name,
-                "a Date or a number of milliseconds since 1970 (finite, not negative)",
+                "a Date or a whole number of milliseconds since 1970 (not negative)",
             )
         })
     }
@@ -302,7 +300,7 @@ pub fn check_names(object: &Object, what: &str, prefix: &str, known: &[Names]) -
 /// known name's length (at least 1, at most 3), or one of the two is the other plus `_…`
 /// (`max_token_age` → `max_token_age_seconds`). The smallest distance wins, then the first.
 pub fn nearest<'k>(name: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
-    if name.chars().count() > MAX_NAME_IN_MESSAGE {
+    if name.len() > MAX_NAME_IN_MESSAGE {
         return None;
     }
     let given = snake_case(name);
@@ -331,14 +329,15 @@ pub fn nearest<'k>(name: &str, known: impl Iterator<Item = &'k str>) -> Option<&
 /// `name` lowercased, with `_` before each capital that follows a lowercase letter or a digit
 /// (`cookieName` → `cookie_name`, `customBaseURL` → `custom_base_url`).
 fn snake_case(name: &str) -> String {
+    // ASCII only: every known name is ASCII, and Unicode case tables would cost the module KBs.
     let mut out = String::with_capacity(name.len() + 4);
     let mut previous_lower = false;
     for c in name.chars() {
-        if c.is_uppercase() && previous_lower {
+        if c.is_ascii_uppercase() && previous_lower {
             out.push('_');
         }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        out.extend(c.to_lowercase());
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(c.to_ascii_lowercase());
     }
     out
 }
@@ -1123,10 +1122,9 @@ mod tests {
             read(r#"{"jwks_fetched_at":1700000000123}"#).unwrap(),
             Some(1_700_000_000_123)
         );
-        assert_eq!(
-            read(r#"{"jwks_fetched_at":1700000000123.9}"#).unwrap(),
-            Some(1_700_000_000_123)
-        );
+        // A whole number only: what `Date.now()` and `getTime()` give.
+        assert!(read(r#"{"jwks_fetched_at":1700000000123.9}"#).is_err());
+        assert!(read(r#"{"jwks_fetched_at":1.7e12}"#).is_err());
         assert_eq!(read(r#"{"jwks_fetched_at":0}"#).unwrap(), Some(0));
         assert_eq!(read(r#"{"jwks_fetched_at":null}"#).unwrap(), None);
         assert_eq!(

@@ -15,6 +15,7 @@ use super::flight::{Asking, Attempt};
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// How long a final refusal from the API is remembered (60 seconds).
 pub const REFUSAL_MS: f64 = 60.0 * 1000.0;
@@ -71,7 +72,7 @@ struct Entry {
 /// The requests in flight and the answers remembered.
 #[derive(Debug, Default)]
 pub struct Answers {
-    entries: HashMap<Key, Entry>,
+    entries: HashMap<Key, Entry, BuildHasherDefault<KeyHasher>>,
     order: VecDeque<Key>,
     bytes: usize,
     flights: u64,
@@ -137,15 +138,12 @@ impl Answers {
         self.put(*key, state, bytes);
     }
 
-    /// Forgets every answer that let a session in (after a revocation, so none outlives it).
-    pub fn forget_granted(&mut self) {
-        let before = self.entries.len();
-        self.entries
-            .retain(|_, e| !matches!(e.state, State::Landed { result: Ok(_), .. }));
-        if self.entries.len() != before {
-            self.order.retain(|k| self.entries.contains_key(k));
-            self.bytes = self.entries.values().map(|e| e.bytes).sum();
-        }
+    /// Forgets every answer (after a revocation, so that no answer that let a session in
+    /// outlives it; the refusals go too, and are asked again once).
+    pub fn forget(&mut self) {
+        self.entries.clear();
+        self.order.clear();
+        self.bytes = 0;
     }
 
     /// Number of requests remembered or in flight.
@@ -178,6 +176,24 @@ impl Answers {
                 self.bytes = self.bytes.saturating_sub(gone.bytes);
             }
         }
+    }
+}
+
+/// Hashes a [`Key`] by its first eight bytes: it is a SHA-256 already (and the standard
+/// library's keyed hasher would be code in the module for nothing).
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut word = [0u8; 8];
+        for (w, b) in word.iter_mut().zip(bytes) {
+            *w = *b;
+        }
+        self.0 ^= u64::from_le_bytes(word);
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -244,7 +260,7 @@ mod tests {
             panic!("an expired answer is asked again");
         };
         answers.land(&k, flight, &Ok("{}".into()), REUSE_MS, 10.0 + REUSE_MS);
-        answers.forget_granted();
+        answers.forget();
         assert!(answers.is_empty());
     }
 

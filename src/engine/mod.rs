@@ -386,7 +386,7 @@ impl Call {
         }
         if endpoint == Endpoint::Revoke && result.is_ok() {
             // No answer that let a session in outlives a revocation made here.
-            engine.answers.forget_granted();
+            engine.answers.forget();
         }
         self.api_result(result)
     }

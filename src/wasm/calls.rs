@@ -266,13 +266,29 @@ pub fn send_failure(input: u32, name: &str, host: Option<&str>) -> Error {
 /// without credentials (`user:pass@`), when it is at most 255 characters of a host name or an
 /// IP address (`[` `]` and `:` included); else `None`.
 pub fn url_host(url: &str) -> Option<&str> {
-    let (_, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
+    // Bytes, not `str` patterns: a pattern search and a char-boundary panic path would bring
+    // the standard library's searcher and Unicode tables into the module.
+    let bytes = url.as_bytes();
+    let start = bytes.windows(3).position(|w| w == b"://")? + 3;
+    let end = bytes
+        .iter()
+        .skip(start)
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .map_or(bytes.len(), |n| start + n);
+    let authority = bytes.get(start..end)?;
+    let at = authority
+        .iter()
+        .rposition(|&b| b == b'@')
+        .map_or(0, |n| n + 1);
+    let host = authority.get(at..)?;
     let plain = host
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-    (!host.is_empty() && host.len() <= 255 && plain).then_some(host)
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if host.is_empty() || host.len() > 255 || !plain {
+        return None;
+    }
+    // Plain ASCII, so any byte offset within it is a char boundary of `url`.
+    url.get(start + at..end)
 }
 
 /// An options object's JSON text, once the facts about it allow it (`what` names it in the
