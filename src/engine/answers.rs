@@ -7,15 +7,16 @@
 //! - an answer the call allows to be reused (authenticateJwt's fallback) is kept for
 //!   [`REUSE_MS`].
 //!
-//! A request is known by the SHA-256 of its URL, its credentials and its body (which holds the
-//! token, the check and every parameter), so one request's answer never serves another. Bounded
-//! in entries ([`MAX_ENTRIES`]) and bytes ([`MAX_BYTES`]); the oldest go first.
+//! A request is known by the SHA-256 of its URL, credentials and body (the token, the check and
+//! every parameter): one request's answer never serves another. At most [`MAX_ENTRIES`] and
+//! [`MAX_BYTES`]; the oldest go first.
 
 use super::flight::{Asking, Attempt};
+use super::memo::KeyHasher;
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 /// How long a final refusal from the API is remembered (60 seconds).
 pub const REFUSAL_MS: f64 = 60.0 * 1000.0;
@@ -179,24 +180,6 @@ impl Answers {
     }
 }
 
-/// Hashes a [`Key`] by its first eight bytes: it is a SHA-256 already (and the standard
-/// library's keyed hasher would be code in the module for nothing).
-#[derive(Default)]
-pub struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut word = [0u8; 8];
-        for (w, b) in word.iter_mut().zip(bytes) {
-            *w = *b;
-        }
-        self.0 ^= u64::from_le_bytes(word);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,7 +187,11 @@ mod tests {
     use crate::error::RequestErrorCode;
 
     fn waited(flight: u64, until_ms: f64) -> Asking {
-        Asking::Waited(Patience { flight, until_ms })
+        Asking::Waited(Patience {
+            flight,
+            until_ms,
+            polls: 0,
+        })
     }
 
     #[test]
@@ -261,7 +248,7 @@ mod tests {
         };
         answers.land(&k, flight, &Ok("{}".into()), REUSE_MS, 10.0 + REUSE_MS);
         answers.forget();
-        assert!(answers.is_empty());
+        assert_eq!(answers.len(), 0);
     }
 
     #[test]
@@ -291,8 +278,12 @@ mod tests {
     fn bounded_in_entries() {
         let mut answers = Answers::default();
         for i in 0..(MAX_ENTRIES + 10) {
-            let k = key("u", None, Some(&i.to_string()));
-            answers.plan(&k, 0.0, 100, Asking::First);
+            answers.plan(
+                &key("u", None, Some(&i.to_string())),
+                0.0,
+                100,
+                Asking::First,
+            );
         }
         assert_eq!(answers.len(), MAX_ENTRIES);
     }

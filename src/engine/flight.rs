@@ -29,12 +29,20 @@ pub enum Asking {
     Fetched(u64),
 }
 
+/// A waiting call's first wait, in milliseconds; each wait after it doubles, up to
+/// [`MAX_WAIT_MS`].
+pub const WAIT_POLL_MS: u32 = 5;
+/// The longest wait between two looks: what a waiter may answer later than the fetch landed.
+pub const MAX_WAIT_MS: u32 = 20;
+
 /// How long a waiting call still waits for another call's fetch: flight `flight`, until
-/// `until_ms` (the waiter's own timeout). Waiting on a newer flight starts its patience anew.
+/// `until_ms` (the waiter's own timeout), having looked `polls` times. Waiting on a newer flight
+/// starts its patience anew.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Patience {
     pub flight: u64,
     pub until_ms: f64,
+    pub polls: u32,
 }
 
 impl Patience {
@@ -46,8 +54,26 @@ impl Patience {
             _ => Self {
                 flight,
                 until_ms: now_ms + f64::from(timeout_ms),
+                polls: 0,
             },
         }
+    }
+
+    /// How long to wait before looking again: 5 ms, then twice as long each time, at most
+    /// 20 ms (`docs/rules.md`, "Keys and the memo": a hundred waiters on a 300 ms fetch look
+    /// about 17 times each, not 60).
+    /// Never past the waiter's own timeout, so that it gives up (or fetches itself) on time.
+    pub fn next_wait(&mut self, now_ms: f64) -> u32 {
+        let wait = WAIT_POLL_MS
+            .checked_shl(self.polls.min(8))
+            .unwrap_or(MAX_WAIT_MS)
+            .min(MAX_WAIT_MS);
+        self.polls = self.polls.saturating_add(1);
+        let left = (self.until_ms - now_ms).ceil();
+        if left < f64::from(wait) {
+            return (left as u32).max(1);
+        }
+        wait
     }
 }
 
@@ -219,5 +245,32 @@ impl<T> Cached<T> {
             Err(error) => self.last_error = Some(error),
         }
         Attempt::land(&mut self.attempt, flight, ok);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_waiter_looks_less_and_less_often_and_never_past_its_timeout() {
+        let mut p = Patience::for_flight(Asking::First, 1, 0.0, 100);
+        let mut now = 0.0;
+        let mut waits = Vec::new();
+        while now < 100.0 {
+            let wait = p.next_wait(now);
+            waits.push(wait);
+            now += f64::from(wait);
+        }
+        assert_eq!(waits, [5, 10, 20, 20, 20, 20, 5]);
+        assert_eq!(now, 100.0);
+        // A hundred waiters on a 300 ms fetch look 17 times each, not 60.
+        let mut p = Patience::for_flight(Asking::First, 1, 0.0, 10_000);
+        let (mut now, mut looks) = (0.0, 0);
+        while now < 300.0 {
+            now += f64::from(p.next_wait(now));
+            looks += 1;
+        }
+        assert_eq!(looks, 17);
     }
 }

@@ -1,0 +1,149 @@
+//! The one place that looks at which operation a call is: it turns an [`Operation`] into the
+//! shape of call the engine runs (`docs/rules.md`, "When the API is asked"). Past this point the
+//! engine knows two shapes and nothing of operations:
+//!
+//! - [`ApiCall`]: one API request, whose answer is the call's;
+//! - [`Local`]: a token verified locally (keys, claims, the memo), an optional authorization
+//!   check, and, for `authenticateJwt`, the API request that decides what local verification
+//!   cannot.
+//!
+//! A new API-only operation is one arm here; a new token kind is a new [`Local`] row.
+
+use super::Operation;
+use crate::api::{AuthenticateJwtParams, AuthenticateParams, Endpoint};
+use crate::http;
+use crate::json::Object;
+use crate::rbac::AuthorizationCheck;
+
+/// What a call does, decided once from its operation.
+#[derive(Debug)]
+pub enum Shape {
+    Api(ApiCall),
+    Local(Local),
+}
+
+/// One API request.
+#[derive(Debug)]
+pub struct ApiCall {
+    pub endpoint: Endpoint,
+    /// What follows the endpoint's path in the URL (`get`'s query, `getJWKS`'s project id).
+    pub suffix: String,
+    pub body: Option<String>,
+    /// Whether the request sent an authorization check (its answer then needs a verdict).
+    pub checked: bool,
+}
+
+/// A token verified locally.
+#[derive(Debug)]
+pub struct Local {
+    pub token: String,
+    pub max_token_age_seconds: Option<u64>,
+    pub clock_tolerance_seconds: Option<u64>,
+    /// The time to judge at (`current_date`), in milliseconds; the clock when `None`.
+    pub current_date_ms: Option<f64>,
+    pub check: Option<AuthorizationCheck>,
+    /// `authenticateJwt`: what the API is asked with when the token cannot be judged locally.
+    /// `None`: local verification only (`verifyJwt`, `authenticateJwtLocal`).
+    pub fallback: Option<Fallback>,
+}
+
+/// The parts of `authenticateJwt`'s API request beside the token and the check.
+#[derive(Debug)]
+pub struct Fallback {
+    pub session_duration_minutes: Option<u32>,
+    pub session_custom_claims: Option<Object>,
+}
+
+impl Shape {
+    /// The shape of `operation`: the engine's one dispatch on the operation.
+    pub fn of(operation: Operation) -> Self {
+        let api = |endpoint, body: Option<String>| {
+            Shape::Api(ApiCall {
+                endpoint,
+                suffix: String::new(),
+                body,
+                checked: false,
+            })
+        };
+        match operation {
+            Operation::VerifyJwt { token, params } => Shape::Local(Local {
+                token,
+                max_token_age_seconds: params.max_token_age_seconds,
+                clock_tolerance_seconds: params.clock_tolerance_seconds,
+                current_date_ms: params.current_date_ms,
+                check: params.authorization_check,
+                fallback: None,
+            }),
+            // `max_token_age_seconds: 0` asks the API only.
+            Operation::AuthenticateJwt(p) if p.max_token_age_seconds == Some(0) => {
+                let checked = p.authorization_check.is_some();
+                Shape::Api(ApiCall {
+                    endpoint: Endpoint::Authenticate,
+                    suffix: String::new(),
+                    body: Some(fallback_params(p).body()),
+                    checked,
+                })
+            }
+            Operation::AuthenticateJwt(p) => Shape::Local(Local {
+                token: p.session_jwt,
+                max_token_age_seconds: p.max_token_age_seconds,
+                clock_tolerance_seconds: p.clock_tolerance_seconds,
+                current_date_ms: None,
+                check: p.authorization_check,
+                fallback: Some(Fallback {
+                    session_duration_minutes: p.session_duration_minutes,
+                    session_custom_claims: p.session_custom_claims,
+                }),
+            }),
+            Operation::Authenticate(p) => Shape::Api(ApiCall {
+                endpoint: Endpoint::Authenticate,
+                suffix: String::new(),
+                checked: p.authorization_check.is_some(),
+                body: Some(p.body()),
+            }),
+            Operation::Get { user_id } => Shape::Api(ApiCall {
+                endpoint: Endpoint::Get,
+                suffix: ["?user_id=", &http::percent_encode(&user_id)].concat(),
+                body: None,
+                checked: false,
+            }),
+            Operation::GetJwks { project_id } => Shape::Api(ApiCall {
+                endpoint: Endpoint::GetJwks,
+                suffix: ["/", &http::percent_encode(&project_id)].concat(),
+                body: None,
+                checked: false,
+            }),
+            Operation::Migrate(p) => api(Endpoint::Migrate, Some(p.body())),
+            Operation::Revoke(p) => api(Endpoint::Revoke, Some(p.body())),
+            Operation::ExchangeAccessToken(p) => api(Endpoint::ExchangeAccessToken, Some(p.body())),
+            Operation::Attest(p) => api(Endpoint::Attest, Some(p.body())),
+        }
+    }
+}
+
+impl Local {
+    /// The API request that decides the token when local verification cannot (the JWT, the
+    /// check, the duration and the custom claims), if this call has one.
+    pub fn fallback_body(&self) -> Option<String> {
+        let fallback = self.fallback.as_ref()?;
+        let params = AuthenticateParams {
+            session_token: None,
+            session_jwt: Some(self.token.clone()),
+            session_duration_minutes: fallback.session_duration_minutes,
+            session_custom_claims: fallback.session_custom_claims.clone(),
+            authorization_check: self.check.clone(),
+        };
+        Some(params.body())
+    }
+}
+
+/// `authenticateJwt`'s params as the API request it makes.
+fn fallback_params(p: AuthenticateJwtParams) -> AuthenticateParams {
+    AuthenticateParams {
+        session_token: None,
+        session_jwt: Some(p.session_jwt),
+        session_duration_minutes: p.session_duration_minutes,
+        session_custom_claims: p.session_custom_claims,
+        authorization_check: p.authorization_check,
+    }
+}
