@@ -7,7 +7,8 @@ use crate::claims::{self, ClaimRules, Times};
 use crate::error::Result;
 use crate::jwk::{Fingerprint, KeySet};
 use crate::jws::{self, Jws};
-use crate::session::{session_json, session_roles, Session};
+use crate::profile::{Profile, SESSION};
+use crate::session::Session;
 use crate::verify::{check_signature, parse_claims};
 use std::rc::Rc;
 
@@ -18,29 +19,35 @@ pub struct Verified {
     pub key: Fingerprint,
     /// Its time claims, re-judged against the clock whenever it is presented again.
     pub times: Times,
-    /// The session it carries, as JSON.
+    /// What it answers as its profile marshals it (for a session JWT, the session), as JSON.
     pub session: Rc<str>,
-    /// The session's roles, for authorization checks.
+    /// Its roles, for authorization checks.
     pub roles: Rc<[String]>,
 }
 
 /// Verifies `token` with `keys` and returns the session it carries.
 pub fn verify_session_jwt(token: &str, keys: &KeySet, rules: &ClaimRules<'_>) -> Result<Session> {
-    let verified = verify_parsed(&jws::parse(token)?, keys, rules)?;
+    let verified = verify_parsed(&jws::parse(token)?, keys, rules, &SESSION)?;
     Session::from_json(&verified.session)
 }
 
-/// The steps after parsing, for callers that parsed first to learn the `kid`.
-pub fn verify_parsed(jws: &Jws<'_>, keys: &KeySet, rules: &ClaimRules<'_>) -> Result<Verified> {
+/// The steps after parsing, for callers that parsed first to learn the `kid`; the token is
+/// marshalled as `profile` says.
+pub fn verify_parsed(
+    jws: &Jws<'_>,
+    keys: &KeySet,
+    rules: &ClaimRules<'_>,
+    profile: &Profile,
+) -> Result<Verified> {
     let key = keys.find(&jws.kid)?;
     check_signature(jws, &key.key)?;
     let claims = parse_claims(jws)?;
     let times = claims::validate(&claims, rules)?;
-    let roles = session_roles(&claims);
+    let marshalled = (profile.marshal)(claims)?;
     Ok(Verified {
         key: key.fingerprint,
         times,
-        session: Rc::from(session_json(claims)?),
-        roles,
+        session: marshalled.answer,
+        roles: marshalled.roles,
     })
 }

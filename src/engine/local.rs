@@ -8,7 +8,7 @@ use super::request::Ask;
 use super::shape::Local;
 use super::{Answer, Engine, Input, KeyStep, Next, PolicyStep, Stage};
 use crate::api::Endpoint;
-use crate::claims::{check_times, ClaimRules, DEFAULT_MAX_TOKEN_AGE_SECONDS};
+use crate::claims::{check_times, ClaimRules};
 use crate::config::Config;
 use crate::error::{ClientErrorCode, Error, Result};
 use crate::jwk::KeySet;
@@ -106,7 +106,8 @@ impl<'a> LocalCall<'a> {
         now_ms: f64,
     ) -> Option<Next> {
         let url = &self.config.jwks_url;
-        let verified = engine.memo.recall(&self.local.token, url, keys)?;
+        let profile = self.local.profile;
+        let verified = engine.memo.recall(&self.local.token, url, profile, keys)?;
         let (session, roles, times) = (
             verified.session.clone(),
             verified.roles.clone(),
@@ -139,11 +140,9 @@ impl<'a> LocalCall<'a> {
             base_url: &self.config.base_url,
             now: (now_ms / 1000.0).floor() as i64,
             clock_tolerance_seconds: local.clock_tolerance_seconds.unwrap_or(0),
-            max_token_age_seconds: Some(
-                local
-                    .max_token_age_seconds
-                    .unwrap_or(DEFAULT_MAX_TOKEN_AGE_SECONDS),
-            ),
+            max_token_age_seconds: local
+                .max_token_age_seconds
+                .or(local.profile.default_max_age_seconds),
         })
     }
 
@@ -162,13 +161,15 @@ impl<'a> LocalCall<'a> {
         }
         let token = &self.local.token;
         let verified = self.rules(now_ms).and_then(|rules| match parsed {
-            Some(jws) => verify_parsed(jws, keys, &rules),
-            None => jws::parse(token).and_then(|jws| verify_parsed(&jws, keys, &rules)),
+            Some(jws) => verify_parsed(jws, keys, &rules, self.local.profile),
+            None => jws::parse(token)
+                .and_then(|jws| verify_parsed(&jws, keys, &rules, self.local.profile)),
         });
         match verified {
             Ok(verified) => {
                 let (session, roles) = (verified.session.clone(), verified.roles.clone());
-                engine.memo.remember(token, &self.config.jwks_url, verified);
+                let (url, profile) = (&self.config.jwks_url, self.local.profile);
+                engine.memo.remember(token, url, profile, verified);
                 self.verified(engine, session, roles, now_ms)
             }
             Err(e) => self.refused(engine, e, now_ms),

@@ -2,7 +2,8 @@
 //! and RSA (`docs/rules.md`, "Keys and the memo").
 //!
 //! - An entry is scoped: it answers only for the JWKS URL it was verified under (which fixes the
-//!   accepted `iss` and `aud`), and only while that URL's keys still hold the key that verified
+//!   accepted `iss` and `aud`) and the profile it was verified as (a token verified as one kind
+//!   never answers for another), and only while that URL's keys still hold the key that verified
 //!   it (compared by fingerprint). A token verified for project A is judged afresh for project B.
 //! - Only a token that passed every check enters, so forged tokens never do.
 //! - `exp`, `nbf` and age are re-judged against the clock on every hit.
@@ -10,6 +11,7 @@
 
 use crate::jwk::KeySet;
 use crate::jwt::Verified;
+use crate::profile::Profile;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::rc::Rc;
@@ -21,6 +23,7 @@ pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
 struct Entry {
     scope: Rc<str>,
+    profile: &'static str,
     verified: Verified,
     bytes: usize,
 }
@@ -34,15 +37,24 @@ pub struct Memo {
 }
 
 impl Memo {
-    /// What verifying `token` under `scope` established, if `keys` still hold the key that did.
-    pub fn recall(&self, token: &str, scope: &str, keys: &KeySet) -> Option<&Verified> {
+    /// What verifying `token` as `profile` under `scope` established, if `keys` still hold the
+    /// key that did.
+    pub fn recall(
+        &self,
+        token: &str,
+        scope: &str,
+        profile: &Profile,
+        keys: &KeySet,
+    ) -> Option<&Verified> {
         let entry = self.entries.get(token)?;
-        (&*entry.scope == scope && keys.holds(&entry.verified.key)).then_some(&entry.verified)
+        let same = &*entry.scope == scope && entry.profile == profile.name;
+        (same && keys.holds(&entry.verified.key)).then_some(&entry.verified)
     }
 
-    /// Remembers a token that passed every check under `scope`, evicting the oldest entries
-    /// past the bounds. A token remembered under another scope is re-scoped.
-    pub fn remember(&mut self, token: &str, scope: &str, verified: Verified) {
+    /// Remembers a token that passed every check as `profile` under `scope`, evicting the
+    /// oldest entries past the bounds. A token remembered under another scope is re-scoped.
+    pub fn remember(&mut self, token: &str, scope: &str, profile: &Profile, verified: Verified) {
+        let profile = profile.name;
         // What the entry holds, doubled for what verifying it left in the allocator (measured in
         // workerd: ~6.5 KB of wasm memory per 2.5 KB token), so the bound is close to the truth.
         let bytes = 2 * (token.len() + verified.session.len()) + scope.len() + 512;
@@ -50,6 +62,7 @@ impl Memo {
             self.bytes = self.bytes - entry.bytes + bytes;
             *entry = Entry {
                 scope: Rc::from(scope),
+                profile,
                 verified,
                 bytes,
             };
@@ -61,6 +74,7 @@ impl Memo {
                 token.clone(),
                 Entry {
                     scope,
+                    profile,
                     verified,
                     bytes,
                 },

@@ -13,6 +13,7 @@ use super::Operation;
 use crate::api::{AuthenticateJwtParams, AuthenticateParams, Endpoint};
 use crate::http;
 use crate::json::Object;
+use crate::profile::{Profile, SESSION};
 use crate::rbac::AuthorizationCheck;
 
 /// What a call does, decided once from its operation.
@@ -36,6 +37,8 @@ pub struct ApiCall {
 /// A token verified locally.
 #[derive(Debug)]
 pub struct Local {
+    /// What kind of token it is: its keys, its claim defaults, what it answers.
+    pub profile: &'static Profile,
     pub token: String,
     pub max_token_age_seconds: Option<u64>,
     pub clock_tolerance_seconds: Option<u64>,
@@ -67,6 +70,7 @@ impl Shape {
         };
         match operation {
             Operation::VerifyJwt { token, params } => Shape::Local(Local {
+                profile: &SESSION,
                 token,
                 max_token_age_seconds: params.max_token_age_seconds,
                 clock_tolerance_seconds: params.clock_tolerance_seconds,
@@ -85,6 +89,7 @@ impl Shape {
                 })
             }
             Operation::AuthenticateJwt(p) => Shape::Local(Local {
+                profile: &SESSION,
                 token: p.session_jwt,
                 max_token_age_seconds: p.max_token_age_seconds,
                 clock_tolerance_seconds: p.clock_tolerance_seconds,

@@ -362,3 +362,33 @@ fn seeded(project_id: &str, base_url: Option<&str>) -> Config {
     config.jwks_fetched_at_ms = Some(NOW as u64 * 1000);
     config
 }
+
+#[test]
+fn a_token_remembered_as_one_profile_never_answers_for_another() {
+    use stytch_sessions_wasm::engine::memo::Memo;
+    use stytch_sessions_wasm::jwk::KeySet;
+    use stytch_sessions_wasm::profile::{Profile, SESSION};
+    // Another kind of token on the same keys (as M2M tokens share a project's JWKS).
+    static OTHER: Profile = Profile {
+        name: "other",
+        jwks_path: SESSION.jwks_path,
+        default_max_age_seconds: None,
+        marshal: SESSION.marshal,
+    };
+    let keys = KeySet::from_json(json!({"keys": [key_a().jwk()]}).to_string().as_bytes()).unwrap();
+    let rules = stytch_sessions_wasm::claims::ClaimRules {
+        project_id: PROJECT_ID,
+        base_url: "https://test.stytch.com",
+        now: NOW,
+        clock_tolerance_seconds: 0,
+        max_token_age_seconds: Some(300),
+    };
+    let token = token_a();
+    let jws = stytch_sessions_wasm::jws::parse(&token).unwrap();
+    let verified = stytch_sessions_wasm::jwt::verify_parsed(&jws, &keys, &rules, &SESSION).unwrap();
+    let url = public().jwks_url.clone();
+    let mut memo = Memo::default();
+    memo.remember(&token, &url, &SESSION, verified);
+    assert!(memo.recall(&token, &url, &SESSION, &keys).is_some());
+    assert!(memo.recall(&token, &url, &OTHER, &keys).is_none());
+}
