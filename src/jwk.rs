@@ -7,14 +7,10 @@
 use crate::error::{ClientErrorCode, Error, Result};
 use crate::json::{self, Value};
 use crate::jws::b64url_decode;
-use crate::verify::RsaKey;
+use crate::key::{fingerprint, RsaKey};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-/// Smallest accepted modulus, in bits (NIST SP 800-131A).
-pub const MIN_MODULUS_BITS: usize = 2048;
-/// Largest accepted modulus, in bits: bounds the cost of one verification.
-pub const MAX_MODULUS_BITS: usize = 4096;
+pub use crate::key::{Fingerprint, MAX_MODULUS_BITS, MIN_MODULUS_BITS};
 /// Most keys read from one JWK set; Stytch serves one or two.
 pub const MAX_KEYS: usize = 16;
 
@@ -50,9 +46,6 @@ pub struct VerifyingKey {
     /// SHA-256 over the length-prefixed `n` and `e`: equal only for the same key.
     pub fingerprint: Fingerprint,
 }
-
-/// A key's fingerprint (see [`VerifyingKey::fingerprint`]).
-pub type Fingerprint = [u8; 32];
 
 /// The usable keys of a JWK set, parsed. Unusable entries (other key types, `use: enc`,
 /// weak or oversized moduli) are left out; they can never verify a session JWT.
@@ -221,28 +214,10 @@ fn usable_key(jwk: &JwkFields<'_>) -> std::result::Result<VerifyingKey, &'static
         .e
         .and_then(b64url_decode)
         .ok_or("e is missing or not base64url")?;
-    let key = RsaKey::new(&n, &e)?;
-    let bits = key.modulus_bits();
-    if bits < MIN_MODULUS_BITS {
-        return Err("modulus is shorter than 2048 bits");
-    }
-    if bits > MAX_MODULUS_BITS {
-        return Err("modulus is longer than 4096 bits");
-    }
+    let key = RsaKey::for_signing(&n, &e)?;
     Ok(VerifyingKey {
         kid: kid.to_owned(),
         key,
         fingerprint: fingerprint(&n, &e),
     })
-}
-
-/// SHA-256 of `len(n) ‖ n ‖ len(e) ‖ e` (lengths as 8-byte big-endian): no two different keys
-/// share the encoded input.
-fn fingerprint(n: &[u8], e: &[u8]) -> Fingerprint {
-    let mut hash = Sha256::new();
-    for part in [n, e] {
-        hash.update((part.len() as u64).to_be_bytes());
-        hash.update(part);
-    }
-    hash.finalize().into()
 }

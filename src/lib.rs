@@ -42,6 +42,7 @@ pub mod json;
 pub mod jwk;
 pub mod jws;
 pub mod jwt;
+pub mod key;
 pub mod profile;
 pub mod rbac;
 pub mod session;
