@@ -9,7 +9,8 @@
 // - drives: each export of the module starts or resumes one call and returns its next step as
 //   text (fetch this, wait, read or write the JWKS store, or the answer); `run` below carries
 //   the steps out with the host's `fetch`, timers and store until the call is answered. The
-//   steps are described in src/wasm/calls.rs.
+//   steps are src/protocol.rs's; the rules this driver obeys are docs/rules.md, "Driver
+//   contract" (both in the repository).
 //
 // `Client` keeps its options as plain JavaScript values (in a module WeakMap, out of every
 // printer's reach), so a client made per request is garbage like any object and needs no
@@ -17,20 +18,8 @@
 // `Response` the crate's answer describes.
 import * as wasm from "./stytch_sessions_wasm.js";
 import { ClientError, RequestError, StytchError } from "./errors.js";
-
-// Facts about an options object (src/wasm/calls.rs).
-const OBJECT = 1;
-const BAD_FETCH = 2;
-const STORE = 4;
-const BAD_STORE = 8;
-// What a call is resumed with (src/wasm/calls.rs).
-const WOKE = 0;
-const RESPONSE = 1;
-const REJECTED = 2;
-const NOT_A_PROMISE = 3;
-const NOT_A_RESPONSE = 4;
-const BAD_HEADERS = 5;
-const LOADED = 6;
+// The tags, resume codes and facts of the protocol, generated from src/protocol.rs.
+import { ANSWER, ERROR, FETCH, WAIT, LOAD, PUT, WOKE, RESPONSE, REJECTED, NOT_A_PROMISE, NOT_A_RESPONSE, BAD_HEADERS, LOADED, OBJECT, BAD_FETCH, STORE, BAD_STORE } from "./protocol.js";
 
 // The intrinsics the snapshot below relies on, taken once at load: a later change to them
 // (prototype pollution included) cannot change how options are read.
@@ -203,12 +192,12 @@ function toError(e) {
 }
 
 /** Whether a step ends its call: an answer (`A`) or an error (`E`). */
-const isFinal = (step) => step[0] === "A" || step[0] === "E";
+const isFinal = (step) => step[0] === ANSWER || step[0] === ERROR;
 
 /** The answer a final step holds; throws the error it describes. */
 function final(step) {
   const value = JSON.parse(step.slice(1));
-  if (step[0] === "E") throw toError(value);
+  if (step[0] === ERROR) throw toError(value);
   return value;
 }
 
@@ -225,27 +214,27 @@ function run(step, io) {
   }
 }
 
+/** Carries out steps that are not final: each is its tag, its call's id, a space and one JSON. */
 async function drive(step, io) {
   while (!isFinal(step)) {
     const tag = step[0];
     const space = step.indexOf(" ");
     const id = Number(step.slice(1, space));
-    const rest = step.slice(space + 1);
     let input = WOKE;
     let status = 0;
     let text;
     try {
-      if (tag === "F") {
-        [input, status, text] = await send(io.fetch, JSON.parse(rest));
-      } else if (tag === "W") {
-        await new Promise((resolve) => setTimeout(resolve, Number(rest)));
-      } else if (tag === "L") {
-        const value = await storeCall(io.store, io.store.get, [], Number(rest));
+      const args = JSON.parse(step.slice(space + 1));
+      if (tag === FETCH) {
+        [input, status, text] = await send(io.fetch, args);
+      } else if (tag === WAIT) {
+        await new Promise((resolve) => setTimeout(resolve, args.ms));
+      } else if (tag === LOAD) {
+        const value = await storeCall(io.store, io.store.get, [], args.wait_ms);
         input = LOADED;
         text = typeof value === "string" ? value : undefined;
-      } else if (tag === "P") {
-        const [ttl, ms] = rest.split(" ", 2);
-        await storeCall(io.store, io.store.put, [rest.slice(ttl.length + ms.length + 2), Number(ttl)], Number(ms));
+      } else if (tag === PUT) {
+        await storeCall(io.store, io.store.put, [args.value, args.ttl_seconds], args.wait_ms);
       }
     } catch (error) {
       // Whatever the host throws, the call is resumed (and so ends, and frees its slot).
@@ -258,8 +247,9 @@ async function drive(step, io) {
 
 /**
  * The store's `get` or `put` (`fn`, read when the options were), called on it and awaited for at
- * most `ms` milliseconds; whatever goes wrong (a throw, a rejection, no answer in time) reads as
- * `undefined`. The timer keeps a Node process alive until the wait is over.
+ * most `ms` milliseconds, the wait the step gives (docs/rules.md, "Driver contract"); whatever
+ * goes wrong (a throw, a rejection, no answer in time) reads as `undefined`. The timer keeps a
+ * Node process alive until the wait is over.
  */
 async function storeCall(io, fn, args, ms) {
   let timer;
@@ -290,8 +280,8 @@ function errorName(error) {
 /**
  * Sends a request the module described: `[input, status, text]` to resume with. Its timeout
  * bounds the whole exchange, the answer's body included, even with a `fetch` option that ignores
- * the abort signal: the driver stops waiting when the signal fires (docs/rules.md: `timeout_ms`
- * bounds every request a call makes). The timer is a plain `setTimeout` (not
+ * the abort signal: the driver stops waiting when the signal fires (docs/rules.md, "Driver
+ * contract"). The timer is a plain `setTimeout` (not
  * `AbortSignal.timeout`, whose timer Node does not wait for): a Node process stays alive until
  * the exchange is over, and the timer is cleared then.
  */

@@ -1,7 +1,6 @@
 // The package's error classes: real Error subclasses, so `instanceof` works, each with a stable
-// `code`. The package's driver (api.js) makes them from the module's answers; the make*
-// functions below are how the crate's `js-client` feature (Rust code compiled to wasm, not
-// this package) makes them.
+// `code`. The package's driver (api.js) makes them from the module's answers (and so does the
+// wasm suite's test driver, tests/wasm/driver.rs in the repository).
 
 /** The Stytch API answered with an error (HTTP status >= 400 and a Stytch JSON body). */
 export class StytchError extends Error {
@@ -35,16 +34,4 @@ export class ClientError extends Error {
     this.code = code;
     if (claim !== undefined) this.claim = claim;
   }
-}
-
-export function makeStytchError(fields) {
-  return new StytchError(fields);
-}
-
-export function makeRequestError(code, message) {
-  return new RequestError(code, message);
-}
-
-export function makeClientError(code, message, claim) {
-  return new ClientError(code, message, claim);
 }

@@ -344,27 +344,32 @@ export interface User {
 // ---------------------------------------------------------------------------------------------
 // Options and requests
 // ---------------------------------------------------------------------------------------------
+// Each declaration between `// <generated: Name>` and `// </generated>` is rendered from the
+// crate's member tables (src/api.rs, src/config.rs, src/gate.rs, src/options.rs) by
+// tests/types_match.rs: edit those, then run `UPDATE_GENERATED=1 cargo test --test types_match`.
 
 /** A `fetch`-compatible function (the runtime's own by default). */
 export type FetchFunction = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
 /** Options of `new Client(...)`. */
+// <generated: ClientOptions>
 export interface ClientOptions {
   /** `"project-test-…"` or `"project-live-…"`. */
   project_id: string;
-  /** The project secret (Basic auth on API calls). Never appears in an error message. */
+  /**
+   * The project secret (Basic auth on API calls; `verifyJwt` needs it only for an
+   * `authorization_check`, whose RBAC policy is read with it). Never appears in an error message.
+   */
   secret: string;
   /**
    * API base URL. Default `https://api.stytch.com` for `project-live-*`, else
-   * `https://test.stytch.com`. Must be `https://…`, except `http://localhost`,
-   * `http://127.0.0.1` and `http://[::1]` (local development, the emulator). A trailing `/` is ignored.
+   * `https://test.stytch.com`. Must be `https://…`, except `http://localhost`, `http://127.0.0.1`
+   * and `http://[::1]` (local development, the emulator). A trailing `/` is ignored.
    */
   custom_base_url?: string | undefined;
-  /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
-  fetch?: FetchFunction | undefined;
   /**
-   * Timeout of each API call in milliseconds (default 10 000; JWKS fetches 5 000), at most
-   * 2 147 483 647 (a JavaScript timer's longest).
+   * Timeout of each request in milliseconds (default 10 000 for an API call, 5 000 for a JWKS
+   * fetch), at most 2 147 483 647 (a JavaScript timer's longest).
    */
   timeout_ms?: number | undefined;
   /**
@@ -373,24 +378,28 @@ export interface ClientOptions {
    */
   jwks?: JWKSInput | undefined;
   /**
-   * When the pre-seeded `jwks` were fetched (a `Date`, or whole epoch milliseconds as
-   * `Date.now()` gives). Without it their
-   * age is unknown: they are due for a refresh at once and serve only while the JWKS cannot be
-   * had, for at most `max_stale_seconds`.
+   * When the pre-seeded `jwks` were fetched (a `Date`, or whole epoch milliseconds as `Date.now()`
+   * gives). Without it their age is unknown: they are due for a refresh at once and serve only
+   * while the JWKS cannot be had, for at most `max_stale_seconds`.
    */
   jwks_fetched_at?: Date | number | undefined;
   /**
-   * How long past its last successful fetch a key set or an RBAC policy may still be used while
-   * a new one cannot be had, in seconds (0 to 86 400; default 3 600).
+   * How long past its last successful fetch a key set or an RBAC policy may still be used while a
+   * new one cannot be had, in seconds (0 to 86 400; default 3 600).
    */
   max_stale_seconds?: number | undefined;
+  /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
+  fetch?: FetchFunction | undefined;
   /**
    * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
    * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
    * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
    */
   jwks_store?: JwksStore | undefined;
-  /** stytch-node's base URL option (e.g. `"https://test.stytch.com/"`), checked as `custom_base_url`, which wins over it. */
+  /**
+   * stytch-node's base URL option (e.g. `"https://test.stytch.com/"`), checked as
+   * `custom_base_url`, which wins over it.
+   */
   env?: string | undefined;
   /** stytch-node's name for `timeout_ms` (give one of the two; `0` is the default). */
   timeout?: number | undefined;
@@ -399,6 +408,7 @@ export interface ClientOptions {
   /** stytch-node's Fraud API base URL: accepted and ignored (no Sessions call uses it). */
   fraud_env?: string | undefined;
 }
+// </generated>
 
 /**
  * Where isolates share the project's keys: `get()` returns what `put` was last given (or
@@ -422,99 +432,146 @@ export interface KVNamespaceLike {
 }
 
 /** Options of {@link authenticateRequest}: the client's, `authenticateJwt`'s, and the cookies'. */
-export interface AuthenticateRequestOptions extends ClientOptions {
-  /** The cookie holding the session JWT (default `"stytch_session_jwt"`, Stytch's frontend SDKs'). */
+// <generated: AuthenticateRequestOptions>
+export interface AuthenticateRequestOptions extends ClientOptions, SessionExtension {
+  /**
+   * The cookie holding the session JWT (default `"stytch_session_jwt"`, Stytch's frontend SDKs').
+   */
   cookie_name?: string | undefined;
   /** The cookie holding the opaque session token (default `"stytch_session"`). */
   session_cookie_name?: string | undefined;
-  /** Accept the opaque session token cookie when there is no JWT (the API judges it; default `false`). */
+  /**
+   * Accept the opaque session token cookie when there is no JWT (the API judges it; default
+   * `false`).
+   */
   allow_session_token?: boolean | undefined;
-  /** Mark the cookie set for a JWT the API minted `HttpOnly` (default `false`: frontend SDKs read it). */
+  /**
+   * Mark the cookie set for a JWT the API minted `HttpOnly` (default `false`: frontend SDKs read
+   * it).
+   */
   cookie_http_only?: boolean | undefined;
-  /** The cookie's `Domain` (letters, digits, `-` and `.`; default: none, the request's host only). */
+  /**
+   * The cookie's `Domain` (letters, digits, `-` and `.`; default: none, the request's host only).
+   */
   cookie_domain?: string | undefined;
   /**
-   * Set the cookie also when the JWT came as `Authorization: Bearer` (default `false`: a minted
-   * JWT is set as a cookie only when the credential came from a cookie).
+   * Set the cookie also when the JWT came as `Authorization: Bearer` (default `false`: a minted JWT
+   * is set as a cookie only when the credential came from a cookie).
    */
   set_cookie_for_bearer?: boolean | undefined;
   /** Older tokens (by `iat`) are sent to the API (default 300; `0` always asks the API). */
   max_token_age_seconds?: number | undefined;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
   clock_tolerance_seconds?: number | undefined;
-  /** When the API is asked: extend the session to this many minutes from now. */
-  session_duration_minutes?: number | undefined;
-  /** When the API is asked: custom claims to merge into the session. */
-  session_custom_claims?: SessionCustomClaims | undefined;
-  /** Require this permission: a denial is a 403. */
+  /**
+   * Judged locally against the cached RBAC policy; a local denial asks the API, which is
+   * authoritative (a denial there is a 403 `StytchError`). The result carries `verdict`.
+   */
   authorization_check?: AuthorizationCheck | undefined;
 }
+// </generated>
 
 /** Pre-seeded keys: an array of JWKs, or a JWKS object `{ keys: [...] }`. */
 export type JWKSInput = ReadonlyArray<JWKInput> | { readonly keys: ReadonlyArray<JWKInput> };
 
 /** "May this session do `action` on `resource_id`?", judged against the project's RBAC policy. */
+// <generated: AuthorizationCheck>
 export interface AuthorizationCheck {
   /** A resource of the project's RBAC policy, e.g. `"documents"`. */
   resource_id: string;
   /** An action on it, e.g. `"write"`. */
   action: string;
 }
+// </generated>
 
 
 /** Options of the standalone {@link verifyJwt}: no secret is needed (the JWKS is public). */
+// <generated: VerifyJwtOptions>
 export interface VerifyJwtOptions {
-  /** The project whose keys, issuer and audience the token must match. */
+  /** `"project-test-…"` or `"project-live-…"`. */
   project_id: string;
-  /** API base URL, as for {@link ClientOptions.custom_base_url}. */
-  custom_base_url?: string | undefined;
-  /** Keys to pre-seed the key cache with (an array of JWKs or `{ keys: [...] }`). */
-  jwks?: JWKSInput | undefined;
-  /** The project secret: needed only with `authorization_check` (the RBAC policy is read with it). */
+  /**
+   * The project secret (Basic auth on API calls; `verifyJwt` needs it only for an
+   * `authorization_check`, whose RBAC policy is read with it). Never appears in an error message.
+   */
   secret?: string | undefined;
   /**
-   * Judge this check against the project's RBAC policy (fetched with `secret`, cached 5 minutes).
-   * A denial rejects with `ClientError` `invalid_permissions`.
+   * API base URL. Default `https://api.stytch.com` for `project-live-*`, else
+   * `https://test.stytch.com`. Must be `https://…`, except `http://localhost`, `http://127.0.0.1`
+   * and `http://[::1]` (local development, the emulator). A trailing `/` is ignored.
    */
-  authorization_check?: AuthorizationCheck | undefined;
-  /** Maximum age of the token from its `iat`, in seconds (default 300). */
+  custom_base_url?: string | undefined;
+  /**
+   * Timeout of each request in milliseconds (default 10 000 for an API call, 5 000 for a JWKS
+   * fetch), at most 2 147 483 647 (a JavaScript timer's longest).
+   */
+  timeout_ms?: number | undefined;
+  /**
+   * Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no
+   * fetch: an array of JWKs, or a JWKS `{ keys: [...] }` as `getJWKS` and the endpoint return it.
+   */
+  jwks?: JWKSInput | undefined;
+  /**
+   * When the pre-seeded `jwks` were fetched (a `Date`, or whole epoch milliseconds as `Date.now()`
+   * gives). Without it their age is unknown: they are due for a refresh at once and serve only
+   * while the JWKS cannot be had, for at most `max_stale_seconds`.
+   */
+  jwks_fetched_at?: Date | number | undefined;
+  /**
+   * How long past its last successful fetch a key set or an RBAC policy may still be used while a
+   * new one cannot be had, in seconds (0 to 86 400; default 3 600).
+   */
+  max_stale_seconds?: number | undefined;
+  /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
+  fetch?: FetchFunction | undefined;
+  /**
+   * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
+   * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
+   * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
+   */
+  jwks_store?: JwksStore | undefined;
+  /** Tokens older than this (by `iat`) fail with `jwt_too_old` (default 300). */
   max_token_age_seconds?: number | undefined;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
   clock_tolerance_seconds?: number | undefined;
   /** The time to verify at, a `Date` or epoch milliseconds (default: now). */
   current_date?: Date | number | undefined;
-  /** The `fetch` used for the JWKS (default: the global one). */
-  fetch?: FetchFunction | undefined;
-  /** Timeout of the JWKS fetch in milliseconds (default 5 000). */
-  timeout_ms?: number | undefined;
-  /** A key store shared across isolates, as for {@link ClientOptions.jwks_store}. */
-  jwks_store?: JwksStore | undefined;
-  /** When the pre-seeded `jwks` were fetched, as for {@link ClientOptions.jwks_fetched_at}. */
-  jwks_fetched_at?: Date | number | undefined;
-  /** The bound on stale keys and policy, as for {@link ClientOptions.max_stale_seconds}. */
-  max_stale_seconds?: number | undefined;
+  /**
+   * Judged locally against the project's RBAC policy (read with the `secret`, cached 5 minutes); a
+   * denial rejects with `ClientError` `invalid_permissions`.
+   */
+  authorization_check?: AuthorizationCheck | undefined;
 }
+// </generated>
 
 /** Custom claims to set on the session: `null` deletes a key, nested objects merge (≤ 4 KB). */
 export type SessionCustomClaims = JsonObject;
 
+// <generated: SessionExtension>
 interface SessionExtension {
   /** Extend the session to this many minutes from now (5 to 527 040). */
   session_duration_minutes?: number | undefined;
   /** Custom claims to merge into the session. */
   session_custom_claims?: SessionCustomClaims | undefined;
 }
+// </generated>
 
 /** `sessions.authenticate`: exactly one of `session_token` and `session_jwt`. */
+// <generated: SessionsAuthenticateRequest>
 export type SessionsAuthenticateRequest = SessionExtension & {
-  /** The API judges this check too: a denial is a 403 `StytchError`; else `verdict` says who granted it. */
+  /**
+   * The API judges this check too: a denial is a 403 `StytchError`; else `verdict` says who granted
+   * it.
+   */
   authorization_check?: AuthorizationCheck | undefined;
 } & (
     | { session_token: string; session_jwt?: undefined }
     | { session_jwt: string; session_token?: undefined }
   );
+// </generated>
 
 /** `sessions.authenticateJwt`: local verification first, the API when needed. */
+// <generated: SessionsAuthenticateJwtRequest>
 export interface SessionsAuthenticateJwtRequest extends SessionExtension {
   session_jwt: string;
   /** Older tokens (by `iat`) are sent to the API (default 300; `0` always asks the API). */
@@ -527,8 +584,10 @@ export interface SessionsAuthenticateJwtRequest extends SessionExtension {
    */
   authorization_check?: AuthorizationCheck | undefined;
 }
+// </generated>
 
 /** `sessions.authenticateJwtLocal`: local verification only (keys may be fetched). */
+// <generated: SessionsAuthenticateJwtLocalRequest>
 export interface SessionsAuthenticateJwtLocalRequest {
   session_jwt: string;
   /** Tokens older than this (by `iat`) fail with `jwt_too_old` (default 300). */
@@ -537,35 +596,49 @@ export interface SessionsAuthenticateJwtLocalRequest {
   clock_tolerance_seconds?: number | undefined;
   /** The time to verify at, a `Date` or epoch milliseconds (default: now). */
   current_date?: Date | number | undefined;
-  /** Judged locally against the cached RBAC policy; a denial rejects with `invalid_permissions`. */
+  /**
+   * Judged locally against the project's RBAC policy (read with the `secret`, cached 5 minutes); a
+   * denial rejects with `ClientError` `invalid_permissions`.
+   */
   authorization_check?: AuthorizationCheck | undefined;
 }
+// </generated>
 
 /** `sessions.get`. */
+// <generated: SessionsGetRequest>
 export interface SessionsGetRequest {
   user_id: string;
 }
+// </generated>
 
 /** `sessions.getJWKS`. */
+// <generated: SessionsGetJWKSRequest>
 export interface SessionsGetJWKSRequest {
   project_id: string;
 }
+// </generated>
 
 /** `sessions.migrate`: `session_token` is the external OIDC access token. */
+// <generated: SessionsMigrateRequest>
 export interface SessionsMigrateRequest extends SessionExtension {
+  /** The external OIDC access token. */
   session_token: string;
   /** A Device Fingerprinting telemetry id: the answer then carries `user_device`. */
   telemetry_id?: string | undefined;
 }
+// </generated>
 
 /** `sessions.exchangeAccessToken`: a Connected Apps access token for a session. */
+// <generated: SessionsExchangeAccessTokenRequest>
 export interface SessionsExchangeAccessTokenRequest extends SessionExtension {
   access_token: string;
   /** A Device Fingerprinting telemetry id: the answer then carries `user_device`. */
   telemetry_id?: string | undefined;
 }
+// </generated>
 
 /** `sessions.attest`: a trusted auth token (from a token profile) for a session. */
+// <generated: SessionsAttestRequest>
 export interface SessionsAttestRequest extends SessionExtension {
   /** The trusted auth token profile. */
   profile_id: string;
@@ -577,12 +650,15 @@ export interface SessionsAttestRequest extends SessionExtension {
   /** A Device Fingerprinting telemetry id: the answer then carries `user_device`. */
   telemetry_id?: string | undefined;
 }
+// </generated>
 
 /** `sessions.revoke`: exactly one of `session_id`, `session_token`, `session_jwt`. */
+// <generated: SessionsRevokeRequest>
 export type SessionsRevokeRequest =
   | { session_id: string; session_token?: undefined; session_jwt?: undefined }
   | { session_token: string; session_id?: undefined; session_jwt?: undefined }
   | { session_jwt: string; session_id?: undefined; session_token?: undefined };
+// </generated>
 
 // ---------------------------------------------------------------------------------------------
 // Responses

@@ -9,33 +9,325 @@ use crate::engine::Operation;
 use crate::error::{Error, Result};
 use crate::json::{self, Object, Value};
 use crate::jwk::Jwk;
+use crate::options::{members, Fields, Member, Names};
 use crate::rbac::{AuthorizationCheck, Verdict};
 use crate::session::Session;
 use serde::{Deserialize, Serialize};
 use serde_json::Map;
 
-/// `POST /v1/sessions/authenticate`. Exactly one of `session_token` and `session_jwt` (the API
-/// judges that).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AuthenticateParams {
-    pub session_token: Option<String>,
-    pub session_jwt: Option<String>,
-    pub session_duration_minutes: Option<u32>,
-    pub session_custom_claims: Option<Object>,
-    /// Asks the API to judge this check too: 403 when the session may not act.
-    pub authorization_check: Option<AuthorizationCheck>,
+/// One member of a params struct: how [`params!`] reads it from the params, writes it into a
+/// request body (left out when unset) and types it in TypeScript.
+pub(crate) trait Param: Sized {
+    /// Its TypeScript type (without `| undefined`).
+    const TS: &'static str;
+    /// Whether it may be left out.
+    const OPTIONAL: bool = true;
+    /// Reads member `name` of `f`.
+    fn read(f: &Fields<'_>, name: &str) -> Result<Self>;
+    /// Writes it into `body` as member `name`, unless it is unset.
+    fn write(&self, body: &mut Body, name: &str);
 }
 
-/// `authenticateJwt`: local verification first, the API when it cannot decide.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AuthenticateJwtParams {
-    pub session_jwt: String,
-    pub max_token_age_seconds: Option<u64>,
-    pub session_duration_minutes: Option<u32>,
-    pub session_custom_claims: Option<Object>,
-    pub clock_tolerance_seconds: Option<u64>,
-    /// Judged locally against the cached policy; a local denial asks the API.
-    pub authorization_check: Option<AuthorizationCheck>,
+impl Param for String {
+    const TS: &'static str = "string";
+    const OPTIONAL: bool = false;
+    fn read(f: &Fields<'_>, name: &str) -> Result<Self> {
+        f.required_string(name)
+    }
+    fn write(&self, body: &mut Body, name: &str) {
+        body.string(name, Some(self));
+    }
+}
+
+impl Param for Option<String> {
+    const TS: &'static str = "string";
+    fn read(f: &Fields<'_>, name: &str) -> Result<Self> {
+        f.string(name)
+    }
+    fn write(&self, body: &mut Body, name: &str) {
+        body.string(name, self.as_deref());
+    }
+}
+
+impl Param for Option<u32> {
+    const TS: &'static str = "number";
+    fn read(f: &Fields<'_>, name: &str) -> Result<Self> {
+        f.u32(name)
+    }
+    fn write(&self, body: &mut Body, name: &str) {
+        body.uint(name, self.map(u64::from));
+    }
+}
+
+impl Param for Option<u64> {
+    const TS: &'static str = "number";
+    fn read(f: &Fields<'_>, name: &str) -> Result<Self> {
+        f.uint(name)
+    }
+    fn write(&self, body: &mut Body, name: &str) {
+        body.uint(name, *self);
+    }
+}
+
+impl Param for Option<Object> {
+    const TS: &'static str = "JsonObject";
+    fn read(f: &Fields<'_>, name: &str) -> Result<Self> {
+        f.object(name)
+    }
+    fn write(&self, body: &mut Body, name: &str) {
+        body.object(name, self.as_ref());
+    }
+}
+
+impl Param for Option<AuthorizationCheck> {
+    const TS: &'static str = "AuthorizationCheck";
+    fn read(f: &Fields<'_>, name: &str) -> Result<Self> {
+        f.check(name)
+    }
+    fn write(&self, body: &mut Body, name: &str) {
+        body.check(name, self.as_ref());
+    }
+}
+
+/// Declares the params of one API call once: from the declaration come the struct, its reader
+/// (`from_value`, with strict names), its request body (`body()`: members in declaration
+/// order, unset ones left out), its member names (`NAMES`) and its TypeScript members (`TS`,
+/// rendered into `pkg-template/index.d.ts` by `tests/types_match.rs`).
+///
+/// `..session_extension` and `..telemetry` stand for the shared groups, declared once here.
+/// `one_of [a, b]` says the API takes exactly one of those members (the API judges that; the
+/// TypeScript type says it). A declaration that starts with `token name;` has no body: its
+/// token member is read by `from_value`, and the rest (`OPTIONS`) by `options` too, which the
+/// gate reads from its own options.
+macro_rules! params {
+    // The shared groups, each declared once.
+    (@munch $head:tt [$($done:tt)*] ..session_extension, $($rest:tt)*) => {
+        params!(@munch $head [$($done)*
+            ([
+                #[doc = " Extend the session to this many minutes from now (5 to 527 040)."]
+            ] session_duration_minutes: Option<u32>, (<Option<u32> as Param>::TS), (Some("SessionExtension")))
+            ([
+                #[doc = " Custom claims to merge into the session."]
+            ] session_custom_claims: Option<Object>, ("SessionCustomClaims"), (Some("SessionExtension")))
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($done:tt)*] ..telemetry, $($rest:tt)*) => {
+        params!(@munch $head [$($done)*
+            ([
+                #[doc = " A Device Fingerprinting telemetry id: the answer then carries `user_device`."]
+            ] telemetry_id: Option<String>, (<Option<String> as Param>::TS), (None))
+        ] $($rest)*);
+    };
+    // One member: its documentation, name, type and (`as "…"`) TypeScript type when not its
+    // type's.
+    (@munch $head:tt [$($done:tt)*]
+        $(#[doc = $doc:literal])* $field:ident : $ty:ty $(as $ts:literal)?, $($rest:tt)*
+    ) => {
+        params!(@munch $head [$($done)*
+            ([$(#[doc = $doc])*] $field: $ty, (params!(@ts $ty $(, $ts)?)), (None))
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($done:tt)*]) => {
+        params!(@emit $head $($done)*);
+    };
+    (@ts $ty:ty) => { <$ty as Param>::TS };
+    (@ts $ty:ty, $ts:literal) => { $ts };
+
+    // A declaration whose token member is read apart from its options (no body).
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident for $what:literal as $ts_name:literal
+            { token $token:ident; $($members:tt)* }
+    ) => {
+        params!(@munch {
+            [$(#[$attr])*] $name, $what, $ts_name, [], token $token
+        } [] $($members)*);
+    };
+
+    // A declaration with a request body.
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident for $what:literal as $ts_name:literal
+            $(one_of [$($one:ident),*])? { $($members:tt)* }
+    ) => {
+        params!(@munch {
+            [$(#[$attr])*] $name, $what, $ts_name, [$($($one),*)?], body
+        } [] $($members)*);
+    };
+    (@emit {
+        [$($attr:tt)*] $name:ident, $what:literal, $ts_name:literal, [$($one:ident),*], body
+    } $( ([$(#[doc = $doc:literal])*] $field:ident : $ty:ty, ($ts:expr), ($group:expr)) )*) => {
+        $($attr)*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        impl $name {
+            /// What the params are called in messages.
+            pub const WHAT: &'static str = concat!($what, " params");
+            /// The params this call reads (stytch-node's).
+            pub const NAMES: Names = &[$(stringify!($field)),*];
+            /// The members of which the API takes exactly one (none: no such rule).
+            pub const ONE_OF: Names = &[$(stringify!($one)),*];
+            /// The params' TypeScript type.
+            pub const TS_NAME: &'static str = $ts_name;
+            /// The params as the TypeScript type declares them.
+            pub const TS: &'static [Member] = &[$(Member {
+                name: stringify!($field),
+                ts: $ts,
+                optional: <$ty as Param>::OPTIONAL,
+                doc: &[$($doc),*],
+                group: $group,
+            }),*];
+
+            /// Reads the params (strict names).
+            pub fn from_value(value: &Value) -> Result<Self> {
+                let f = Fields::of(value, Self::WHAT, &[Self::NAMES])?;
+                Ok(Self { $($field: Param::read(&f, stringify!($field))?,)* })
+            }
+
+            /// The request body.
+            pub fn body(&self) -> String {
+                let mut body = Body::default();
+                $( Param::write(&self.$field, &mut body, stringify!($field)); )*
+                body.finish()
+            }
+        }
+    };
+
+    (@emit {
+        [$($attr:tt)*] $name:ident, $what:literal, $ts_name:literal, [], token $token:ident
+    } $( ([$(#[doc = $doc:literal])*] $field:ident : $ty:ty, ($ts:expr), ($group:expr)) )*) => {
+        $($attr)*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct $name {
+            pub $token: String,
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        impl $name {
+            /// What the params are called in messages.
+            pub const WHAT: &'static str = concat!($what, " params");
+            /// The params this call reads besides its token, which `authenticateRequest`
+            /// takes as options too.
+            pub const OPTIONS: Names = &[$(stringify!($field)),*];
+            /// The members of which the API takes exactly one (none: no such rule).
+            pub const ONE_OF: Names = &[];
+            /// The params' TypeScript type.
+            pub const TS_NAME: &'static str = $ts_name;
+            /// The params as the TypeScript type declares them (the token first).
+            pub const TS: &'static [Member] = &[
+                Member {
+                    name: stringify!($token),
+                    ts: <String as Param>::TS,
+                    optional: false,
+                    doc: &[],
+                    group: None,
+                },
+                $(Member {
+                    name: stringify!($field),
+                    ts: $ts,
+                    optional: <$ty as Param>::OPTIONAL,
+                    doc: &[$($doc),*],
+                    group: $group,
+                }),*
+            ];
+
+            /// Reads the params (strict names).
+            pub fn from_value(value: &Value) -> Result<Self> {
+                let f = Fields::of(value, Self::WHAT, &[&[stringify!($token)], Self::OPTIONS])?;
+                Ok(Self {
+                    $token: f.required_string(stringify!($token))?,
+                    ..Self::options(&f)?
+                })
+            }
+
+            /// Reads the [`Self::OPTIONS`] of `f`; the token is left empty.
+            pub fn options(f: &Fields<'_>) -> Result<Self> {
+                Ok(Self {
+                    $token: String::new(),
+                    $($field: Param::read(f, stringify!($field))?,)*
+                })
+            }
+        }
+    };
+}
+
+params! {
+    /// `POST /v1/sessions/authenticate`.
+    pub struct AuthenticateParams for "authenticate" as "SessionsAuthenticateRequest"
+        one_of [session_token, session_jwt]
+    {
+        session_token: Option<String>,
+        session_jwt: Option<String>,
+        ..session_extension,
+        /// The API judges this check too: a denial is a 403 `StytchError`; else `verdict` says
+        /// who granted it.
+        authorization_check: Option<AuthorizationCheck>,
+    }
+}
+
+params! {
+    /// `authenticateJwt`: local verification first, the API when it cannot decide.
+    pub struct AuthenticateJwtParams for "authenticateJwt" as "SessionsAuthenticateJwtRequest" {
+        token session_jwt;
+        /// Older tokens (by `iat`) are sent to the API (default 300; `0` always asks the API).
+        max_token_age_seconds: Option<u64>,
+        ..session_extension,
+        /// Allowed clock skew for `exp` and `nbf`, in seconds (default 0).
+        clock_tolerance_seconds: Option<u64>,
+        /// Judged locally against the cached RBAC policy; a local denial asks the API, which is
+        /// authoritative (a denial there is a 403 `StytchError`). The result carries `verdict`.
+        authorization_check: Option<AuthorizationCheck>,
+    }
+}
+
+params! {
+    /// `POST /v1/sessions/exchange_access_token`: a Connected Apps access token for a session.
+    pub struct ExchangeAccessTokenParams for "exchangeAccessToken"
+        as "SessionsExchangeAccessTokenRequest"
+    {
+        access_token: String,
+        ..session_extension,
+        ..telemetry,
+    }
+}
+
+params! {
+    /// `POST /v1/sessions/attest`: a trusted auth token from one of the project's token profiles.
+    pub struct AttestParams for "attest" as "SessionsAttestRequest" {
+        /// The trusted auth token profile.
+        profile_id: String,
+        /// The token the profile's issuer signed.
+        token: String,
+        ..session_extension,
+        /// An existing session to add the factor to (at most one of the two).
+        session_token: Option<String>,
+        session_jwt: Option<String>,
+        ..telemetry,
+    }
+}
+
+params! {
+    /// `POST /v1/sessions/migrate`.
+    pub struct MigrateParams for "migrate" as "SessionsMigrateRequest" {
+        /// The external OIDC access token.
+        session_token: String,
+        ..session_extension,
+        ..telemetry,
+    }
+}
+
+params! {
+    /// `POST /v1/sessions/revoke`.
+    pub struct RevokeParams for "revoke" as "SessionsRevokeRequest"
+        one_of [session_id, session_token, session_jwt]
+    {
+        session_id: Option<String>,
+        session_token: Option<String>,
+        session_jwt: Option<String>,
+    }
 }
 
 /// `authenticateJwtLocal` and `verifyJwt`: local verification only.
@@ -49,341 +341,19 @@ pub struct LocalJwtParams {
     pub authorization_check: Option<AuthorizationCheck>,
 }
 
-/// `POST /v1/sessions/exchange_access_token`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ExchangeAccessTokenParams {
-    pub access_token: String,
-    pub session_duration_minutes: Option<u32>,
-    pub session_custom_claims: Option<Object>,
-    /// A Device Fingerprinting telemetry id: the answer then carries `user_device`.
-    pub telemetry_id: Option<String>,
-}
-
-/// `POST /v1/sessions/attest`: a trusted auth token from one of the project's token profiles.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AttestParams {
-    pub profile_id: String,
-    pub token: String,
-    pub session_duration_minutes: Option<u32>,
-    pub session_custom_claims: Option<Object>,
-    pub session_token: Option<String>,
-    pub session_jwt: Option<String>,
-    /// A Device Fingerprinting telemetry id: the answer then carries `user_device`.
-    pub telemetry_id: Option<String>,
-}
-
-/// `POST /v1/sessions/migrate`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MigrateParams {
-    pub session_token: String,
-    pub session_duration_minutes: Option<u32>,
-    pub session_custom_claims: Option<Object>,
-    /// A Device Fingerprinting telemetry id: the answer then carries `user_device`.
-    pub telemetry_id: Option<String>,
-}
-
-/// `POST /v1/sessions/revoke`. Exactly one of the three.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RevokeParams {
-    pub session_id: Option<String>,
-    pub session_token: Option<String>,
-    pub session_jwt: Option<String>,
-}
-
-/// The member names one reader of an options or params object knows. Each list sits next to
-/// the code that reads its names, and an object's known names are the lists of every reader it
-/// goes through (`docs/rules.md`, "Configuration": strict names).
-pub type Names = &'static [&'static str];
-
-/// Reads the members of an options or params object, with messages that name the member and
-/// the expected type, never the value given.
-pub struct Fields<'a> {
-    object: &'a Object,
-    what: &'static str,
-}
-
-impl<'a> Fields<'a> {
-    /// The fields of `value`, which must be an object each of whose members is named in one of
-    /// the `known` lists (see [`check_names`]).
-    pub fn of(value: &'a Value, what: &'static str, known: &[Names]) -> Result<Self> {
-        match value {
-            Value::Object(object) => {
-                check_names(object, what, "", known)?;
-                Ok(Self { object, what })
-            }
-            _ => Err(Error::invalid_argument(
-                [what, " must be an object"].concat(),
-            )),
-        }
-    }
-
-    /// What the options are called in messages.
-    pub fn what(&self) -> &'static str {
-        self.what
-    }
-
-    fn wrong(&self, name: &str, expected: &str) -> Error {
-        Error::invalid_argument([self.what, ": ", name, " must be ", expected].concat())
-    }
-
-    /// An optional string.
-    pub fn string(&self, name: &str) -> Result<Option<String>> {
-        match self.object.given(name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(self.wrong(name, "a string")),
-        }
-    }
-
-    /// A required string.
-    pub fn required_string(&self, name: &str) -> Result<String> {
-        self.string(name)?
-            .ok_or_else(|| self.wrong(name, "a string"))
-    }
-
-    /// An optional non-negative integer.
-    pub fn uint(&self, name: &str) -> Result<Option<u64>> {
-        match self.object.given(name) {
-            None => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .map(Some)
-                .ok_or_else(|| self.wrong(name, "a non-negative integer")),
-        }
-    }
-
-    /// An optional integer from 0 to `max`.
-    pub fn uint_at_most(&self, name: &str, max: u64) -> Result<Option<u64>> {
-        match self.object.given(name) {
-            None => Ok(None),
-            Some(v) => match v.as_u64() {
-                Some(n) if n <= max => Ok(Some(n)),
-                _ => {
-                    let mut expected = String::from("an integer from 0 to ");
-                    json::push_u64(&mut expected, max);
-                    Err(self.wrong(name, &expected))
-                }
-            },
-        }
-    }
-
-    /// An optional non-negative integer that fits 32 bits.
-    pub fn u32(&self, name: &str) -> Result<Option<u32>> {
-        self.u32_at_most(name, u32::MAX)
-    }
-
-    /// An optional integer from 0 to `max`.
-    pub fn u32_at_most(&self, name: &str, max: u32) -> Result<Option<u32>> {
-        Ok(self
-            .uint_at_most(name, u64::from(max))?
-            .and_then(|n| u32::try_from(n).ok()))
-    }
-
-    /// An optional instant: epoch milliseconds (a whole number from 0 to 8.64e15, JavaScript's
-    /// last `Date`) or an ISO 8601 UTC date, what `JSON.stringify` makes of a `Date`
-    /// (`2024-01-02T03:04:05.678Z`, from 1970 on).
-    pub fn epoch_ms(&self, name: &str) -> Result<Option<u64>> {
-        // An integer only (what `Date.now()` and `getTime()` give): parsing a float would bring
-        // the standard library's float parser (several KB) into the module for this one option.
-        const LAST_DATE_MS: u64 = 8_640_000_000_000_000;
-        let ms = match self.object.given(name) {
-            None => return Ok(None),
-            Some(number @ Value::Number(_)) => number.as_u64().filter(|ms| *ms <= LAST_DATE_MS),
-            Some(Value::String(text)) => iso_date_ms(text),
-            Some(_) => None,
-        };
-        ms.map(Some).ok_or_else(|| {
-            self.wrong(
-                name,
-                "a Date or a whole number of milliseconds since 1970 (not negative)",
-            )
-        })
-    }
-
-    /// An optional JSON object.
-    pub fn object(&self, name: &str) -> Result<Option<Object>> {
-        match self.object.given(name) {
-            None => Ok(None),
-            Some(Value::Object(o)) => Ok(Some(o.clone())),
-            Some(_) => Err(self.wrong(name, "an object")),
-        }
-    }
-
-    /// An optional boolean.
-    pub fn bool(&self, name: &str) -> Result<Option<bool>> {
-        match self.object.given(name) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(self.wrong(name, "a boolean")),
-        }
-    }
-
-    /// An optional authorization check: `{resource_id, action}` and no other member.
-    pub fn check(&self, name: &str) -> Result<Option<AuthorizationCheck>> {
-        let Some(value) = self.object.given(name) else {
-            return Ok(None);
-        };
-        if let Value::Object(check) = value {
-            check_names(check, self.what, &[name, "."].concat(), &[CHECK_MEMBERS])?;
-        }
-        AuthorizationCheck::from_value(value, self.what).map(Some)
-    }
-
-    /// Optional pre-seeded keys: an array of JWK objects, or a JWKS `{keys: [...]}` (what
-    /// `getJWKS` and the JWKS endpoint return). Parsed into keys only when the store has none
-    /// for the project (a per-request client then costs no key parsing); checked for shape now,
-    /// so a bad option fails here.
-    pub fn jwks(&self, name: &str) -> Result<Option<Vec<Value>>> {
-        let keys = match self.object.given(name) {
-            None => return Ok(None),
-            Some(Value::Array(keys)) => keys,
-            Some(Value::Object(set)) => match set.given("keys") {
-                Some(Value::Array(keys)) => keys,
-                _ => return Err(self.wrong(name, "an array of JWK objects or {keys: [...]}")),
-            },
-            Some(_) => return Err(self.wrong(name, "an array of JWK objects or {keys: [...]}")),
-        };
-        if keys.iter().any(|k| k.as_object().is_none()) {
-            return Err(self.wrong(name, "an array of JWK objects or {keys: [...]}"));
-        }
-        Ok(Some(keys.clone()))
-    }
-
-    /// An optional array.
-    pub fn array(&self, name: &str) -> Result<Option<Vec<Value>>> {
-        match self.object.given(name) {
-            None => Ok(None),
-            Some(Value::Array(a)) => Ok(Some(a.clone())),
-            Some(_) => Err(self.wrong(name, "an array")),
-        }
+members! {
+    /// The params `get` reads (stytch-node's).
+    pub const GET_PARAMS, GET_TS = {
+        user_id: "string",
     }
 }
 
-/// The members of an `authorization_check` (read by [`AuthorizationCheck::from_value`]).
-pub const CHECK_MEMBERS: Names = &["resource_id", "action"];
-
-/// The longest member name a message repeats (longer ones are cut).
-const MAX_NAME_IN_MESSAGE: usize = 64;
-
-/// Refuses the first member of `object` that none of the `known` lists names, with
-/// `<what>: <prefix><name> is not an option` (`is not a parameter` for params) and, when one is
-/// near ([`nearest`]), `; did you mean <prefix><nearest>?`. The message holds the member's name
-/// (cut at 64 characters), never its value.
-pub fn check_names(object: &Object, what: &str, prefix: &str, known: &[Names]) -> Result<()> {
-    let is_known = |name: &str| known.iter().any(|names| names.contains(&name));
-    let Some(name) = object.keys().find(|name| !is_known(name)) else {
-        return Ok(());
-    };
-    let noun = if what.ends_with(" params") {
-        " is not a parameter"
-    } else {
-        " is not an option"
-    };
-    let shown: String = name
-        .chars()
-        .take(MAX_NAME_IN_MESSAGE)
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect();
-    let mut message = [what, ": ", prefix, &shown, noun].concat();
-    if let Some(near) = nearest(name, known.iter().flat_map(|names| names.iter().copied())) {
-        message.push_str("; did you mean ");
-        message.push_str(prefix);
-        message.push_str(near);
-        message.push('?');
+members! {
+    /// The params `getJWKS` reads (stytch-node's).
+    pub const GET_JWKS_PARAMS, GET_JWKS_TS = {
+        project_id: "string",
     }
-    Err(Error::invalid_argument(message))
 }
-
-/// The known name nearest to `name`, if one is near: after `name` is lowercased and its
-/// `camelCase` turned to `snake_case`, either an edit distance (optimal string alignment:
-/// insertions, deletions, substitutions and swaps of neighbours) of at most a third of the
-/// known name's length (at least 1, at most 3), or one of the two is the other plus `_…`
-/// (`max_token_age` → `max_token_age_seconds`). The smallest distance wins, then the first.
-pub fn nearest<'k>(name: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
-    if name.len() > MAX_NAME_IN_MESSAGE {
-        return None;
-    }
-    let given = snake_case(name);
-    let mut best: Option<(usize, &str)> = None;
-    for candidate in known {
-        let limit = (candidate.len() / 3).clamp(1, 3);
-        let distance = edit_distance(&given, candidate);
-        let word_prefix = |long: &str, short: &str| {
-            long.strip_prefix(short)
-                .is_some_and(|rest| rest.starts_with('_'))
-        };
-        let score = if distance <= limit {
-            distance
-        } else if word_prefix(candidate, &given) || word_prefix(&given, candidate) {
-            limit + 1
-        } else {
-            continue;
-        };
-        if best.is_none_or(|(s, _)| score < s) {
-            best = Some((score, candidate));
-        }
-    }
-    best.map(|(_, candidate)| candidate)
-}
-
-/// `name` lowercased, with `_` before each capital that follows a lowercase letter or a digit
-/// (`cookieName` → `cookie_name`, `customBaseURL` → `custom_base_url`).
-fn snake_case(name: &str) -> String {
-    // ASCII only: every known name is ASCII, and Unicode case tables would cost the module KBs.
-    let mut out = String::with_capacity(name.len() + 4);
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && previous_lower {
-            out.push('_');
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        out.push(c.to_ascii_lowercase());
-    }
-    out
-}
-
-/// The optimal string alignment distance between `a` and `b`, by characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut last: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut row = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(before[j - 2] + 1);
-            }
-            row[j] = d;
-        }
-        before = std::mem::replace(&mut last, row);
-    }
-    last[b.len()]
-}
-
-/// Milliseconds since the epoch of an ISO 8601 UTC date as `Date.prototype.toJSON` writes it
-/// (`2024-01-02T03:04:05.678Z`; any number of fraction digits), from 1970 on.
-fn iso_date_ms(text: &str) -> Option<u64> {
-    let seconds = u64::try_from(crate::session::parse_rfc3339_utc(text)?).ok()?;
-    let fraction = text
-        .get(19..)
-        .and_then(|rest| rest.strip_prefix('.'))
-        .unwrap_or("");
-    let ms = fraction
-        .bytes()
-        .take_while(u8::is_ascii_digit)
-        .chain(std::iter::repeat(b'0'))
-        .take(3)
-        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-    seconds.checked_mul(1000)?.checked_add(ms)
-}
-
-/// The params `get` reads (stytch-node's).
-pub const GET_PARAMS: Names = &["user_id"];
-/// The params `getJWKS` reads (stytch-node's).
-pub const GET_JWKS_PARAMS: Names = &["project_id"];
 
 /// `client.sessions[op](params)` as an engine operation, reading the params with `read` (given
 /// what to call them in an error); unknown operations are refused. `current_date` is the
@@ -395,10 +365,10 @@ pub fn sessions_operation(
 ) -> Result<Operation> {
     Ok(match op {
         "authenticate" => Operation::Authenticate(AuthenticateParams::from_value(&read(
-            "authenticate params",
+            AuthenticateParams::WHAT,
         )?)?),
         "authenticateJwt" => Operation::AuthenticateJwt(AuthenticateJwtParams::from_value(&read(
-            "authenticateJwt params",
+            AuthenticateJwtParams::WHAT,
         )?)?),
         "authenticateJwtLocal" => {
             let what = "authenticateJwtLocal params";
@@ -420,106 +390,39 @@ pub fn sessions_operation(
             crate::http::check_path_value("getJWKS params: project_id", &project_id)?;
             Operation::GetJwks { project_id }
         }
-        "migrate" => Operation::Migrate(MigrateParams::from_value(&read("migrate params")?)?),
-        "revoke" => Operation::Revoke(RevokeParams::from_value(&read("revoke params")?)?),
+        "migrate" => Operation::Migrate(MigrateParams::from_value(&read(MigrateParams::WHAT)?)?),
+        "revoke" => Operation::Revoke(RevokeParams::from_value(&read(RevokeParams::WHAT)?)?),
         "exchangeAccessToken" => Operation::ExchangeAccessToken(
-            ExchangeAccessTokenParams::from_value(&read("exchangeAccessToken params")?)?,
+            ExchangeAccessTokenParams::from_value(&read(ExchangeAccessTokenParams::WHAT)?)?,
         ),
-        "attest" => Operation::Attest(AttestParams::from_value(&read("attest params")?)?),
+        "attest" => Operation::Attest(AttestParams::from_value(&read(AttestParams::WHAT)?)?),
         _ => return Err(Error::invalid_argument("no such Sessions operation")),
     })
 }
 
-/// Parses params given as JSON text (what JavaScript's `JSON.stringify` made).
-pub fn parse_params(text: &str, what: &'static str) -> Result<Value> {
-    json::parse(text.as_bytes())
-        .map_err(|_| Error::invalid_argument([what, " cannot be read as JSON"].concat()))
-}
-
-impl AuthenticateParams {
-    /// The params `authenticate` reads (stytch-node's).
-    pub const NAMES: Names = &[
-        "session_token",
-        "session_jwt",
-        "session_duration_minutes",
-        "session_custom_claims",
-        "authorization_check",
-    ];
-
-    /// Reads `authenticate`'s params.
-    pub fn from_value(value: &Value) -> Result<Self> {
-        let f = Fields::of(value, "authenticate params", &[Self::NAMES])?;
-        Ok(Self {
-            session_token: f.string("session_token")?,
-            session_jwt: f.string("session_jwt")?,
-            session_duration_minutes: f.u32("session_duration_minutes")?,
-            session_custom_claims: f.object("session_custom_claims")?,
-            authorization_check: f.check("authorization_check")?,
-        })
-    }
-
-    /// The request body.
-    pub fn body(&self) -> String {
-        let mut body = Body::default();
-        body.string("session_token", self.session_token.as_deref());
-        body.string("session_jwt", self.session_jwt.as_deref());
-        body.uint("session_duration_minutes", self.session_duration_minutes);
-        body.object("session_custom_claims", self.session_custom_claims.as_ref());
-        body.check("authorization_check", self.authorization_check.as_ref());
-        body.finish()
+members! {
+    /// The token param of `authenticateJwtLocal` (and `authenticateJwt`'s token member).
+    pub const SESSION_JWT, SESSION_JWT_TS = {
+        session_jwt: "string",
     }
 }
-
-impl AuthenticateJwtParams {
-    /// The params `authenticateJwt` reads besides `session_jwt` (stytch-node's
-    /// `max_token_age_seconds` and `authorization_check`, and ours), which
-    /// `authenticateRequest` takes as options too.
-    pub const OPTIONS: Names = &[
-        "max_token_age_seconds",
-        "session_duration_minutes",
-        "session_custom_claims",
-        "clock_tolerance_seconds",
-        "authorization_check",
-    ];
-
-    /// Reads `authenticateJwt`'s params.
-    pub fn from_value(value: &Value) -> Result<Self> {
-        let f = Fields::of(
-            value,
-            "authenticateJwt params",
-            &[SESSION_JWT, Self::OPTIONS],
-        )?;
-        Ok(Self {
-            session_jwt: f.required_string("session_jwt")?,
-            ..Self::options(&f)?
-        })
-    }
-
-    /// Reads the [`Self::OPTIONS`] of `f`; `session_jwt` is left empty.
-    pub fn options(f: &Fields<'_>) -> Result<Self> {
-        Ok(Self {
-            session_jwt: String::new(),
-            max_token_age_seconds: f.uint("max_token_age_seconds")?,
-            session_duration_minutes: f.u32("session_duration_minutes")?,
-            session_custom_claims: f.object("session_custom_claims")?,
-            clock_tolerance_seconds: f.uint("clock_tolerance_seconds")?,
-            authorization_check: f.check("authorization_check")?,
-        })
-    }
-}
-
-/// The token param of `authenticateJwt` and `authenticateJwtLocal`.
-pub const SESSION_JWT: Names = &["session_jwt"];
 
 impl LocalJwtParams {
-    /// The local-verification options (`current_date` is read by the driver, which passes it
-    /// on, as it may be a `Date`).
-    pub const NAMES: Names = &[
-        "max_token_age_seconds",
-        "clock_tolerance_seconds",
-        "current_date",
-        "authorization_check",
-    ];
+    members! {
+        /// The local-verification options (`current_date` is read by the driver, which passes
+        /// it on, as it may be a `Date`).
+        pub const NAMES, TS = {
+            /// Tokens older than this (by `iat`) fail with `jwt_too_old` (default 300).
+            max_token_age_seconds?: "number",
+            /// Allowed clock skew for `exp` and `nbf`, in seconds (default 0).
+            clock_tolerance_seconds?: "number",
+            /// The time to verify at, a `Date` or epoch milliseconds (default: now).
+            current_date?: "Date | number",
+            /// Judged locally against the project's RBAC policy (read with the `secret`, cached
+            /// 5 minutes); a denial rejects with `ClientError` `invalid_permissions`.
+            authorization_check?: "AuthorizationCheck",
+        }
+    }
 
     /// Reads the local-verification options of `fields` (`current_date` is read by the caller,
     /// as it may be a `Date`).
@@ -550,135 +453,9 @@ impl LocalJwtParams {
     }
 }
 
-impl MigrateParams {
-    /// The params `migrate` reads (stytch-node's).
-    pub const NAMES: Names = &[
-        "session_token",
-        "session_duration_minutes",
-        "session_custom_claims",
-        "telemetry_id",
-    ];
-
-    /// Reads `migrate`'s params.
-    pub fn from_value(value: &Value) -> Result<Self> {
-        let f = Fields::of(value, "migrate params", &[Self::NAMES])?;
-        Ok(Self {
-            session_token: f.required_string("session_token")?,
-            session_duration_minutes: f.u32("session_duration_minutes")?,
-            session_custom_claims: f.object("session_custom_claims")?,
-            telemetry_id: f.string("telemetry_id")?,
-        })
-    }
-
-    /// The request body.
-    pub fn body(&self) -> String {
-        let mut body = Body::default();
-        body.string("session_token", Some(&self.session_token));
-        body.uint("session_duration_minutes", self.session_duration_minutes);
-        body.object("session_custom_claims", self.session_custom_claims.as_ref());
-        body.string("telemetry_id", self.telemetry_id.as_deref());
-        body.finish()
-    }
-}
-
-impl ExchangeAccessTokenParams {
-    /// The params `exchangeAccessToken` reads (stytch-node's).
-    pub const NAMES: Names = &[
-        "access_token",
-        "session_duration_minutes",
-        "session_custom_claims",
-        "telemetry_id",
-    ];
-
-    /// Reads `exchangeAccessToken`'s params.
-    pub fn from_value(value: &Value) -> Result<Self> {
-        let f = Fields::of(value, "exchangeAccessToken params", &[Self::NAMES])?;
-        Ok(Self {
-            access_token: f.required_string("access_token")?,
-            session_duration_minutes: f.u32("session_duration_minutes")?,
-            session_custom_claims: f.object("session_custom_claims")?,
-            telemetry_id: f.string("telemetry_id")?,
-        })
-    }
-
-    /// The request body.
-    pub fn body(&self) -> String {
-        let mut body = Body::default();
-        body.string("access_token", Some(&self.access_token));
-        body.uint("session_duration_minutes", self.session_duration_minutes);
-        body.object("session_custom_claims", self.session_custom_claims.as_ref());
-        body.string("telemetry_id", self.telemetry_id.as_deref());
-        body.finish()
-    }
-}
-
-impl AttestParams {
-    /// The params `attest` reads (stytch-node's).
-    pub const NAMES: Names = &[
-        "profile_id",
-        "token",
-        "session_duration_minutes",
-        "session_custom_claims",
-        "session_token",
-        "session_jwt",
-        "telemetry_id",
-    ];
-
-    /// Reads `attest`'s params.
-    pub fn from_value(value: &Value) -> Result<Self> {
-        let f = Fields::of(value, "attest params", &[Self::NAMES])?;
-        Ok(Self {
-            profile_id: f.required_string("profile_id")?,
-            token: f.required_string("token")?,
-            session_duration_minutes: f.u32("session_duration_minutes")?,
-            session_custom_claims: f.object("session_custom_claims")?,
-            session_token: f.string("session_token")?,
-            session_jwt: f.string("session_jwt")?,
-            telemetry_id: f.string("telemetry_id")?,
-        })
-    }
-
-    /// The request body.
-    pub fn body(&self) -> String {
-        let mut body = Body::default();
-        body.string("profile_id", Some(&self.profile_id));
-        body.string("token", Some(&self.token));
-        body.uint("session_duration_minutes", self.session_duration_minutes);
-        body.object("session_custom_claims", self.session_custom_claims.as_ref());
-        body.string("session_token", self.session_token.as_deref());
-        body.string("session_jwt", self.session_jwt.as_deref());
-        body.string("telemetry_id", self.telemetry_id.as_deref());
-        body.finish()
-    }
-}
-
-impl RevokeParams {
-    /// The params `revoke` reads (stytch-node's).
-    pub const NAMES: Names = &["session_id", "session_token", "session_jwt"];
-
-    /// Reads `revoke`'s params.
-    pub fn from_value(value: &Value) -> Result<Self> {
-        let f = Fields::of(value, "revoke params", &[Self::NAMES])?;
-        Ok(Self {
-            session_id: f.string("session_id")?,
-            session_token: f.string("session_token")?,
-            session_jwt: f.string("session_jwt")?,
-        })
-    }
-
-    /// The request body.
-    pub fn body(&self) -> String {
-        let mut body = Body::default();
-        body.string("session_id", self.session_id.as_deref());
-        body.string("session_token", self.session_token.as_deref());
-        body.string("session_jwt", self.session_jwt.as_deref());
-        body.finish()
-    }
-}
-
 /// A JSON request body, written member by member; unset members are left out.
 #[derive(Default)]
-struct Body(String);
+pub(crate) struct Body(String);
 
 impl Body {
     fn name(&mut self, name: &str) {
@@ -692,10 +469,10 @@ impl Body {
             json::write_str(value, &mut self.0);
         }
     }
-    fn uint(&mut self, name: &str, value: Option<u32>) {
+    fn uint(&mut self, name: &str, value: Option<u64>) {
         if let Some(value) = value {
             self.name(name);
-            json::push_u64(&mut self.0, u64::from(value));
+            json::push_u64(&mut self.0, value);
         }
     }
     fn object(&mut self, name: &str, value: Option<&Object>) {
@@ -919,7 +696,6 @@ pub struct NewSessionResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
 
     fn value(text: &str) -> Value {
         json::parse(text.as_bytes()).unwrap()
@@ -928,44 +704,6 @@ mod tests {
     /// `op`'s params from JSON text, as `client.sessions[op](params)` reads them.
     fn op(op: &str, params: &str) -> Result<Operation> {
         sessions_operation(op, |_| Ok(value(params)), None)
-    }
-
-    #[test]
-    fn the_nearest_known_name_is_suggested() {
-        let known = [
-            Config::OPTIONS,
-            Config::SDK_CLIENT_OPTIONS,
-            AuthenticateJwtParams::OPTIONS,
-            crate::gate::GateOptions::NAMES,
-        ];
-        let near = |name: &str| nearest(name, known.iter().flat_map(|n| n.iter().copied()));
-        for (given, expected) in [
-            ("authorisation_check", "authorization_check"),
-            ("custom_base_uri", "custom_base_url"),
-            ("customBaseURL", "custom_base_url"),
-            ("cookieName", "cookie_name"),
-            ("Project_ID", "project_id"),
-            ("projectId", "project_id"),
-            ("max_token_age", "max_token_age_seconds"),
-            ("sesion_duration_minutes", "session_duration_minutes"),
-            ("jwsk", "jwks"),
-            ("timeoutMs", "timeout_ms"),
-            ("cookie_httponly", "cookie_http_only"),
-            ("authorization", "authorization_check"),
-        ] {
-            assert_eq!(near(given), Some(expected), "{given}");
-        }
-        for far in ["zzz", "authorizer", "x", "", &"a".repeat(65)] {
-            assert_eq!(near(far), None, "{far}");
-        }
-    }
-
-    #[test]
-    fn edit_distance_counts_a_swap_of_neighbours_as_one() {
-        assert_eq!(edit_distance("jwks", "jwsk"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
     }
 
     #[test]
@@ -1092,6 +830,108 @@ mod tests {
     }
 
     #[test]
+    fn bodies_hold_the_set_members_in_declaration_order() {
+        let claims = || value(r#"{"a":1}"#).as_object().cloned();
+        let check = || {
+            Some(AuthorizationCheck {
+                resource_id: "r".into(),
+                action: "w".into(),
+            })
+        };
+        let ext = r#""session_duration_minutes":60,"session_custom_claims":{"a":1}"#;
+        for (body, expected) in [
+            (
+                AuthenticateParams {
+                    session_token: Some("t".into()),
+                    session_jwt: Some("j".into()),
+                    session_duration_minutes: Some(60),
+                    session_custom_claims: claims(),
+                    authorization_check: check(),
+                }
+                .body(),
+                [
+                    r#"{"session_token":"t","session_jwt":"j","#,
+                    ext,
+                    r#","authorization_check":{"resource_id":"r","action":"w"}}"#,
+                ]
+                .concat(),
+            ),
+            (
+                MigrateParams {
+                    session_token: "t".into(),
+                    session_duration_minutes: Some(60),
+                    session_custom_claims: claims(),
+                    telemetry_id: Some("x".into()),
+                }
+                .body(),
+                [r#"{"session_token":"t","#, ext, r#","telemetry_id":"x"}"#].concat(),
+            ),
+            (
+                ExchangeAccessTokenParams {
+                    access_token: "a".into(),
+                    session_duration_minutes: Some(60),
+                    session_custom_claims: claims(),
+                    telemetry_id: Some("x".into()),
+                }
+                .body(),
+                [r#"{"access_token":"a","#, ext, r#","telemetry_id":"x"}"#].concat(),
+            ),
+            (
+                AttestParams {
+                    profile_id: "p".into(),
+                    token: "k".into(),
+                    session_duration_minutes: Some(60),
+                    session_custom_claims: claims(),
+                    session_token: Some("t".into()),
+                    session_jwt: Some("j".into()),
+                    telemetry_id: Some("x".into()),
+                }
+                .body(),
+                [
+                    r#"{"profile_id":"p","token":"k","#,
+                    ext,
+                    r#","session_token":"t","session_jwt":"j","telemetry_id":"x"}"#,
+                ]
+                .concat(),
+            ),
+            (
+                RevokeParams {
+                    session_id: Some("s".into()),
+                    session_token: Some("t".into()),
+                    session_jwt: Some("j".into()),
+                }
+                .body(),
+                r#"{"session_id":"s","session_token":"t","session_jwt":"j"}"#.to_owned(),
+            ),
+            // Unset members are left out.
+            (RevokeParams::default().body(), "{}".to_owned()),
+            (
+                MigrateParams {
+                    session_token: "t".into(),
+                    ..MigrateParams::default()
+                }
+                .body(),
+                r#"{"session_token":"t"}"#.to_owned(),
+            ),
+        ] {
+            assert_eq!(body, expected);
+        }
+    }
+
+    #[test]
+    fn every_params_reader_reads_what_its_body_writes() {
+        let text = r#"{"profile_id":"p","token":"k","session_duration_minutes":60,"session_custom_claims":{"a":1},"session_token":"t","session_jwt":"j","telemetry_id":"x"}"#;
+        assert_eq!(AttestParams::from_value(&value(text)).unwrap().body(), text);
+        // The gate reads authenticateJwt's options without its token.
+        let options = value(r#"{"max_token_age_seconds":5}"#);
+        let f = Fields::of(&options, "x", &[AuthenticateJwtParams::OPTIONS]).unwrap();
+        let options = AuthenticateJwtParams::options(&f).unwrap();
+        assert_eq!(options.max_token_age_seconds, Some(5));
+        assert_eq!(options.session_jwt, "");
+        assert!(!AuthenticateJwtParams::OPTIONS.contains(&"session_jwt"));
+    }
+
+    #[test]
     fn dot_segments_are_refused_as_get_jwks_project_ids() {
         for bad in [
             r#"{"project_id":"."}"#,
@@ -1108,44 +948,5 @@ mod tests {
             op("getJWKS", r#"{"project_id":"project-test-1"}"#).unwrap(),
             Operation::GetJwks { .. }
         ));
-    }
-
-    #[test]
-    fn instants_are_epoch_milliseconds_or_dates() {
-        let read = |text: &str| {
-            let v = value(text);
-            Fields::of(&v, "x options", &[&["jwks_fetched_at"]])
-                .unwrap()
-                .epoch_ms("jwks_fetched_at")
-        };
-        assert_eq!(
-            read(r#"{"jwks_fetched_at":1700000000123}"#).unwrap(),
-            Some(1_700_000_000_123)
-        );
-        // A whole number only: what `Date.now()` and `getTime()` give.
-        assert!(read(r#"{"jwks_fetched_at":1700000000123.9}"#).is_err());
-        assert!(read(r#"{"jwks_fetched_at":1.7e12}"#).is_err());
-        assert_eq!(read(r#"{"jwks_fetched_at":0}"#).unwrap(), Some(0));
-        assert_eq!(read(r#"{"jwks_fetched_at":null}"#).unwrap(), None);
-        assert_eq!(
-            read(r#"{"jwks_fetched_at":"2023-11-14T22:13:20.123Z"}"#).unwrap(),
-            Some(1_700_000_000_123)
-        );
-        assert_eq!(
-            read(r#"{"jwks_fetched_at":"2023-11-14T22:13:20Z"}"#).unwrap(),
-            Some(1_700_000_000_000)
-        );
-        for bad in [
-            r#"{"jwks_fetched_at":-1}"#,
-            r#"{"jwks_fetched_at":1e300}"#,
-            r#"{"jwks_fetched_at":8640000000000001}"#,
-            r#"{"jwks_fetched_at":"yesterday"}"#,
-            r#"{"jwks_fetched_at":"1969-12-31T23:59:59.000Z"}"#,
-            r#"{"jwks_fetched_at":"+010000-01-01T00:00:00.000Z"}"#,
-            r#"{"jwks_fetched_at":true}"#,
-        ] {
-            let err = read(bad).unwrap_err();
-            assert_eq!(err.code(), "invalid_argument", "{bad}");
-        }
     }
 }

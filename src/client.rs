@@ -1,16 +1,21 @@
 //! The Sessions operations for Rust callers: async functions over a [`Host`] (your HTTP client,
 //! clock and timer) that drive the [`crate::engine`]. Every rule lives in the engine; this file
-//! only sends what it asks for and types what it answers.
+//! only sends what it asks for, within the bounds every driver obeys (docs/rules.md, "Driver
+//! contract"), and types what it answers.
 
 use crate::api::*;
 use crate::config::Config;
 use crate::engine::{Answer, Call, Engine, Input, Next, Operation};
 use crate::error::{Error, RequestErrorCode, Result};
 use crate::http::Host;
+use crate::protocol::{self, store_wait_ms, url_host};
 use crate::session::Session;
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
 use std::rc::Rc;
+use std::task::Poll;
 
 /// An engine shared by clients: one per module instance or worker, so that keys fetched and
 /// tokens verified for one request serve the next.
@@ -53,7 +58,10 @@ impl<H: Host> Client<H> {
         &self.engine
     }
 
-    /// Runs `operation` to its end and returns the engine's answer.
+    /// Runs `operation` to its end and returns the engine's answer. A request, and the store's
+    /// `load_jwks` and `save_jwks`, are each raced against [`Host::time_limit`]: a request that
+    /// has not answered within its `timeout_ms` is a `timeout`, a store that has not within the
+    /// JWKS timeout has failed (docs/rules.md, "Driver contract").
     pub async fn run(&self, operation: Operation) -> Result<Answer> {
         let mut call = Call::new(self.config.clone(), operation);
         let mut input = Input::Start;
@@ -61,14 +69,25 @@ impl<H: Host> Client<H> {
             let next = call.step(&mut self.engine.borrow_mut(), input, self.host.now_ms());
             input = match next {
                 Next::Done(result) => return result,
-                Next::Send(request) => Input::Response(self.host.send(request).await),
+                Next::Send(request) => {
+                    let ms = request.timeout_ms;
+                    let host = url_host(&request.url).map(str::to_owned);
+                    let sent = within(self.host.send(request), self.host.time_limit(ms)).await;
+                    Input::Response(
+                        sent.unwrap_or_else(|| Err(protocol::timed_out(host.as_deref()))),
+                    )
+                }
                 Next::Wait(ms) => {
                     self.host.sleep(ms).await;
                     Input::Woke
                 }
-                Next::Load => Input::Loaded(self.host.load_jwks().await),
+                Next::Load => {
+                    let limit = self.host.time_limit(store_wait_ms(&self.config));
+                    Input::Loaded(within(self.host.load_jwks(), limit).await.flatten())
+                }
                 Next::Save { value, ttl_seconds } => {
-                    self.host.save_jwks(value, ttl_seconds).await;
+                    let limit = self.host.time_limit(store_wait_ms(&self.config));
+                    within(self.host.save_jwks(value, ttl_seconds), limit).await;
                     Input::Woke
                 }
             };
@@ -162,6 +181,23 @@ pub async fn verify_jwt<H: Host>(
     params: &LocalJwtParams,
 ) -> Result<Session> {
     client.authenticate_jwt_local(session_jwt, params).await
+}
+
+/// What `work` gives, unless `limit` resolves first (`None`): the two are polled in turn, `work`
+/// first, so a `work` that is ready wins a tie.
+async fn within<T>(work: impl Future<Output = T>, limit: impl Future<Output = ()>) -> Option<T> {
+    let mut work = pin!(work);
+    let mut limit = pin!(limit);
+    poll_fn(|cx| {
+        if let Poll::Ready(done) = work.as_mut().poll(cx) {
+            Poll::Ready(Some(done))
+        } else if limit.as_mut().poll(cx).is_ready() {
+            Poll::Ready(None)
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
 }
 
 /// An answer's JSON read into `T`.

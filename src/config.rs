@@ -1,9 +1,10 @@
 //! How to reach a project: its id, secret, API base URL, timeouts and pre-seeded keys.
 
-use crate::api::{Fields, LocalJwtParams, Names};
+use crate::api::LocalJwtParams;
 use crate::error::{Error, Result};
 use crate::http;
 use crate::json::Value;
+use crate::options::{members, Fields};
 use std::fmt;
 
 /// Default timeout of an API call, in milliseconds.
@@ -127,27 +128,64 @@ impl fmt::Debug for Config {
 
 /// Reading a configuration from the options JavaScript passes (as JSON).
 impl Config {
-    /// The options every configuration reads (`fetch` and `jwks_store` are read by the driver,
-    /// which reports facts about them: JSON keeps a store object, and drops a function only
-    /// when it is one).
-    pub const OPTIONS: Names = &[
-        "project_id",
-        "secret",
-        "custom_base_url",
-        "timeout_ms",
-        "jwks",
-        "jwks_fetched_at",
-        "max_stale_seconds",
-        "fetch",
-        "jwks_store",
-    ];
+    members! {
+        /// The options every configuration reads (`fetch` and `jwks_store` are read by the
+        /// driver, which reports facts about them: JSON keeps a store object, and drops a
+        /// function only when it is one). `new Client` requires `secret` too.
+        pub const OPTIONS, OPTIONS_TS = {
+            /// `"project-test-…"` or `"project-live-…"`.
+            project_id: "string",
+            /// The project secret (Basic auth on API calls; `verifyJwt` needs it only for an
+            /// `authorization_check`, whose RBAC policy is read with it). Never appears in an
+            /// error message.
+            secret?: "string",
+            /// API base URL. Default `https://api.stytch.com` for `project-live-*`, else
+            /// `https://test.stytch.com`. Must be `https://…`, except `http://localhost`,
+            /// `http://127.0.0.1` and `http://[::1]` (local development, the emulator). A
+            /// trailing `/` is ignored.
+            custom_base_url?: "string",
+            /// Timeout of each request in milliseconds (default 10 000 for an API call, 5 000 for a
+            /// JWKS fetch), at most 2 147 483 647 (a JavaScript timer's longest).
+            timeout_ms?: "number",
+            /// Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate
+            /// needs no fetch: an array of JWKs, or a JWKS `{ keys: [...] }` as `getJWKS` and the
+            /// endpoint return it.
+            jwks?: "JWKSInput",
+            /// When the pre-seeded `jwks` were fetched (a `Date`, or whole epoch milliseconds as
+            /// `Date.now()` gives). Without it their age is unknown: they are due for a refresh at
+            /// once and serve only while the JWKS cannot be had, for at most `max_stale_seconds`.
+            jwks_fetched_at?: "Date | number",
+            /// How long past its last successful fetch a key set or an RBAC policy may still be
+            /// used while a new one cannot be had, in seconds (0 to 86 400; default 3 600).
+            max_stale_seconds?: "number",
+            /// The `fetch` to use (default: the global one), e.g. a Workers service binding's.
+            fetch?: "FetchFunction",
+            /// A store shared across isolates (e.g. {@link kvJwksStore} or {@link
+            /// cacheApiJwksStore}): a cold isolate reads its keys from it before fetching the
+            /// JWKS, and every fetch updates it. A store that fails or holds garbage changes
+            /// nothing; it never answers a token with an unknown kid.
+            jwks_store?: "JwksStore",
+        }
+    }
 
-    /// The rest of stytch-node's `ClientConfig`, read for `new Client` and
-    /// `authenticateRequest` (`docs/rules.md`, "Configuration"): `env` (a base URL, as
-    /// `custom_base_url`, which wins over it) and `timeout` (as `timeout_ms`) are honoured;
-    /// `dispatcher` (an undici `Dispatcher`: pass a `fetch` instead) and `fraud_env` (the Fraud
-    /// API's base URL, which no Sessions call uses) are accepted and ignored.
-    pub const SDK_CLIENT_OPTIONS: Names = &["env", "timeout", "dispatcher", "fraud_env"];
+    members! {
+        /// The rest of stytch-node's `ClientConfig`, read for `new Client` and
+        /// `authenticateRequest` (`docs/rules.md`, "Configuration"): `env` (a base URL, as
+        /// `custom_base_url`, which wins over it) and `timeout` (as `timeout_ms`) are honoured;
+        /// `dispatcher` (an undici `Dispatcher`: pass a `fetch` instead) and `fraud_env` (the
+        /// Fraud API's base URL, which no Sessions call uses) are accepted and ignored.
+        pub const SDK_CLIENT_OPTIONS, SDK_CLIENT_TS = {
+            /// stytch-node's base URL option (e.g. `"https://test.stytch.com/"`), checked as
+            /// `custom_base_url`, which wins over it.
+            env?: "string",
+            /// stytch-node's name for `timeout_ms` (give one of the two; `0` is the default).
+            timeout?: "number",
+            /// stytch-node's undici `Dispatcher`: accepted and ignored (pass a `fetch` instead).
+            dispatcher?: "object",
+            /// stytch-node's Fraud API base URL: accepted and ignored (no Sessions call uses it).
+            fraud_env?: "string",
+        }
+    }
 
     /// The longest `timeout_ms` (and `timeout`): a JavaScript timer's 2^31 − 1 milliseconds;
     /// a longer one would fire at once.

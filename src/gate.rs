@@ -3,11 +3,12 @@
 //! session token, `authenticate`) made of it, the HTTP status of a refusal, and the cookie that
 //! carries a JWT the API minted.
 
-use crate::api::{AuthenticateJwtParams, AuthenticateParams, Fields, Names};
+use crate::api::{AuthenticateJwtParams, AuthenticateParams};
 use crate::config::Config;
 use crate::engine::{Answer, Operation};
 use crate::error::{ClientErrorCode, Error, Result};
 use crate::json::{self, Value};
+use crate::options::{members, Fields, Names};
 use crate::session::parse_rfc3339_utc;
 
 /// What the options are called in messages.
@@ -53,16 +54,29 @@ pub struct GateOptions {
 }
 
 impl GateOptions {
-    /// The gate's own options (`authenticateRequest` also takes every `Client` option and
-    /// [`AuthenticateJwtParams::OPTIONS`]).
-    pub const NAMES: Names = &[
-        "cookie_name",
-        "session_cookie_name",
-        "allow_session_token",
-        "cookie_http_only",
-        "cookie_domain",
-        "set_cookie_for_bearer",
-    ];
+    members! {
+        /// The gate's own options (`authenticateRequest` also takes every `Client` option and
+        /// [`AuthenticateJwtParams::OPTIONS`]).
+        pub const NAMES, TS = {
+            /// The cookie holding the session JWT (default `"stytch_session_jwt"`, Stytch's
+            /// frontend SDKs').
+            cookie_name?: "string",
+            /// The cookie holding the opaque session token (default `"stytch_session"`).
+            session_cookie_name?: "string",
+            /// Accept the opaque session token cookie when there is no JWT (the API judges it;
+            /// default `false`).
+            allow_session_token?: "boolean",
+            /// Mark the cookie set for a JWT the API minted `HttpOnly` (default `false`: frontend
+            /// SDKs read it).
+            cookie_http_only?: "boolean",
+            /// The cookie's `Domain` (letters, digits, `-` and `.`; default: none, the request's
+            /// host only).
+            cookie_domain?: "string",
+            /// Set the cookie also when the JWT came as `Authorization: Bearer` (default `false`: a
+            /// minted JWT is set as a cookie only when the credential came from a cookie).
+            set_cookie_for_bearer?: "boolean",
+        }
+    }
 
     /// Every name `authenticateRequest`'s options may have.
     pub const KNOWN: [Names; 4] = [

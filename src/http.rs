@@ -48,20 +48,29 @@ pub struct HttpResponse {
 #[allow(async_fn_in_trait)] // single-threaded hosts (wasm, workerd): no Send bound wanted
 pub trait Host {
     /// Sends a request. Network failures and timeouts are [`Error::Request`]; any HTTP status
-    /// is a response.
+    /// is a response. Abort it after `request.timeout_ms`: the client stops waiting then in any
+    /// case, with a `timeout` (docs/rules.md, "Driver contract").
     fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse>>;
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> f64;
     /// Resolves after `ms` milliseconds: a call waiting for another call's key fetch to land
     /// polls with it.
     fn sleep(&self, ms: u32) -> impl Future<Output = ()>;
+    /// Resolves after `ms` milliseconds: the time limit the client races a request and a store
+    /// call against (docs/rules.md, "Driver contract"), dropped as soon as they finish.
+    /// [`Host::sleep`] unless the host has a timer that dropping cancels.
+    fn time_limit(&self, ms: u32) -> impl Future<Output = ()> {
+        self.sleep(ms)
+    }
     /// Reads the shared JWKS store, for a [`crate::Config`] with `jwks_store` set: what
-    /// [`Host::save_jwks`] was last given, or `None`.
+    /// [`Host::save_jwks`] was last given, or `None`. Not answering within the JWKS timeout
+    /// counts as `None`.
     fn load_jwks(&self) -> impl Future<Output = Option<String>> {
         std::future::ready(None)
     }
     /// Gives the shared JWKS store `value`, to keep for `ttl_seconds`. Failures are the host's
-    /// to ignore: the store only saves fetches.
+    /// to ignore: the store only saves fetches. The client waits for it at most the JWKS
+    /// timeout.
     fn save_jwks(&self, value: String, ttl_seconds: u32) -> impl Future<Output = ()> {
         let _ = (value, ttl_seconds);
         std::future::ready(())

@@ -43,7 +43,10 @@ pub mod jwk;
 pub mod jws;
 pub mod jwt;
 pub mod key;
+pub mod options;
 pub mod profile;
+#[doc(hidden)] // the driver protocol: for the drift test (tests/protocol.rs) and drivers
+pub mod protocol;
 pub mod rbac;
 pub mod session;
 pub mod verify;

@@ -71,7 +71,7 @@ struct Entry {
 }
 
 /// The requests in flight and the answers remembered.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Answers {
     entries: HashMap<Key, Entry, BuildHasherDefault<KeyHasher>>,
     order: VecDeque<Key>,
@@ -79,7 +79,22 @@ pub struct Answers {
     flights: u64,
 }
 
+impl Default for Answers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Answers {
+    /// Nothing remembered.
+    pub const fn new() -> Self {
+        Self {
+            entries: HashMap::with_hasher(BuildHasherDefault::new()),
+            order: VecDeque::new(),
+            bytes: 0,
+            flights: 0,
+        }
+    }
     /// What a call `asking` to send request `key` does at `now_ms`, with its timeout.
     pub fn plan(&mut self, key: &Key, now_ms: f64, timeout_ms: u32, asking: Asking) -> Plan {
         match self.entries.get(key).map(|e| &e.state) {

@@ -42,6 +42,13 @@ pub struct KeyStore {
 
 impl Default for KeyStore {
     fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl KeyStore {
+    /// An empty key store (`const`: the module's engine needs no lazy initialisation).
+    pub const fn new() -> Self {
         Self {
             entries: Slots::new(MAX_URLS),
             flights: 0,

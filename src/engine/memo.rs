@@ -29,14 +29,27 @@ struct Entry {
 }
 
 /// Token → what its verification established, and under which JWKS URL.
-#[derive(Default)]
 pub struct Memo {
     entries: HashMap<Rc<str>, Entry, TailHash>,
     order: VecDeque<Rc<str>>,
     bytes: usize,
 }
 
+impl Default for Memo {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Memo {
+    /// Nothing remembered.
+    pub const fn new() -> Self {
+        Self {
+            entries: HashMap::with_hasher(TailHash),
+            order: VecDeque::new(),
+            bytes: 0,
+        }
+    }
     /// What verifying `token` as `profile` under `scope` established, if `keys` still hold the
     /// key that did.
     pub fn recall(

@@ -66,9 +66,16 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// An engine with no keys and an empty memo.
-    pub fn new() -> Self {
-        Self::default()
+    /// An engine with no keys and an empty memo (`const`: the module's engine is a
+    /// `thread_local` with no lazy initialisation to compile or check on every call).
+    pub const fn new() -> Self {
+        Self {
+            keys: KeyStore::new(),
+            memo: Memo::new(),
+            policies: PolicyStore::new(),
+            answers: Answers::new(),
+            outage: Outage::new(),
+        }
     }
 
     /// The key store.

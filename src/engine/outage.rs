@@ -28,13 +28,18 @@ pub struct Outage {
 
 impl Default for Outage {
     fn default() -> Self {
-        Self {
-            buckets: Slots::new(MAX_URLS),
-        }
+        Self::new()
     }
 }
 
 impl Outage {
+    /// No call spent yet.
+    pub const fn new() -> Self {
+        Self {
+            buckets: Slots::new(MAX_URLS),
+        }
+    }
+
     /// Whether one more call to the API for a token of `url` may go out at `now_ms`; spends it.
     pub fn take(&mut self, url: &str, now_ms: f64) -> bool {
         let bucket = self.buckets.entry(url);

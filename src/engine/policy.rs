@@ -38,6 +38,13 @@ pub struct PolicyStore {
 
 impl Default for PolicyStore {
     fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PolicyStore {
+    /// No policy yet.
+    pub const fn new() -> Self {
         Self {
             entries: Slots::new(MAX_PROJECTS),
             flights: 0,

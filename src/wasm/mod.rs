@@ -5,29 +5,18 @@
 //!   returns its next step as text; the package's JavaScript carries the step out (`fetch`,
 //!   timers, the JWKS store) and resumes. Only strings and numbers cross, and the module
 //!   imports nothing of ours.
-//! - With the `js-client` feature, the same client for Rust code compiled to wasm, over
-//!   JavaScript values and promises ([`JsClient`], [`verify_jwt`]): a Rust loop over the host's
-//!   `fetch` ([`drive`]) instead of the package's JavaScript one.
+//! - [`JsHost`], with the `js-client` feature: a [`crate::Host`] over JavaScript's global
+//!   `fetch`, timers and clock, for Rust code compiled to wasm that drives [`crate::Client`]
+//!   itself (workers-rs, a browser). The npm package is built without it.
 
 pub mod calls;
 mod config_cache;
+#[cfg(feature = "js-client")]
+mod host;
 mod operations;
 
 #[cfg(feature = "js-client")]
-mod convert;
-#[cfg(feature = "js-client")]
-mod drive;
-#[cfg(feature = "js-client")]
-mod exports;
-#[cfg(feature = "js-client")]
-mod fetch;
-#[cfg(feature = "js-client")]
-mod store;
-
-#[cfg(feature = "js-client")]
-pub use exports::{authenticate_request_headers, client_options, sessions_call, verify_jwt};
-#[cfg(feature = "js-client")]
-pub use exports::{JsClient, Sessions};
+pub use host::JsHost;
 
 use crate::engine::Engine;
 use std::cell::RefCell;
@@ -40,5 +29,5 @@ static ALLOC: stytch_wasm_alloc::WasmAlloc = stytch_wasm_alloc::WasmAlloc::new()
 
 thread_local! {
     /// The module instance's one engine: its keys and memo serve every call in this instance.
-    static ENGINE: RefCell<Engine> = RefCell::new(Engine::new());
+    static ENGINE: RefCell<Engine> = const { RefCell::new(Engine::new()) };
 }

@@ -5,10 +5,13 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+mod client;
+mod driver;
 mod errors;
 mod hostile;
 mod key_cache;
 mod memory;
 mod operations;
 mod rbac;
+mod steps;
 mod support;

@@ -3,8 +3,8 @@
 //! request", "Keys shared across isolates"). Each test uses a fresh alias of emulator 1, so its
 //! policy and keys start cold.
 
+use crate::driver::authenticate_request_headers;
 use crate::support::*;
-use stytch_sessions_wasm::wasm::authenticate_request_headers;
 use wasm_bindgen_test::*;
 
 const POLICY_ROUTE: &str = "GET /v1/rbac/policy";

@@ -7,10 +7,10 @@ use js_sys::JSON;
 use web_sys::{RequestInit, Response};
 
 // What every test module uses, re-exported so that each says only `use crate::support::*`.
+pub use crate::driver::{verify_jwt, JsClient, Sessions};
 pub use js_sys::{Array, Function, Object, Promise, Reflect};
 pub use serde_json::{json, Value};
 pub use std::cell::Cell;
-pub use stytch_sessions_wasm::wasm::{verify_jwt, JsClient, Sessions};
 pub use wasm_bindgen::prelude::*;
 pub use wasm_bindgen::JsCast;
 pub use wasm_bindgen_futures::JsFuture;
