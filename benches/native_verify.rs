@@ -30,7 +30,7 @@ fn main() {
     let keys = key_a().key_set();
     let token = key_a().sign(&Value::Object(payload()));
     let rules = rules();
-    let parsed = stytch_sessions_wasm::jws::parse(&token).unwrap();
+    let parsed = stytch_sessions_wasm::internal::jws::parse(&token).unwrap();
     let key = keys.find(&parsed.kid).unwrap().key.clone();
     let fresh_keys = || key_a().key_set();
     let full = median_us(9, 400, || {

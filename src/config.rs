@@ -19,31 +19,31 @@ pub const DEFAULT_MAX_STALE_SECONDS: u32 = 3600;
 /// A project's connection settings. `Debug` never prints the secret.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
-    pub project_id: String,
+    pub(crate) project_id: String,
     /// `None` for local verification, which needs only the public JWKS.
-    pub secret: Option<String>,
+    pub(crate) secret: Option<String>,
     /// Checked and without trailing `/` (see [`http::base_url`]).
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// The JWKS URL: keys the key store, and scopes the memo (it determines the accepted `iss`
     /// and `aud`).
-    pub jwks_url: String,
+    pub(crate) jwks_url: String,
     /// Bounds every request a call makes (the `timeout_ms` option); `None` for the defaults.
-    pub timeout_ms: Option<u32>,
+    pub(crate) timeout_ms: Option<u32>,
     /// Keys the caller already holds (JWK objects), used while the store has none for this
     /// project: a cold isolate then needs no fetch.
-    pub jwks: Option<Vec<Value>>,
+    pub(crate) jwks: Option<Vec<Value>>,
     /// Whether the driver has a shared JWKS store (`jwks_store` in JavaScript; a
     /// [`crate::Host`]'s `load_jwks`/`save_jwks` in Rust): a cold isolate reads it before
     /// fetching, and every fetch updates it.
-    pub jwks_store: bool,
+    pub(crate) jwks_store: bool,
     /// When the pre-seeded `jwks` were fetched (the `jwks_fetched_at` option), in milliseconds
     /// since the epoch. `None`: their age is unknown, so they are due for a refresh at once and
     /// serve only while the JWKS cannot be had (`docs/rules.md`, "Keys and the memo").
-    pub jwks_fetched_at_ms: Option<u64>,
+    pub(crate) jwks_fetched_at_ms: Option<u64>,
     /// How long past its last successful fetch a key set or a policy may still be used while
     /// a new one cannot be had (the `max_stale_seconds` option); `None` for
     /// [`DEFAULT_MAX_STALE_SECONDS`].
-    pub max_stale_seconds: Option<u32>,
+    pub(crate) max_stale_seconds: Option<u32>,
 }
 
 impl Config {
@@ -86,6 +86,59 @@ impl Config {
             .filter_map(|text| crate::json::parse(text.as_bytes()).ok())
             .collect();
         self.jwks = Some(values);
+        self
+    }
+
+    /// The project id.
+    pub fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    /// The API base URL, checked and without trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The JWKS URL: keys the key store, and scopes the memo.
+    pub fn jwks_url(&self) -> &str {
+        &self.jwks_url
+    }
+
+    /// Bounds every request a call makes (the `timeout_ms` option): at most
+    /// [`Config::MAX_TIMEOUT_MS`].
+    pub fn with_timeout_ms(mut self, timeout_ms: u32) -> Result<Self> {
+        if timeout_ms > Self::MAX_TIMEOUT_MS {
+            return Err(Error::invalid_argument(
+                "timeout_ms must be an integer from 0 to 2147483647",
+            ));
+        }
+        self.timeout_ms = Some(timeout_ms);
+        Ok(self)
+    }
+
+    /// When the pre-seeded keys ([`Config::with_jwks`]) were fetched, in milliseconds since the
+    /// epoch (the `jwks_fetched_at` option).
+    pub fn with_jwks_fetched_at_ms(mut self, fetched_at_ms: u64) -> Self {
+        self.jwks_fetched_at_ms = Some(fetched_at_ms);
+        self
+    }
+
+    /// How long past its last successful fetch a key set or policy may serve (the
+    /// `max_stale_seconds` option): at most [`Config::MAX_STALE_SECONDS`].
+    pub fn with_max_stale_seconds(mut self, seconds: u32) -> Result<Self> {
+        if seconds > Self::MAX_STALE_SECONDS {
+            return Err(Error::invalid_argument(
+                "max_stale_seconds must be an integer from 0 to 86400",
+            ));
+        }
+        self.max_stale_seconds = Some(seconds);
+        Ok(self)
+    }
+
+    /// Whether the driver has a shared JWKS store (a [`crate::Host`]'s `load_jwks` and
+    /// `save_jwks` in Rust; `jwks_store` in JavaScript).
+    pub fn with_jwks_store(mut self, jwks_store: bool) -> Self {
+        self.jwks_store = jwks_store;
         self
     }
 

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// Why a token, a key set or an argument was refused before or without any API call.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClientErrorCode {
     /// Malformed: size, segments, base64url, JSON, header rules, claim types.
@@ -74,6 +75,7 @@ impl ClientErrorCode {
 }
 
 /// Why an HTTP call produced no usable answer.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequestErrorCode {
     /// The request could not be sent or the connection failed.
@@ -137,6 +139,7 @@ impl StytchError {
 }
 
 /// Every failure of this crate.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
     /// Refused locally (`ClientError` in JavaScript).

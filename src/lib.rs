@@ -30,28 +30,24 @@
 )]
 
 pub mod api;
-pub mod b64;
 pub mod claims;
 pub mod client;
 pub mod config;
 pub mod engine;
 pub mod error;
-pub mod gate;
 pub mod http;
-pub mod json;
 pub mod jwk;
-pub mod jws;
 pub mod jwt;
-pub mod key;
-pub mod options;
-pub mod profile;
-#[doc(hidden)] // the driver protocol: for the drift test (tests/protocol.rs) and drivers
-pub mod protocol;
 pub mod rbac;
 pub mod session;
-pub mod verify;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+#[doc(hidden)]
+pub mod internal;
+#[cfg(any(test, target_arch = "wasm32"))]
+pub(crate) use internal::gate;
+pub(crate) use internal::{b64, json, jws, key, options, profile, protocol, verify};
 
 pub use client::{verify_jwt, Client, SharedEngine};
 pub use config::Config;

@@ -7,8 +7,9 @@ use stytch_sessions_wasm::ClientErrorCode as C;
 
 const NOW: i64 = 1_800_000_000;
 /// A serde_json object as the crate's own JSON object.
-fn object(m: Map<String, Value>) -> stytch_sessions_wasm::json::Object {
-    stytch_sessions_wasm::json::parse_object(Value::Object(m).to_string().as_bytes()).unwrap()
+fn object(m: Map<String, Value>) -> stytch_sessions_wasm::internal::json::Object {
+    stytch_sessions_wasm::internal::json::parse_object(Value::Object(m).to_string().as_bytes())
+        .unwrap()
 }
 
 const PID: &str = "project-test-00000000-0000-4000-8000-000000000000";

@@ -521,8 +521,10 @@ fn a_cold_jwks_without_usable_keys_is_no_matching_key() {
 
 #[test]
 fn timeout_ms_bounds_every_call_including_the_jwks() {
-    let mut config = Config::new(PROJECT_ID, Some(SECRET), None).unwrap();
-    config.timeout_ms = Some(200);
+    let config = Config::new(PROJECT_ID, Some(SECRET), None)
+        .unwrap()
+        .with_timeout_ms(200)
+        .unwrap();
     let c = Client::new(config, FakeHost::new());
     *c.host().api_body.borrow_mut() =
         json!({"request_id": "r", "status_code": 200, "sessions": []}).to_string();
@@ -533,10 +535,10 @@ fn timeout_ms_bounds_every_call_including_the_jwks() {
 
 #[test]
 fn pre_seeded_keys_with_their_age_need_no_fetch() {
-    let mut config = Config::new(PROJECT_ID, None, None)
+    let config = Config::new(PROJECT_ID, None, None)
         .unwrap()
-        .with_jwks(&[key_a().jwk()]);
-    config.jwks_fetched_at_ms = Some((NOW as u64 - 60) * 1000);
+        .with_jwks(&[key_a().jwk()])
+        .with_jwks_fetched_at_ms((NOW as u64 - 60) * 1000);
     let c = Client::new(config, FakeHost::new());
     verify_fresh_token(&c).unwrap();
     assert_eq!(c.host().jwks_fetches(), 0);
@@ -570,8 +572,10 @@ fn pre_seeded_keys_of_unknown_age_are_refreshed_at_once() {
 
 #[test]
 fn stale_keys_serve_only_within_max_stale_seconds() {
-    let mut config = Config::new(PROJECT_ID, None, None).unwrap();
-    config.max_stale_seconds = Some(20 * 60);
+    let config = Config::new(PROJECT_ID, None, None)
+        .unwrap()
+        .with_max_stale_seconds(20 * 60)
+        .unwrap();
     let c = Client::new(config, FakeHost::new());
     let params = lenient();
     verify(&c, &fresh_token(), &params).unwrap();
@@ -589,8 +593,10 @@ fn stale_keys_serve_only_within_max_stale_seconds() {
 
 #[test]
 fn a_stale_cap_shorter_than_ten_minutes_refreshes_sooner() {
-    let mut config = Config::new(PROJECT_ID, None, None).unwrap();
-    config.max_stale_seconds = Some(60);
+    let config = Config::new(PROJECT_ID, None, None)
+        .unwrap()
+        .with_max_stale_seconds(60)
+        .unwrap();
     let c = Client::new(config, FakeHost::new());
     let params = lenient();
     verify(&c, &fresh_token(), &params).unwrap();
@@ -1035,7 +1041,7 @@ fn the_secret_never_appears_in_errors() {
             .extend(case.as_object().unwrap().clone());
         let text = options.to_string();
         assert!(text.contains(SECRET));
-        let value = stytch_sessions_wasm::json::parse(text.as_bytes()).unwrap();
+        let value = stytch_sessions_wasm::internal::json::parse(text.as_bytes()).unwrap();
         let err = Config::from_client_options(&value).unwrap_err();
         assert_eq!(err.code(), "invalid_argument", "{case}");
         assert_hides(&err, &forms, &case.to_string());
@@ -1107,7 +1113,7 @@ fn config_rejects_bad_arguments() {
         "invalid_argument"
     );
     let live = Config::new("project-live-1", Some("s"), None).unwrap();
-    assert_eq!(live.base_url, "https://api.stytch.com");
+    assert_eq!(live.base_url(), "https://api.stytch.com");
     let c = Client::new(
         Config::new(PROJECT_ID, None, None).unwrap(),
         FakeHost::new(),

@@ -110,10 +110,13 @@ fn settle<F: Future>(f: F) -> F::Output {
 }
 
 fn config(secret: Option<&str>, timeout_ms: Option<u32>, store: bool) -> Config {
-    let mut config = Config::new(PROJECT_ID, secret, None).unwrap();
-    config.timeout_ms = timeout_ms;
-    config.jwks_store = store;
-    config
+    let config = Config::new(PROJECT_ID, secret, None)
+        .unwrap()
+        .with_jwks_store(store);
+    match timeout_ms {
+        Some(ms) => config.with_timeout_ms(ms).unwrap(),
+        None => config,
+    }
 }
 
 fn token() -> String {

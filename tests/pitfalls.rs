@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
+use stytch_sessions_wasm::internal::jws::{b64url_encode, MAX_TOKEN_BYTES};
 use stytch_sessions_wasm::jwk::{Jwk, KeySet};
-use stytch_sessions_wasm::jws::{b64url_encode, MAX_TOKEN_BYTES};
 use stytch_sessions_wasm::jwt::verify_session_jwt;
 use stytch_sessions_wasm::{ClientErrorCode as C, Error};
 

@@ -10,7 +10,7 @@
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::fs;
-use stytch_sessions_wasm::protocol::{self, Pending, FACTS, RESUME_CODES, TAGS};
+use stytch_sessions_wasm::internal::protocol::{self, Pending, FACTS, RESUME_CODES, TAGS};
 use stytch_sessions_wasm::{Error, HttpRequest, RequestErrorCode};
 
 const GENERATED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg-template/protocol.js");

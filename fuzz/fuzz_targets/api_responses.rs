@@ -12,7 +12,7 @@ use stytch_sessions_wasm::api::{
 use stytch_sessions_wasm::rbac::Policy;
 use stytch_sessions_wasm::engine::read_answer;
 use stytch_sessions_wasm::http::HttpResponse;
-use stytch_sessions_wasm::json::{parse_object, Value};
+use stytch_sessions_wasm::internal::json::{parse_object, Value};
 use stytch_sessions_wasm::Error;
 
 fn check(endpoint: Endpoint, response: &HttpResponse) {

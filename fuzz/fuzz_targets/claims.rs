@@ -135,7 +135,7 @@ fuzz_target!(|input: ClaimsInput<'_>| {
         max_token_age_seconds: input.max_age,
     };
     // The crate's own strict parser (it refuses duplicates serde_json lets through).
-    let Ok(ours) = stytch_sessions_wasm::json::parse_object(input.json) else {
+    let Ok(ours) = stytch_sessions_wasm::internal::json::parse_object(input.json) else {
         return;
     };
     let got = validate(&ours, &rules).err().map(|e| e.code().to_owned());

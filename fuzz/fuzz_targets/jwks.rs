@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use stytch_sessions_wasm::api::JwksResponse;
 use stytch_sessions_wasm::jwk::{KeySet, MAX_KEYS, MAX_MODULUS_BITS, MIN_MODULUS_BITS};
-use stytch_sessions_wasm::jws::b64url_decode;
+use stytch_sessions_wasm::internal::jws::b64url_decode;
 use stytch_sessions_wasm_fuzz::{unhex, FUZZ_KEY_2048};
 
 fn strip(b: &[u8]) -> &[u8] {

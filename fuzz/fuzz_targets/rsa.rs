@@ -14,7 +14,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use stytch_sessions_wasm::rsa_public::FastPublicKey;
-use stytch_sessions_wasm::verify::RsaKey;
+use stytch_sessions_wasm::internal::verify::RsaKey;
 use stytch_sessions_wasm_fuzz::{encoded_message, ref_keys, reference_key, reference_verify};
 
 struct Reader<'a>(&'a [u8]);

@@ -10,7 +10,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use libfuzzer_sys::fuzz_target;
-use stytch_sessions_wasm::jws::MAX_TOKEN_BYTES;
+use stytch_sessions_wasm::internal::jws::MAX_TOKEN_BYTES;
 use stytch_sessions_wasm::jwt::verify_session_jwt;
 use stytch_sessions_wasm::session::{Session, RESERVED_CLAIMS, SESSION_CLAIM};
 use stytch_sessions_wasm::jwk::KeySet;

@@ -95,6 +95,7 @@ impl Engine {
 }
 
 /// One operation of the Sessions API, with its parameters.
+#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub enum Operation {
     /// `verifyJwt` and `authenticateJwtLocal`: local verification only.
@@ -132,6 +133,7 @@ pub enum Input {
 }
 
 /// What a call needs next.
+#[non_exhaustive]
 #[derive(Debug)]
 pub enum Next {
     /// Send this request, then step with its [`Input::Response`].
@@ -148,6 +150,7 @@ pub enum Next {
 }
 
 /// A call's result, as JSON.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     /// A session verified locally (`verifyJwt`, `authenticateJwtLocal`).

@@ -8,8 +8,8 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::convert::Infallible;
 use std::sync::OnceLock;
+use stytch_sessions_wasm::internal::jws::b64url_encode;
 use stytch_sessions_wasm::jwk::{Jwk, KeySet};
-use stytch_sessions_wasm::jws::b64url_encode;
 
 pub const PROJECT_ID: &str = "project-test-00000000-0000-4000-8000-000000000000";
 pub const BASE_URL: &str = "https://test.stytch.com";
@@ -203,7 +203,7 @@ pub fn rules() -> stytch_sessions_wasm::claims::ClaimRules<'static> {
 }
 
 /// A serde_json value (an object) as the crate's own JSON object.
-pub fn object(value: impl Into<Value>) -> stytch_sessions_wasm::json::Object {
+pub fn object(value: impl Into<Value>) -> stytch_sessions_wasm::internal::json::Object {
     let text = value.into().to_string();
-    stytch_sessions_wasm::json::parse_object(text.as_bytes()).unwrap()
+    stytch_sessions_wasm::internal::json::parse_object(text.as_bytes()).unwrap()
 }

@@ -282,16 +282,11 @@ fn a_key_that_leaves_the_jwks_takes_its_tokens_with_it() {
 fn a_caller_with_a_shorter_timeout_fetches_itself_after_waiting_it_out() {
     let mut engine = Engine::new();
     let mut net = Net::new();
-    let patient = {
-        let mut c = Config::new(PROJECT_ID, None, None).unwrap();
-        c.timeout_ms = Some(60_000);
-        Rc::new(c)
+    let with_timeout = |ms| {
+        let config = Config::new(PROJECT_ID, None, None).unwrap();
+        Rc::new(config.with_timeout_ms(ms).unwrap())
     };
-    let hurried = {
-        let mut c = Config::new(PROJECT_ID, None, None).unwrap();
-        c.timeout_ms = Some(100);
-        Rc::new(c)
-    };
+    let (patient, hurried) = (with_timeout(60_000), with_timeout(100));
     // The patient call's fetch is out and does not answer.
     let mut slow = verify(&patient, &token_a());
     let Next::Send(_) = slow.step(&mut engine, Input::Start, net.now_ms) else {
@@ -356,18 +351,17 @@ fn rotate_and_verify_locally(net: &mut Net, engine: &mut Engine, config: &Rc<Con
 
 /// A configuration seeded with key A, fetched at the test's clock.
 fn seeded(project_id: &str, base_url: Option<&str>) -> Config {
-    let mut config = Config::new(project_id, None, base_url)
+    Config::new(project_id, None, base_url)
         .unwrap()
-        .with_jwks(&[key_a().jwk()]);
-    config.jwks_fetched_at_ms = Some(NOW as u64 * 1000);
-    config
+        .with_jwks(&[key_a().jwk()])
+        .with_jwks_fetched_at_ms(NOW as u64 * 1000)
 }
 
 #[test]
 fn a_token_remembered_as_one_profile_never_answers_for_another() {
     use stytch_sessions_wasm::engine::memo::Memo;
+    use stytch_sessions_wasm::internal::profile::{Profile, SESSION};
     use stytch_sessions_wasm::jwk::KeySet;
-    use stytch_sessions_wasm::profile::{Profile, SESSION};
     // Another kind of token on the same keys (as M2M tokens share a project's JWKS).
     static OTHER: Profile = Profile {
         name: "other",
@@ -384,9 +378,9 @@ fn a_token_remembered_as_one_profile_never_answers_for_another() {
         max_token_age_seconds: Some(300),
     };
     let token = token_a();
-    let jws = stytch_sessions_wasm::jws::parse(&token).unwrap();
+    let jws = stytch_sessions_wasm::internal::jws::parse(&token).unwrap();
     let verified = stytch_sessions_wasm::jwt::verify_parsed(&jws, &keys, &rules, &SESSION).unwrap();
-    let url = public().jwks_url.clone();
+    let url = public().jwks_url().to_owned();
     let mut memo = Memo::default();
     memo.remember(&token, &url, &SESSION, verified);
     assert!(memo.recall(&token, &url, &SESSION, &keys).is_some());

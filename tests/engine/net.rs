@@ -140,6 +140,7 @@ impl Net {
                         self.store = Some(value);
                         Input::Woke
                     }
+                    Some(other) => panic!("a step this driver does not know: {other:?}"),
                 };
                 pending = true;
                 *next = Some(call.step(engine, input, self.now_ms));

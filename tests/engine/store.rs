@@ -10,9 +10,8 @@ use stytch_sessions_wasm::engine::keys::MAX_AGE_MS;
 use stytch_sessions_wasm::{Config, Engine};
 
 fn stored_config() -> Rc<Config> {
-    let mut config = Config::new(PROJECT_ID, Some("secret-test-engine"), None).unwrap();
-    config.jwks_store = true;
-    Rc::new(config)
+    let config = Config::new(PROJECT_ID, Some("secret-test-engine"), None).unwrap();
+    Rc::new(config.with_jwks_store(true))
 }
 
 #[test]
@@ -98,11 +97,11 @@ fn a_store_holding_garbage_changes_no_decision() {
     )
     .unwrap();
     let stored = net.store.clone().unwrap();
-    let other = Rc::new({
-        let mut c = Config::new("project-test-other", Some("secret-test-engine"), None).unwrap();
-        c.jwks_store = true;
-        c
-    });
+    let other = Rc::new(
+        Config::new("project-test-other", Some("secret-test-engine"), None)
+            .unwrap()
+            .with_jwks_store(true),
+    );
     let mut net = Net::new();
     net.store = Some(stored);
     let result = net.run(

@@ -185,8 +185,7 @@ async fn client_over_js_host_errors_are_classed_and_never_leak() {
     assert!(matches!(e, Error::Client { .. }), "{e:?}");
 
     // `timeout_ms` bounds a slow call.
-    let mut slow = config(emu.url, Some(SECRET));
-    slow.timeout_ms = Some(300);
+    let slow = config(emu.url, Some(SECRET)).with_timeout_ms(300).unwrap();
     let slow = Client::new(slow, JsHost::new());
     emu.fault(json!({
         "method": "POST", "path_prefix": "/v1/sessions/authenticate", "delay_ms": 3000, "times": 1
@@ -212,8 +211,7 @@ async fn a_fetch_that_ignores_its_abort_times_out_and_hostile_results_are_networ
     let s = emu.session(json!({})).await;
     let hidden = secret_and(&[&s.token]);
     let never = fetch_returning(|| Promise::new(&mut |_, _| {}).into());
-    let mut options = config(emu.url, Some(SECRET));
-    options.timeout_ms = Some(300);
+    let options = config(emu.url, Some(SECRET)).with_timeout_ms(300).unwrap();
     let host = JsHost::new().with_fetch(never.as_ref().clone().unchecked_into());
     let started = js_sys::Date::now();
     let e = Client::new(options, host)
@@ -308,9 +306,10 @@ async fn a_store_that_never_answers_is_waited_for_at_most_the_jwks_timeout() {
     let emu = emu();
     let s = emu.session(json!({})).await;
     let (store, _never) = stuck_store();
-    let mut options = config(&fresh_alias(emu.url), None);
-    options.jwks_store = true;
-    options.timeout_ms = Some(300);
+    let options = config(&fresh_alias(emu.url), None)
+        .with_jwks_store(true)
+        .with_timeout_ms(300)
+        .unwrap();
     let c = Client::new(options, JsHost::new().with_store(store));
     let before = emu.count(JWKS_ROUTE).await;
     let started = js_sys::Date::now();

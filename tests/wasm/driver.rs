@@ -1,6 +1,6 @@
 //! A test driver over the exports the npm package calls (`src/wasm/calls.rs`): the package's
 //! JavaScript driver (`pkg-template/api.js`) written again in Rust, small, over the same
-//! protocol (`stytch_sessions_wasm::protocol`: its tags, resume codes and facts). It reads a JS
+//! protocol (`stytch_sessions_wasm::internal::protocol`: its tags, resume codes and facts). It reads a JS
 //! options value into facts and JSON text, starts a call, and carries out each step (`fetch`
 //! with its timeout race, waits, the JWKS store within its wait bound) until the call is
 //! answered; errors are the package's own classes (`pkg-template/errors.js`).
@@ -10,7 +10,7 @@
 
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use std::rc::Rc;
-use stytch_sessions_wasm::protocol::{
+use stytch_sessions_wasm::internal::protocol::{
     ANSWER, BAD_FETCH, BAD_HEADERS, BAD_STORE, ERROR, FETCH, LOAD, LOADED, NOT_A_PROMISE,
     NOT_A_RESPONSE, OBJECT, PUT, REJECTED, RESPONSE, STORE, WAIT, WOKE,
 };

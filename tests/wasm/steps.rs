@@ -4,7 +4,7 @@
 
 use crate::driver::store_options;
 use crate::support::*;
-use stytch_sessions_wasm::protocol::{FETCH, LOAD, LOADED, OBJECT, STORE, WOKE};
+use stytch_sessions_wasm::internal::protocol::{FETCH, LOAD, LOADED, OBJECT, STORE, WOKE};
 use stytch_sessions_wasm::wasm::calls;
 use wasm_bindgen_test::*;
 
@@ -48,7 +48,13 @@ async fn steps_are_tag_id_json_and_the_store_wait_is_the_jwks_timeout() {
         "a resume of no call: {e}"
     );
     // Resumed with a failure, the call ends, and its id is free.
-    let done = calls::resume(id, stytch_sessions_wasm::protocol::REJECTED, 0, None, now);
+    let done = calls::resume(
+        id,
+        stytch_sessions_wasm::internal::protocol::REJECTED,
+        0,
+        None,
+        now,
+    );
     assert!(
         done.starts_with('E') && done.contains("network_error"),
         "{done}"
