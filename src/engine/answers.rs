@@ -1,11 +1,8 @@
 //! The API's answers to the calls that judge a token (`POST /v1/sessions/authenticate`), shared
 //! by the calls of one engine, so that nothing an attacker repeats costs an API call each time
-//! (`docs/rules.md`, "When the API is asked"):
-//!
-//! - identical requests in flight are sent once: the others wait for its answer and take it;
-//! - a final refusal of a token (and its check) is kept for [`REFUSAL_MS`];
-//! - an answer the call allows to be reused (authenticateJwt's fallback) is kept for
-//!   [`REUSE_MS`].
+//! (`docs/rules.md`, "When the API is asked"): identical requests in flight are sent once (the others wait and take its answer); a final
+//! refusal of a token (and its check) is kept for [`REFUSAL_MS`]; an answer the call allows to
+//! be reused (authenticateJwt's fallback) for [`REUSE_MS`].
 //!
 //! A request is known by the SHA-256 of its URL, credentials and body (the token, the check and
 //! every parameter): one request's answer never serves another. At most [`MAX_ENTRIES`] and
@@ -77,12 +74,6 @@ pub struct Answers {
     order: VecDeque<Key>,
     bytes: usize,
     flights: u64,
-}
-
-impl Default for Answers {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl Answers {
@@ -202,16 +193,17 @@ mod tests {
     use crate::error::RequestErrorCode;
 
     fn waited(flight: u64, until_ms: f64) -> Asking {
+        let polls = 0;
         Asking::Waited(Patience {
             flight,
             until_ms,
-            polls: 0,
+            polls,
         })
     }
 
     #[test]
     fn one_request_in_flight_for_identical_calls_and_its_answer_for_all_of_them() {
-        let mut answers = Answers::default();
+        let mut answers = Answers::new();
         let k = key(
             "https://api/v1/sessions/authenticate",
             Some("Basic x"),
@@ -248,7 +240,7 @@ mod tests {
 
     #[test]
     fn a_kept_answer_serves_new_calls_until_it_expires() {
-        let mut answers = Answers::default();
+        let mut answers = Answers::new();
         let k = key("u", None, Some("b"));
         let Plan::Send { flight } = answers.plan(&k, 0.0, 1000, Asking::First) else {
             panic!("sends");
@@ -268,7 +260,7 @@ mod tests {
 
     #[test]
     fn a_flight_never_landed_is_given_up_after_its_deadline() {
-        let mut answers = Answers::default();
+        let mut answers = Answers::new();
         let k = key("u", None, None);
         assert!(matches!(
             answers.plan(&k, 0.0, 100, Asking::First),
@@ -291,7 +283,7 @@ mod tests {
 
     #[test]
     fn bounded_in_entries() {
-        let mut answers = Answers::default();
+        let mut answers = Answers::new();
         for i in 0..(MAX_ENTRIES + 10) {
             answers.plan(
                 &key("u", None, Some(&i.to_string())),

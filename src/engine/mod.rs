@@ -22,6 +22,7 @@
 //! `key_fetch.rs`, `authorize.rs`, `request.rs`; the caches they consult: [`keys`] (shared via
 //! [`stored`]), [`memo`], [`policy`], [`answers`], [`outage`], under the rules of [`flight`].
 
+mod answer;
 pub mod answers;
 mod authorize;
 pub mod flight;
@@ -40,8 +41,6 @@ use crate::api::{AuthenticateJwtParams, AuthenticateParams, LocalJwtParams};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::json;
-use crate::rbac::Verdict;
 use answers::Answers;
 use flight::Patience;
 use keys::KeyStore;
@@ -52,17 +51,23 @@ pub use request::read_answer;
 use shape::Shape;
 use std::rc::Rc;
 
+pub use answer::Answer;
 pub use flight::WAIT_POLL_MS;
 
 /// The keys, the memo, the policies and the API's answers of one module instance (or of
 /// whatever a Rust caller shares).
-#[derive(Default)]
 pub struct Engine {
     keys: KeyStore,
     memo: Memo,
     policies: PolicyStore,
     answers: Answers,
     outage: Outage,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Engine {
@@ -147,50 +152,6 @@ pub enum Next {
     Save { value: String, ttl_seconds: u32 },
     /// The call is over.
     Done(Result<Answer>),
-}
-
-/// A call's result, as JSON.
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
-    /// A session verified locally (`verifyJwt`, `authenticateJwtLocal`).
-    Session(Rc<str>),
-    /// `authenticateJwt` verified locally: `{session, session_jwt, verdict?}`.
-    LocalJwt {
-        session: Rc<str>,
-        session_jwt: String,
-        /// The verdict on the call's `authorization_check`, when it had one.
-        verdict: Option<Verdict>,
-    },
-    /// The API's answer, as it sent it (checked to have the members its endpoint promises).
-    Api(String),
-}
-
-impl Answer {
-    /// The answer as one JSON text.
-    pub fn to_json(&self) -> std::borrow::Cow<'_, str> {
-        match self {
-            Self::Session(session) => std::borrow::Cow::Borrowed(session),
-            Self::Api(body) => std::borrow::Cow::Borrowed(body),
-            Self::LocalJwt {
-                session,
-                session_jwt,
-                verdict,
-            } => {
-                let mut out = String::with_capacity(session.len() + session_jwt.len() + 32);
-                out.push_str("{\"session\":");
-                out.push_str(session);
-                out.push_str(",\"session_jwt\":");
-                json::write_str(session_jwt, &mut out);
-                if let Some(verdict) = verdict {
-                    out.push_str(",\"verdict\":");
-                    verdict.write(&mut out);
-                }
-                out.push('}');
-                std::borrow::Cow::Owned(out)
-            }
-        }
-    }
 }
 
 /// Where a call is. Each stage carries what its next step needs, so a step that cannot happen
