@@ -78,7 +78,7 @@ pub struct Answers {
 
 impl Answers {
     /// Nothing remembered.
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Self {
             entries: HashMap::with_hasher(BuildHasherDefault::new()),
             order: VecDeque::new(),
