@@ -5,6 +5,10 @@
  * Method names are camelCase; option and response fields are Stytch's own snake_case, exactly
  * as in Stytch's Node SDK (`stytch` on npm), so moving over is a change of import.
  *
+ * The comments here say what a call does in brief; every rule it applies (what is accepted, when
+ * the API is asked, how keys are cached) is stated once, in the repository's docs/rules.md:
+ * https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md
+ *
  * @packageDocumentation
  */
 
@@ -53,8 +57,10 @@ export interface JWK {
 }
 
 /**
- * A key given to pre-seed the key cache (`jwks` options): the RSA fields are required, the
- * rest is checked when present (`use` must be `sig`, `alg` `RS256`, `key_ops` include `verify`).
+ * A key given to pre-seed the key cache (`jwks` options): the RSA fields are required. A key that
+ * is not usable (e.g. `use` not `sig`, `alg` not `RS256`, `key_ops` without `verify`, a modulus
+ * outside 2048–4096 bits) is skipped, as in a fetched JWKS.
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#how-a-session-jwt-is-judged | docs/rules.md, "How a session JWT is judged"} (step 3)
  */
 export type JWKInput = JWK & Required<Pick<JWK, "kid" | "n" | "e">>;
 
@@ -243,7 +249,10 @@ export interface Session {
   attributes: SessionAttributes | null;
   /** How the user authenticated, most recent factors included. */
   authentication_factors: AuthenticationFactor[];
-  /** The session's custom claims (from a JWT: every top-level claim but the registered ones). */
+  /**
+   * The session's custom claims (from a JWT: every top-level claim but the session claim and
+   * `aud exp iat iss jti nbf sub`).
+   */
   custom_claims: JsonObject;
   /** RBAC roles of the session. */
   roles: string[];
@@ -412,7 +421,9 @@ export interface ClientOptions {
 
 /**
  * Where isolates share the project's keys: `get()` returns what `put` was last given (or
- * `undefined`); either may return a promise. Values are opaque strings.
+ * `undefined`); either may return a promise. Values are opaque strings. A store that fails, is
+ * slow or holds garbage is ignored; without a `secret` it is a trust root.
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#keys-shared-across-isolates | docs/rules.md, "Keys shared across isolates"}
  */
 export interface JwksStore {
   get(): string | undefined | null | Promise<string | undefined | null>;
@@ -465,7 +476,8 @@ export interface AuthenticateRequestOptions extends ClientOptions, SessionExtens
   clock_tolerance_seconds?: number | undefined;
   /**
    * Judged locally against the cached RBAC policy; a local denial asks the API, which is
-   * authoritative (a denial there is a 403 `StytchError`). The result carries `verdict`.
+   * authoritative: its denial is a 403 (a `StytchError` from `authenticateJwt`, a 403 refusal from
+   * `authenticateRequest`). The result carries `verdict`.
    */
   authorization_check?: AuthorizationCheck | undefined;
 }
@@ -580,7 +592,8 @@ export interface SessionsAuthenticateJwtRequest extends SessionExtension {
   clock_tolerance_seconds?: number | undefined;
   /**
    * Judged locally against the cached RBAC policy; a local denial asks the API, which is
-   * authoritative (a denial there is a 403 `StytchError`). The result carries `verdict`.
+   * authoritative: its denial is a 403 (a `StytchError` from `authenticateJwt`, a 403 refusal from
+   * `authenticateRequest`). The result carries `verdict`.
    */
   authorization_check?: AuthorizationCheck | undefined;
 }
@@ -674,7 +687,7 @@ export interface BaseResponse {
 
 /** The outcome of an {@link AuthorizationCheck}. */
 export interface AuthorizationVerdict {
-  /** Always `true` in a result (a denial rejects). */
+  /** Always `true` in a result (a denial rejects, or at the gate refuses with a 403). */
   authorized: boolean;
   /** The session's roles whose permissions allow the action. */
   granting_roles: string[];
@@ -760,15 +773,23 @@ export type SessionsAttestResponse = SessionsNewSessionResponse;
 
 /** The Sessions API (`client.sessions`). Every method returns a plain object or rejects with a {@link StytchSessionsError}. */
 export interface Sessions {
-  /** Authenticate a session token or JWT with the API; extends the session and mints a new JWT. */
+  /**
+   * Authenticate a session token or JWT with the API, which mints a new JWT (and extends the
+   * session when given `session_duration_minutes`).
+   */
   authenticate(params: SessionsAuthenticateRequest): Promise<SessionsAuthenticateResponse>;
   /**
-   * Verify the JWT locally; if it is too old, expired, signed by an unknown key or the keys are
-   * unreachable, ask the API (which returns a new JWT). A token proven bad locally (malformed,
-   * wrong algorithm, bad signature, wrong issuer or audience) is rejected without an API call.
+   * Verify the JWT locally; ask the API (which returns a new JWT) only about a genuine token that
+   * cannot be judged locally: too old, expired, not yet valid, or while the JWKS cannot be had. A
+   * token proven bad (malformed, wrong algorithm, bad signature, wrong issuer or audience, or a
+   * kid a freshly fetched JWKS lacks) is rejected without an API call.
+   * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#when-the-api-is-asked | docs/rules.md, "When the API is asked"}
    */
   authenticateJwt(params: SessionsAuthenticateJwtRequest): Promise<SessionsAuthenticateJwtResponse>;
-  /** Verify the JWT locally only (the API is asked for keys at most); too old → `jwt_too_old`. */
+  /**
+   * Verify the JWT locally only (the network is used at most for the keys, and for the RBAC
+   * policy of an `authorization_check`); too old → `jwt_too_old`.
+   */
   authenticateJwtLocal(params: SessionsAuthenticateJwtLocalRequest): Promise<Session>;
   /** List a user's live sessions. */
   get(params: SessionsGetRequest): Promise<SessionsGetResponse>;
@@ -788,6 +809,7 @@ export interface Sessions {
  * A Stytch Sessions client. Cheap to create (one per request is fine on Workers) and nothing to
  * release: it holds only its options, and the key cache lives in module memory, shared by every
  * client and {@link verifyJwt} call.
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#configuration | docs/rules.md, "Configuration"}
  */
 export declare class Client {
   /** Throws a {@link ClientError} (`invalid_argument`) on bad options. */
@@ -813,7 +835,10 @@ export interface RequestAdmitted {
   verdict?: AuthorizationVerdict;
 }
 
-/** {@link authenticateRequest} refused the request. */
+/**
+ * {@link authenticateRequest} refused the request.
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#gating-a-request | docs/rules.md, "Gating a request"}
+ */
 export interface RequestRefused {
   ok: false;
   /** 401: no session or a bad one; 403: `authorization_check` denied; 503: Stytch could not judge. */
@@ -830,6 +855,7 @@ export interface RequestRefused {
  * Gate a request on its Stytch session: the JWT from `Authorization: Bearer …` or the
  * `stytch_session_jwt` cookie (or the opaque `stytch_session` token, when allowed), judged by
  * `authenticateJwt`. Rejects only for bad options.
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#gating-a-request | docs/rules.md, "Gating a request"}
  */
 export declare function authenticateRequest(
   request: Request,
@@ -844,10 +870,12 @@ export declare function kvJwksStore(namespace: KVNamespaceLike, options?: { key?
 
 /**
  * Verify a Stytch session JWT locally with the project's public keys (no secret, no API call
- * beyond fetching the JWKS when not cached) and return the session it carries.
+ * beyond fetching the JWKS when not cached, and the RBAC policy for an `authorization_check`)
+ * and return the session it carries.
  *
  * Rejects with a {@link ClientError} when the token is bad, or a {@link RequestError} /
- * {@link StytchError} when the keys cannot be fetched.
+ * {@link StytchError} when the keys (or the policy) cannot be had.
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#how-a-session-jwt-is-judged | docs/rules.md, "How a session JWT is judged"}
  */
 export declare function verifyJwt(session_jwt: string, options: VerifyJwtOptions): Promise<Session>;
 
@@ -915,7 +943,10 @@ export declare class RequestError extends Error {
   readonly code: RequestErrorCode;
 }
 
-/** Why a token, a key set or an argument was rejected locally. */
+/**
+ * Why a token, a key set or an argument was rejected locally.
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#errors | docs/rules.md, "Errors"}
+ */
 export type ClientErrorCode =
   | "jwt_invalid"
   | "jwt_incorrect_algorithm"

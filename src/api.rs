@@ -278,7 +278,8 @@ params! {
         /// Allowed clock skew for `exp` and `nbf`, in seconds (default 0).
         clock_tolerance_seconds: Option<u64>,
         /// Judged locally against the cached RBAC policy; a local denial asks the API, which is
-        /// authoritative (a denial there is a 403 `StytchError`). The result carries `verdict`.
+        /// authoritative: its denial is a 403 (a `StytchError` from `authenticateJwt`, a 403
+        /// refusal from `authenticateRequest`). The result carries `verdict`.
         authorization_check: Option<AuthorizationCheck>,
     }
 }
