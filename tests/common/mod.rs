@@ -1,5 +1,6 @@
-//! Test support: deterministic RSA keys and a minter for Stytch-shaped session JWTs.
-//! Everything a test token is made of is built here, in the open, from a seed.
+//! Test support: deterministic RSA keys, a minter for Stytch-shaped session JWTs, and the one
+//! simulated Stytch (`stytch.rs`). Everything a test token is made of is built here, in the
+//! open, from a seed.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use rsa::traits::PublicKeyParts;
@@ -10,6 +11,10 @@ use std::convert::Infallible;
 use std::sync::OnceLock;
 use stytch_sessions_wasm::internal::jws::b64url_encode;
 use stytch_sessions_wasm::jwk::{Jwk, KeySet};
+
+pub mod stytch;
+#[allow(unused_imports)]
+pub use stytch::{authenticate_body, settle, stytch_error, Route, Stytch, T0};
 
 pub const PROJECT_ID: &str = "project-test-00000000-0000-4000-8000-000000000000";
 pub const BASE_URL: &str = "https://test.stytch.com";

@@ -1,8 +1,8 @@
 //! Authorization checks (`docs/rules.md`, "Authorization checks"): judged locally against the
 //! cached RBAC policy, the policy's cache rules, and when `authenticateJwt` asks the API.
 
+use crate::calls::*;
 use crate::common::*;
-use crate::net::*;
 use serde_json::{json, Value};
 use std::rc::Rc;
 use stytch_sessions_wasm::api::{AuthenticateJwtParams, LocalJwtParams};
@@ -23,10 +23,11 @@ fn policy() -> Value {
     ], "resources": [], "scopes": []})
 }
 
-fn net() -> Net {
-    let mut net = Net::new();
-    net.policy = policy();
-    net
+/// A Stytch serving [`policy`].
+fn with_policy() -> Stytch {
+    let stytch = Stytch::new();
+    stytch.serve_policy(policy());
+    stytch
 }
 
 fn check(resource_id: &str, action: &str) -> Option<AuthorizationCheck> {
@@ -69,7 +70,7 @@ fn verdict(result: &stytch_sessions_wasm::Result<Answer>) -> Option<Verdict> {
 
 #[test]
 fn checks_are_judged_locally_with_exact_actions_star_and_several_roles() {
-    let (mut engine, mut net) = (Engine::new(), net());
+    let (mut engine, stytch) = (Engine::new(), with_policy());
     let token = token_a();
     for (resource, action, expected) in [
         ("documents", "read", "ok"),
@@ -78,11 +79,11 @@ fn checks_are_judged_locally_with_exact_actions_star_and_several_roles() {
         ("billing", "write", "invalid_permissions"),
         ("reports", "read", "invalid_permissions"),
     ] {
-        let result = net.run(&mut engine, verify_checked(&token, check(resource, action)));
+        let result = stytch.run(&mut engine, verify_checked(&token, check(resource, action)));
         assert_eq!(code(&result), expected, "{resource}/{action}");
     }
-    assert_eq!((net.policy_fetches, net.api_calls), (1, 0));
-    let result = net.run(
+    assert_eq!((stytch.policy_fetches(), stytch.api_calls()), (1, 0));
+    let result = stytch.run(
         &mut engine,
         authenticate_checked(&token, check("documents", "read")),
     );
@@ -93,100 +94,108 @@ fn checks_are_judged_locally_with_exact_actions_star_and_several_roles() {
             granting_roles: vec!["stytch_member".into(), "admin".into()]
         })
     );
-    let result = net.run(
+    let result = stytch.run(
         &mut engine,
         authenticate_checked(&token, check("documents", "write")),
     );
     assert_eq!(verdict(&result).unwrap().granting_roles, ["admin"]);
-    assert_eq!(net.api_calls, 0);
+    assert_eq!(stytch.api_calls(), 0);
 }
 
 #[test]
 fn roles_the_policy_does_not_know_and_an_empty_policy_allow_nothing() {
-    let (mut engine, mut net) = (Engine::new(), Net::new()); // the policy has no roles
-    let result = net.run(
+    let (mut engine, stytch) = (Engine::new(), Stytch::new()); // the policy has no roles
+    let result = stytch.run(
         &mut engine,
         verify_checked(&token_a(), check("documents", "read")),
     );
     assert_eq!(code(&result), "invalid_permissions");
-    let mut net = Net::new();
-    net.policy = json!({"roles": [{"role_id": "editor", "description": "", "permissions": [
-        {"resource_id": "documents", "actions": ["*"]}]}], "resources": [], "scopes": []});
+    let stytch = Stytch::new();
+    stytch.serve_policy(
+        json!({"roles": [{"role_id": "editor", "description": "", "permissions": [
+        {"resource_id": "documents", "actions": ["*"]}]}], "resources": [], "scopes": []}),
+    );
     let mut engine = Engine::new();
-    let result = net.run(
+    let result = stytch.run(
         &mut engine,
         verify_checked(&token_a(), check("documents", "read")),
     );
     assert_eq!(code(&result), "invalid_permissions");
-    assert_eq!(net.api_calls, 0);
+    assert_eq!(stytch.api_calls(), 0);
 }
 
 #[test]
 fn a_thousand_allowed_checks_cost_one_policy_fetch_and_no_session_call() {
-    let (mut engine, mut net) = (Engine::new(), net());
+    let (mut engine, stytch) = (Engine::new(), with_policy());
     let token = token_a();
     for _ in 0..1_000 {
-        let result = net.run(
+        let result = stytch.run(
             &mut engine,
             verify_checked(&token, check("documents", "read")),
         );
         assert_eq!(code(&result), "ok");
     }
     assert_eq!(
-        (net.jwks_fetches, net.policy_fetches, net.api_calls),
+        (
+            stytch.jwks_fetches(),
+            stytch.policy_fetches(),
+            stytch.api_calls()
+        ),
         (1, 1, 0)
     );
     // Warm, a repeat token with a check is answered at the first step.
     let mut call = verify_checked(&token, check("documents", "read"));
     assert!(matches!(
-        call.step(&mut engine, Input::Start, net.now_ms),
+        call.step(&mut engine, Input::Start, stytch.now_ms()),
         Next::Done(Ok(Answer::Session(_)))
     ));
 }
 
 #[test]
 fn concurrent_cold_calls_with_a_check_make_one_policy_fetch() {
-    let (mut engine, mut net) = (Engine::new(), net());
+    let (mut engine, stytch) = (Engine::new(), with_policy());
     let token = token_a();
     let calls = (0..100)
         .map(|_| verify_checked(&token, check("documents", "read")))
         .collect();
-    let results = net.run_all(&mut engine, calls);
+    let results = stytch.run_all(&mut engine, calls);
     assert!(results.iter().all(|r| code(r) == "ok"));
-    assert_eq!((net.jwks_fetches, net.policy_fetches), (1, 1));
+    assert_eq!((stytch.jwks_fetches(), stytch.policy_fetches()), (1, 1));
 }
 
 #[test]
 fn the_policy_is_refreshed_after_five_minutes_and_a_failed_refresh_keeps_the_last_good_one() {
-    let (mut engine, mut net) = (Engine::new(), net());
+    let (mut engine, stytch) = (Engine::new(), with_policy());
     let token = token_a();
-    let allowed = |net: &mut Net, engine: &mut Engine| {
-        code(&net.run(engine, verify_checked(&token, check("documents", "write"))))
+    let allowed = |stytch: &Stytch, engine: &mut Engine| {
+        code(&stytch.run(engine, verify_checked(&token, check("documents", "write"))))
     };
-    assert_eq!(allowed(&mut net, &mut engine), "ok");
-    net.now_ms += MAX_AGE_MS - 1_000.0;
-    assert_eq!(allowed(&mut net, &mut engine), "ok");
-    assert_eq!(net.policy_fetches, 1, "fresh for five minutes");
+    assert_eq!(allowed(&stytch, &mut engine), "ok");
+    stytch.advance(MAX_AGE_MS - 1_000.0);
+    assert_eq!(allowed(&stytch, &mut engine), "ok");
+    assert_eq!(stytch.policy_fetches(), 1, "fresh for five minutes");
     // The refresh fails: the last good policy still judges, and no refetch within the cooldown.
-    net.now_ms += 1_000.0;
-    net.policy_status = 500;
-    assert_eq!(allowed(&mut net, &mut engine), "ok");
-    assert_eq!(allowed(&mut net, &mut engine), "ok");
-    assert_eq!(net.policy_fetches, 2);
+    stytch.advance(1_000.0);
+    stytch.set_status(Route::Policy, 500);
+    assert_eq!(allowed(&stytch, &mut engine), "ok");
+    assert_eq!(allowed(&stytch, &mut engine), "ok");
+    assert_eq!(stytch.policy_fetches(), 2);
     // Later, the refresh lands: admin loses documents/write.
-    net.now_ms += 31_000.0;
-    net.policy_status = 200;
-    net.policy = json!({"roles": [{"role_id": "admin", "description": "", "permissions": [
-        {"resource_id": "documents", "actions": ["read"]}]}], "resources": [], "scopes": []});
-    assert_eq!(allowed(&mut net, &mut engine), "invalid_permissions");
-    assert_eq!(net.policy_fetches, 3);
+    stytch.advance(31_000.0);
+    stytch.set_status(Route::Policy, 200);
+    stytch.serve_policy(
+        json!({"roles": [{"role_id": "admin", "description": "", "permissions": [
+        {"resource_id": "documents", "actions": ["read"]}]}], "resources": [], "scopes": []}),
+    );
+    assert_eq!(allowed(&stytch, &mut engine), "invalid_permissions");
+    assert_eq!(stytch.policy_fetches(), 3);
 }
 
 #[test]
 fn no_policy_and_no_way_to_get_one_never_allows() {
-    let (mut engine, mut net) = (Engine::new(), net());
-    net.policy_status = 503;
-    let result = net.run(
+    let (mut engine, stytch) = (Engine::new(), with_policy());
+    stytch.set_status(Route::Policy, 503);
+    let result = stytch.run(
         &mut engine,
         verify_checked(&token_a(), check("documents", "read")),
     );
@@ -195,23 +204,23 @@ fn no_policy_and_no_way_to_get_one_never_allows() {
         "{result:?}"
     );
     // authenticateJwt asks the API, which judges the check itself.
-    let result = net.run(
+    let result = stytch.run(
         &mut engine,
         authenticate_checked(&token_a(), check("documents", "read")),
     );
     assert!(matches!(result, Ok(Answer::Api(_))));
-    assert!(net
-        .last_api_body
+    assert!(stytch
+        .last_body(Route::Api)
         .unwrap()
         .contains("\"authorization_check\":{\"resource_id\":\"documents\",\"action\":\"read\"}"));
-    assert_eq!((net.policy_fetches, net.api_calls), (1, 1));
+    assert_eq!((stytch.policy_fetches(), stytch.api_calls()), (1, 1));
 }
 
 #[test]
 fn a_local_denial_asks_the_api_once_and_its_403_is_the_answer() {
-    let (mut engine, mut net) = (Engine::new(), net());
-    net.api_denies = true;
-    let result = net.run(
+    let (mut engine, stytch) = (Engine::new(), with_policy());
+    stytch.deny_checks(true);
+    let result = stytch.run(
         &mut engine,
         authenticate_checked(&token_a(), check("billing", "write")),
     );
@@ -224,18 +233,18 @@ fn a_local_denial_asks_the_api_once_and_its_403_is_the_answer() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(net.api_calls, 1);
+    assert_eq!(stytch.api_calls(), 1);
     // Its 403 is final for this token and check: remembered for a minute, not asked again.
-    let again = net.run(
+    let again = stytch.run(
         &mut engine,
         authenticate_checked(&token_a(), check("billing", "write")),
     );
     assert!(matches!(again, Err(Error::Stytch(_))), "{again:?}");
-    assert_eq!(net.api_calls, 1);
+    assert_eq!(stytch.api_calls(), 1);
     // The API may know better (the cached policy can be five minutes old): its verdict stands.
-    net.now_ms += 60_000.0;
-    net.api_denies = false;
-    let result = net.run(
+    stytch.advance(60_000.0);
+    stytch.deny_checks(false);
+    let result = stytch.run(
         &mut engine,
         authenticate_checked(&token_a(), check("billing", "write")),
     );
@@ -243,28 +252,28 @@ fn a_local_denial_asks_the_api_once_and_its_403_is_the_answer() {
         panic!("{result:?}")
     };
     assert!(body.contains("\"verdict\":{\"authorized\":true"));
-    assert_eq!(net.api_calls, 2);
+    assert_eq!(stytch.api_calls(), 2);
 }
 
 #[test]
 fn forged_tokens_with_a_check_fetch_no_policy_and_reach_no_api() {
-    let (mut engine, mut net) = (Engine::new(), net());
+    let (mut engine, stytch) = (Engine::new(), with_policy());
     // Signed by key B under key A's kid: a bad signature.
     let header = json!({"alg": "RS256", "kid": key_a().kid}).to_string();
     let forged = key_b().sign_raw(&header, &Value::Object(payload()).to_string());
     for token in [forged, "not.a.jwt".to_owned(), invented(1)] {
-        let result = net.run(
+        let result = stytch.run(
             &mut engine,
             authenticate_checked(&token, check("documents", "read")),
         );
         assert!(result.is_err());
     }
-    assert_eq!((net.policy_fetches, net.api_calls), (0, 0));
+    assert_eq!((stytch.policy_fetches(), stytch.api_calls()), (0, 0));
 }
 
 #[test]
 fn a_check_needs_the_secret() {
-    let (mut engine, mut net) = (Engine::new(), net());
+    let (mut engine, stytch) = (Engine::new(), with_policy());
     let params = LocalJwtParams {
         authorization_check: check("documents", "read"),
         ..LocalJwtParams::default()
@@ -276,6 +285,6 @@ fn a_check_needs_the_secret() {
             params,
         },
     );
-    assert_eq!(code(&net.run(&mut engine, call)), "invalid_argument");
-    assert_eq!(net.jwks_fetches + net.policy_fetches, 0);
+    assert_eq!(code(&stytch.run(&mut engine, call)), "invalid_argument");
+    assert_eq!(stytch.jwks_fetches() + stytch.policy_fetches(), 0);
 }
