@@ -1,5 +1,5 @@
 // Run by Bun from a fresh project with the packed package installed: require() (CommonJS).
-// The runner (tests/js/run-next-tests.mjs) passes the emulator's URL and a freshly minted JWT.
+// Its runtime file (run-bun.mjs) passes the emulator's URL and a freshly minted JWT.
 "use strict";
 const assert = require("node:assert/strict");
 const { Client, ClientError, StytchError, verifyJwt } = require("stytch-sessions-wasm");

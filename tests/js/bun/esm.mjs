@@ -1,5 +1,5 @@
 // Run by Bun from a fresh project with the packed package installed: the ES module import.
-// The runner (tests/js/run-next-tests.mjs) passes the emulator's URL and a freshly minted JWT.
+// Its runtime file (run-bun.mjs) passes the emulator's URL and a freshly minted JWT.
 import assert from "node:assert/strict";
 import { Client, ClientError, StytchError, verifyJwt } from "stytch-sessions-wasm";
 

@@ -26,7 +26,8 @@ export function findTarball(root) {
 
 /**
  * Installs the tarball into `<tmpdir>/stytch-sessions-wasm-installed-<sha12>/` unless already
- * there. Resolves `{ dir, tarball, sha, importPackage }`; `importPackage()` imports the package
+ * there. Resolves `{ dir, tarball, sha, installMs, importPackage }` (`installMs`: how long that
+ * `npm install` took, whichever process ran it); `importPackage()` imports the package
  * by name from inside that project (so the package's own `exports` conditions pick the entry).
  */
 export async function installedPackage(root) {
@@ -43,7 +44,7 @@ export async function installedPackage(root) {
     if (r.code !== 0) throw new Error(`npm install of ${tarball} failed:\n${r.stderr}`);
     // Re-exported from a file inside the project: resolution starts there, with Node's conditions.
     writeFileSync(join(work, "entry.mjs"), 'export * from "stytch-sessions-wasm";\n');
-    writeFileSync(join(work, ".ready"), new Date().toISOString());
+    writeFileSync(join(work, ".ready"), JSON.stringify({ at: new Date().toISOString(), installMs: r.ms }));
     try {
       renameSync(work, dir);
     } catch {
@@ -57,10 +58,17 @@ export async function installedPackage(root) {
       }
     }
   }
+  let installMs;
+  try {
+    installMs = JSON.parse(readFileSync(join(dir, ".ready"), "utf8")).installMs;
+  } catch {
+    /* an install made before .ready held its time */
+  }
   return {
     dir,
     tarball,
     sha,
+    installMs,
     importPackage: () => import(pathToFileURL(join(dir, "entry.mjs")).href),
     /** Copies the tarball into `dest` (for a worker project install from a stable file). */
     copyTarball: (dest) => {

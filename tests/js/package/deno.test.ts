@@ -1,5 +1,6 @@
 // The installed package's Deno entry ("deno" condition), under `deno test` (type-checked
 // against the package's index.d.ts).
+import assert from "./assert.mjs";
 import * as api from "stytch-sessions-wasm";
 import type { Session } from "stytch-sessions-wasm";
 import { checks, firstVerifyReporter } from "./suite.mjs";
@@ -9,17 +10,15 @@ const url = Deno.env.get("STYTCH_EMULATOR_URL")!;
 const onFirstVerify = firstVerifyReporter();
 
 Deno.test("the Deno entry exports the API", () => {
-  const names = Object.keys(api).sort().join(",");
-  if (names !== "Client,ClientError,RequestError,StytchError,authenticateRequest,cacheApiJwksStore,kvJwksStore,verifyJwt") throw new Error(names);
-  const resolved = import.meta.resolve("stytch-sessions-wasm");
-  if (!/stytch-sessions-wasm\/deno\.js$/.test(resolved)) throw new Error(`resolved to ${resolved}`);
+  assert.deepEqual(Object.keys(api).sort(), ["Client", "ClientError", "RequestError", "StytchError", "authenticateRequest", "cacheApiJwksStore", "kvJwksStore", "verifyJwt"]);
+  assert.match(import.meta.resolve("stytch-sessions-wasm"), /stytch-sessions-wasm\/deno\.js$/);
 });
 Deno.test("typed: verifyJwt returns a Session", async () => {
   const user = await (await fetch(`${url}/__emulator/users`, { method: "POST", body: "{}" })).json();
   const minted = await (await fetch(`${url}/__emulator/sessions`, { method: "POST", body: JSON.stringify({ user_id: user.user_id }) })).json();
   const session: Session = await api.verifyJwt(minted.session_jwt, { project_id: "project-test-00000000-0000-4000-8000-000000000000", custom_base_url: url });
   onFirstVerify();
-  if (session.user_id !== user.user_id) throw new Error("wrong user");
+  assert.equal(session.user_id, user.user_id);
 });
 for (const [name, fn] of checks()) Deno.test(`deno: ${name}`, () => fn({ api, url, onFirstVerify }));
 const gateCtx = { api, gateUrl: Deno.env.get("STYTCH_EMULATOR_URL_2")!, coldUrl: Deno.env.get("STYTCH_EMULATOR_URL_3")! };

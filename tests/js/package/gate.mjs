@@ -3,7 +3,8 @@
 // `gateUrl` is an emulator only these checks use (they set its policy and faults); `coldUrl`
 // another whose keys this process has never fetched (the cold-isolate checks, which leave its
 // keys failed for the 30 s cooldown). Every check counts the emulator's API calls.
-import { assert, control, forge, PROJECT_ID, rejection, SECRET } from "./suite.mjs";
+import assert from "./assert.mjs";
+import { control, forge, PROJECT_ID, rejection, SECRET } from "./suite.mjs";
 
 const AUTH = "POST /v1/sessions/authenticate";
 const JWKS = "GET /v1/sessions/jwks/:project_id";
@@ -20,7 +21,7 @@ const POLICY_BODY = {
 async function json(url, method, path, body) {
   const res = await fetch(url + path, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   const out = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(out)}`);
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(out)}`);
   return out;
 }
 const counts = (url) => json(url, "GET", "/__emulator/requests");

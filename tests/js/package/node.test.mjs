@@ -1,4 +1,5 @@
 // The installed package's Node ES module entry ("node" + "import" condition), under node:test.
+import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as api from "stytch-sessions-wasm";
 import { checks, firstVerifyReporter } from "./suite.mjs";
@@ -6,8 +7,7 @@ import { gateChecks } from "./gate.mjs";
 
 const url = process.env.STYTCH_EMULATOR_URL;
 const onFirstVerify = firstVerifyReporter();
-test("the ESM entry exports the API", async () => {
-  const { default: assert } = await import("node:assert/strict");
+test("the ESM entry exports the API", () => {
   assert.deepEqual(Object.keys(api).sort(), ["Client", "ClientError", "RequestError", "StytchError", "authenticateRequest", "cacheApiJwksStore", "kvJwksStore", "verifyJwt"]);
   const resolved = import.meta.resolve("stytch-sessions-wasm");
   assert.match(resolved, /node_modules\/stytch-sessions-wasm\/node\.mjs$/);

@@ -1,19 +1,8 @@
 // The package's behaviour in one runtime, as a list of named checks; node.test.mjs (ESM),
 // node.test.cjs (CommonJS) and deno.test.ts register them with their runtime's test runner.
 // `api` is what the runtime's entry of the installed package exports.
-// A small assert (no node:assert, so Deno type-checks without @types/node).
-const fail = (msg) => {
-  throw new Error(msg);
-};
-const show = (v) => JSON.stringify(v);
-const canon = (v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : Array.isArray(v) ? v.map(canon) : v);
-export const assert = {
-  ok: (v, msg = "expected a truthy value") => v || fail(msg),
-  equal: (a, b, msg) => Object.is(a, b) || fail(msg ?? `expected ${show(b)}, got ${show(a)}`),
-  notEqual: (a, b, msg) => !Object.is(a, b) || fail(msg ?? `expected something other than ${show(b)}`),
-  deepEqual: (a, b, msg) => show(canon(a)) === show(canon(b)) || fail(msg ?? `expected ${show(b)}, got ${show(a)}`),
-  match: (s, re, msg) => (typeof s === "string" && re.test(s)) || fail(msg ?? `expected ${show(s)} to match ${re}`),
-};
+// Assertions: node:assert/strict's API (./assert.mjs, the same in Node and Deno).
+import assert from "./assert.mjs";
 
 export const PROJECT_ID = "project-test-00000000-0000-4000-8000-000000000000";
 export const SECRET = "secret-test-emulator";
@@ -40,17 +29,15 @@ export async function control(url, path, body) {
     body: JSON.stringify(body),
   });
   const json = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  assert.ok(res.ok, `${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
 
+/** The error `promise` rejects with; fails if it resolves. */
 export async function rejection(promise) {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
+  let err;
+  await assert.rejects(promise, (e) => ((err = e), true));
+  return err;
 }
 
 function assertSession(session, userId) {
