@@ -359,7 +359,7 @@ export const CHECKS = {
   next: {
     kind: "next",
     async run(ctx, s) {
-      // The same extraction as run-next-tests.mjs's readmeExample().
+      // The same extraction as readmeExample() in tests/js/lib/next-app.mjs.
       const readme = readFileSync(join(ctx.root, "pkg-template/README.md"), "utf8");
       const section = /^## Next\.js middleware\n([\s\S]*?)(?=^## )/m.exec(readme);
       const block = section && /^```ts\n([\s\S]*?)^```$/m.exec(section[1]);
