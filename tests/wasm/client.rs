@@ -292,15 +292,6 @@ async fn one_jwks_fetch_for_100_concurrent_clients_sharing_an_engine() {
     assert_eq!(emu.count(JWKS_ROUTE).await - before, 1, "one JWKS fetch");
 }
 
-/// A JWKS store whose `get` and `put` never settle.
-fn stuck_store() -> (JsValue, Closure<dyn Fn() -> JsValue>) {
-    let never = Closure::<dyn Fn() -> JsValue>::new(|| Promise::new(&mut |_, _| {}).into());
-    let store = Object::new();
-    set(&store, "get", never.as_ref());
-    set(&store, "put", never.as_ref());
-    (store.into(), never)
-}
-
 #[wasm_bindgen_test]
 async fn a_store_that_never_answers_is_waited_for_at_most_the_jwks_timeout() {
     let emu = emu();

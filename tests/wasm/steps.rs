@@ -63,15 +63,6 @@ async fn steps_are_tag_id_json_and_the_store_wait_is_the_jwks_timeout() {
     assert!(e.starts_with('E'), "a finished call cannot be resumed: {e}");
 }
 
-/// A JWKS store (`{get, put}`) whose methods never settle.
-fn stuck_store() -> (JsValue, Closure<dyn Fn() -> JsValue>) {
-    let never = Closure::<dyn Fn() -> JsValue>::new(|| Promise::new(&mut |_, _| {}).into());
-    let store = Object::new();
-    set(&store, "get", never.as_ref());
-    set(&store, "put", never.as_ref());
-    (store.into(), never)
-}
-
 #[wasm_bindgen_test]
 async fn a_store_that_never_answers_and_a_fetch_that_ignores_its_abort_are_bounded() {
     let emu = emu();

@@ -405,3 +405,12 @@ impl Drop for ClockShift {
         set(&self.date, "now", &self.original);
     }
 }
+
+/// A JWKS store (`{get, put}`) whose methods never settle.
+pub fn stuck_store() -> (JsValue, Closure<dyn Fn() -> JsValue>) {
+    let never = Closure::<dyn Fn() -> JsValue>::new(|| Promise::new(&mut |_, _| {}).into());
+    let store = Object::new();
+    set(&store, "get", never.as_ref());
+    set(&store, "put", never.as_ref());
+    (store.into(), never)
+}
