@@ -12,6 +12,7 @@ use crate::http::{self, HttpRequest, HttpResponse};
 use crate::json::{self, Value};
 use crate::jwk::KeySet;
 use crate::rbac;
+use std::borrow::Cow;
 
 /// A step of an API-only call.
 pub(super) fn step(
@@ -27,7 +28,7 @@ pub(super) fn step(
         config,
         endpoint: api.endpoint,
         suffix: &api.suffix,
-        body: api.body.clone(),
+        body: api.body.as_deref().map(Cow::Borrowed),
         checked: api.checked,
         reusable: false,
     };
@@ -49,7 +50,8 @@ pub(super) struct Ask<'a> {
     pub endpoint: Endpoint,
     /// What follows the endpoint's path in the URL.
     pub suffix: &'a str,
-    pub body: Option<String>,
+    /// Borrowed from an API call's shape; made for a local call's fallback.
+    pub body: Option<Cow<'a, str>>,
     /// Whether it sends an authorization check: the answer then counts only with a verdict
     /// that authorizes.
     pub checked: bool,
@@ -85,13 +87,8 @@ impl Ask<'_> {
             }
         }
         *stage = Stage::Api { shared };
-        Next::Send(request(
-            method,
-            url,
-            Some(authorization),
-            self.body,
-            timeout_ms,
-        ))
+        let body = self.body.map(Cow::into_owned);
+        Next::Send(request(method, url, Some(authorization), body, timeout_ms))
     }
 
     /// The request answered (or failed): shared with the calls that waited for it, and
