@@ -142,6 +142,13 @@ impl Config {
         self
     }
 
+    /// `Authorization: Basic base64(project_id:secret)` for the requests of a project with a
+    /// secret (API calls, and the JWKS and policy fetches of such a configuration).
+    pub(crate) fn authorization(&self) -> Option<String> {
+        let secret = self.secret.as_deref()?;
+        Some(crate::http::basic_auth(&self.project_id, secret))
+    }
+
     /// Keys the policy store: projects may share an API base URL.
     pub fn policy_key(&self) -> String {
         [&self.base_url, " ", &self.project_id].concat()

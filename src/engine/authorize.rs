@@ -8,7 +8,7 @@ use super::request::{self, read_answer};
 use super::{policy, Checking, Engine, Next, PolicyStep, Stage};
 use crate::api::Endpoint;
 use crate::error::Result;
-use crate::http::{self, HttpResponse};
+use crate::http::HttpResponse;
 use crate::rbac::{self, Policy};
 use std::rc::Rc;
 
@@ -67,10 +67,7 @@ impl LocalCall<'_> {
                 *self.stage = Stage::Policy { checking, step };
                 let (method, path) = Endpoint::RbacPolicy.route();
                 let url = [&config.base_url, path].concat();
-                let authorization = config
-                    .secret
-                    .as_ref()
-                    .map(|secret| http::basic_auth(&config.project_id, secret));
+                let authorization = config.authorization();
                 Next::Send(request::request(
                     method,
                     url,

@@ -8,7 +8,7 @@ use super::local::LocalCall;
 use super::request;
 use super::{stored, Engine, KeyStep, Next, Stage};
 use crate::error::{Error, RequestErrorCode, Result};
-use crate::http::{self, HttpResponse};
+use crate::http::HttpResponse;
 use crate::jws;
 
 impl LocalCall<'_> {
@@ -85,10 +85,7 @@ impl LocalCall<'_> {
         let config = self.config;
         let step = KeyStep::Fetching(flight);
         *self.stage = Stage::Keys { kid, loaded, step };
-        let authorization = config
-            .secret
-            .as_ref()
-            .map(|secret| http::basic_auth(&config.project_id, secret));
+        let authorization = config.authorization();
         let url = config.jwks_url.clone();
         let timeout_ms = config.jwks_timeout_ms();
         Next::Send(request::request(

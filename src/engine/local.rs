@@ -15,7 +15,6 @@ use crate::jwk::KeySet;
 use crate::jws;
 use crate::jwt::verify_parsed;
 use crate::rbac::Verdict;
-use std::borrow::Cow;
 use std::rc::Rc;
 
 /// A call of the [`Local`] shape, borrowed for one step.
@@ -222,13 +221,17 @@ impl<'a> LocalCall<'a> {
 
     /// `authenticateJwt`'s API request (the JWT, the check, the duration and the custom claims).
     pub(super) fn ask_api(&mut self, engine: &mut Engine, asking: Asking, now_ms: f64) -> Next {
-        let ask = self.fallback(self.local.fallback_body().map(Cow::Owned));
+        let body = self.local.fallback_body();
+        let ask = self.fallback(body.as_deref());
         ask.send(engine, self.stage, asking, now_ms)
     }
 
     /// The fallback request with `body`; its answer is reusable for 30 seconds (the token is
     /// genuine: it passed the signature check, or no key could judge it).
-    fn fallback(&self, body: Option<Cow<'a, str>>) -> Ask<'a> {
+    fn fallback<'b>(&self, body: Option<&'b str>) -> Ask<'b>
+    where
+        'a: 'b,
+    {
         Ask {
             config: self.config,
             endpoint: Endpoint::Authenticate,

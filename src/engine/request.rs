@@ -8,11 +8,10 @@ use super::{Answer, Engine, Input, Next, Stage};
 use crate::api::Endpoint;
 use crate::config::Config;
 use crate::error::{Error, RequestErrorCode, Result, StytchError};
-use crate::http::{self, HttpRequest, HttpResponse};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::json::{self, Value};
 use crate::jwk::KeySet;
 use crate::rbac;
-use std::borrow::Cow;
 
 /// A step of an API-only call.
 pub(super) fn step(
@@ -28,7 +27,7 @@ pub(super) fn step(
         config,
         endpoint: api.endpoint,
         suffix: &api.suffix,
-        body: api.body.as_deref().map(Cow::Borrowed),
+        body: api.body.as_deref(),
         checked: api.checked,
         reusable: false,
     };
@@ -50,8 +49,8 @@ pub(super) struct Ask<'a> {
     pub endpoint: Endpoint,
     /// What follows the endpoint's path in the URL.
     pub suffix: &'a str,
-    /// Borrowed from an API call's shape; made for a local call's fallback.
-    pub body: Option<Cow<'a, str>>,
+    /// The JSON body, copied into the request when it is sent.
+    pub body: Option<&'a str>,
     /// Whether it sends an authorization check: the answer then counts only with a verdict
     /// that authorizes.
     pub checked: bool,
@@ -64,18 +63,17 @@ impl Ask<'_> {
     /// Sends the request, or (for `authenticate`, which judges a token) takes the answer of an
     /// identical request in flight or remembered.
     pub fn send(self, engine: &mut Engine, stage: &mut Stage, asking: Asking, now_ms: f64) -> Next {
-        let Some(secret) = &self.config.secret else {
+        let Some(authorization) = self.config.authorization() else {
             return Next::Done(Err(Error::invalid_argument(
                 "this call needs the project secret",
             )));
         };
         let (method, path) = self.endpoint.route();
         let url = [&self.config.base_url, path, self.suffix].concat();
-        let authorization = http::basic_auth(&self.config.project_id, secret);
         let timeout_ms = self.config.api_timeout_ms();
         let mut shared = None;
         if self.endpoint == Endpoint::Authenticate {
-            let key = answers::key(&url, Some(&authorization), self.body.as_deref());
+            let key = answers::key(&url, Some(&authorization), self.body);
             match engine.answers.plan(&key, now_ms, timeout_ms, asking) {
                 answers::Plan::Use(result) => return self.answer(result),
                 answers::Plan::Wait { flight } => {
@@ -87,7 +85,7 @@ impl Ask<'_> {
             }
         }
         *stage = Stage::Api { shared };
-        let body = self.body.map(Cow::into_owned);
+        let body = self.body.map(str::to_owned);
         Next::Send(request(method, url, Some(authorization), body, timeout_ms))
     }
 

@@ -48,12 +48,17 @@ pub fn write(url: &str, fetched_at_ms: f64, jwks: &str, secret: Option<&str>) ->
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// HMAC-SHA-256 of [`MAC_LABEL`] and `body`, keyed by `secret`.
-fn mac(secret: &str, body: &str) -> Option<[u8; 32]> {
+/// HMAC-SHA-256 of [`MAC_LABEL`] and `body`, keyed by `secret`, ready to finish or verify.
+fn keyed(secret: &str, body: &str) -> Option<Hmac<Sha256>> {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).ok()?;
     mac.update(MAC_LABEL.as_bytes());
     mac.update(body.as_bytes());
-    Some(mac.finalize().into_bytes().into())
+    Some(mac)
+}
+
+/// The MAC of `body` under `secret`.
+fn mac(secret: &str, body: &str) -> Option<[u8; 32]> {
+    Some(keyed(secret, body)?.finalize().into_bytes().into())
 }
 
 /// The text after a valid MAC, when `secret` is configured; the whole text otherwise.
@@ -68,10 +73,7 @@ fn authentic<'a>(text: &'a str, secret: Option<&str>) -> Option<&'a str> {
         let digit = |c: u8| HEX.iter().position(|&h| h == c);
         *byte = u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()?;
     }
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).ok()?;
-    mac.update(MAC_LABEL.as_bytes());
-    mac.update(body.as_bytes());
-    mac.verify_slice(&given).ok()?;
+    keyed(secret, body)?.verify_slice(&given).ok()?;
     Some(body)
 }
 

@@ -11,8 +11,8 @@
 //! driver obeys are docs/rules.md, "Driver contract".
 
 use super::config_cache;
-use super::operations::operation;
 use super::ENGINE;
+use crate::api::sessions_operation as operation;
 use crate::config::Config;
 use crate::engine::{Call, Input, Next, Operation};
 use crate::error::{Error, Result};

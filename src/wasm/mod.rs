@@ -13,7 +13,6 @@ pub mod calls;
 mod config_cache;
 #[cfg(feature = "js-client")]
 mod host;
-mod operations;
 
 #[cfg(feature = "js-client")]
 pub use host::JsHost;

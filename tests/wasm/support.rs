@@ -414,3 +414,13 @@ pub fn stuck_store() -> (JsValue, Closure<dyn Fn() -> JsValue>) {
     set(&store, "put", never.as_ref());
     (store.into(), never)
 }
+
+/// `sessions.authenticate({session_token})` rejects with `RequestError` `timeout`, holding
+/// neither the secret nor the token: how long it took, in milliseconds.
+pub async fn authenticate_times_out(sessions: &Sessions, token: &str) -> f64 {
+    let started = js_sys::Date::now();
+    let e = rejects(sessions.authenticate(js(&json!({"session_token": token})))).await;
+    let elapsed = js_sys::Date::now() - started;
+    check_error(&e, "RequestError", "timeout", &refs(&secret_and(&[token])));
+    elapsed
+}
