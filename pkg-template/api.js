@@ -342,9 +342,21 @@ async function exchange(fetchOption, request, init, timedOut) {
  * request.
  */
 export function verifyJwt(session_jwt, opts) {
+  return verify(false, session_jwt, opts);
+}
+
+/**
+ * Verifies a Stytch B2B member session JWT with the project's public B2B keys and resolves its
+ * member session. Needs no secret (unless it judges an `authorization_check`).
+ */
+export function verifyB2BJwt(session_jwt, opts) {
+  return verify(true, session_jwt, opts);
+}
+
+function verify(b2b, session_jwt, opts) {
   const [facts, text, fetch, store, date] = read(opts);
   const token = typeof session_jwt === "string" ? session_jwt : undefined;
-  return run(wasm.verifyJwt(token, facts, text, date, Date.now()), { fetch, store });
+  return run(wasm.verifyJwt(token, b2b, facts, text, date, Date.now()), { fetch, store });
 }
 
 /**
@@ -355,35 +367,57 @@ export function verifyJwt(session_jwt, opts) {
  */
 const clients = new WeakMap();
 
-/** `client.sessions`: every call passes the client's options to the module. */
-class Sessions {}
-for (const op of ["authenticate", "authenticateJwt", "authenticateJwtLocal", "get", "getJWKS", "migrate", "revoke", "exchangeAccessToken", "attest"]) {
-  Object.defineProperty(Sessions.prototype, op, {
-    value(params) {
-      const c = clients.get(this);
-      if (c === undefined) throw new TypeError(`sessions.${op} must be called on a client's sessions`);
-      const [facts, text, , , current] = read(params);
-      const date = op === "authenticateJwtLocal" ? current : undefined;
-      return run(wasm.sessionsCall(op, c.text, c.store !== undefined, facts, text, date, Date.now()), c);
-    },
-    writable: true,
-    configurable: true,
-  });
+/**
+ * A client's `sessions`: every call passes the client's options to the module. `b2b`: a
+ * `B2BClient`'s, whose calls are judged as B2B member sessions.
+ */
+function sessionsClass(b2b, ops) {
+  const Sessions = class {};
+  for (const op of ops) {
+    Object.defineProperty(Sessions.prototype, op, {
+      value(params, options) {
+        const c = clients.get(this);
+        if (c === undefined) throw new TypeError(`sessions.${op} must be called on a client's sessions`);
+        const [facts, text, , , current] = read(params);
+        const date = op === "authenticateJwtLocal" ? current : undefined;
+        // A second argument only where the SDK takes one (B2B `revoke`'s `{authorization}`).
+        const extra = b2b && op === "revoke" && options !== undefined ? read(options)[1] ?? "null" : undefined;
+        return run(wasm.sessionsCall(op, c.text, c.store !== undefined, b2b, facts, text, extra, date, Date.now()), c);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+  return Sessions;
+}
+
+const OPERATIONS = ["authenticate", "authenticateJwt", "authenticateJwtLocal", "get", "getJWKS", "migrate", "revoke", "exchangeAccessToken", "attest"];
+const Sessions = sessionsClass(false, OPERATIONS);
+const B2BSessions = sessionsClass(true, [...OPERATIONS, "exchange"]);
+
+/** Reads (and checks) a client's options once, and gives it its `sessions`. */
+function makeClient(client, SessionsClass, opts) {
+  const [facts, text, fetch, store] = read(opts);
+  const refused = wasm.clientOptions(facts, text);
+  if (refused) final(refused); // throws its ClientError invalid_argument
+  const sessions = new SessionsClass();
+  clients.set(sessions, { text, fetch, store });
+  client.sessions = sessions;
+  Object.freeze(client);
 }
 
 /** A Stytch Sessions client. Its options are read (and checked) once, here. */
 export class Client {
   constructor(opts) {
-    const [facts, text, fetch, store] = read(opts);
-    const refused = wasm.clientOptions(facts, text);
-    if (refused) final(refused); // throws its ClientError invalid_argument
-    const sessions = new Sessions();
-    clients.set(sessions, { text, fetch, store });
-    this.sessions = sessions;
-    Object.freeze(this);
+    makeClient(this, Sessions, opts);
   }
-  /** Kept for compatibility: a client holds nothing that needs freeing. */
-  free() {}
+}
+
+/** A Stytch B2B Sessions client (member sessions). Its options are read (and checked) once, here. */
+export class B2BClient {
+  constructor(opts) {
+    makeClient(this, B2BSessions, opts);
+  }
 }
 
 /**
@@ -392,16 +426,34 @@ export class Client {
  * Resolves `{ ok: true, session, session_jwt, headers, verdict? }` or
  * `{ ok: false, status, code, error?, response() }`; rejects only for bad options.
  */
-export async function authenticateRequest(request, opts) {
+export function authenticateRequest(request, opts) {
+  return gate(false, request, opts);
+}
+
+/**
+ * Gates a request on a Stytch B2B member session, as `authenticateRequest` does on a consumer
+ * session. Resolves `{ ok: true, member_session, organization_id, session_jwt, headers,
+ * verdict?, member?, organization? }` or the same refusals (403 for `tenancy_mismatch` too).
+ */
+export function authenticateB2BRequest(request, opts) {
+  return gate(true, request, opts);
+}
+
+async function gate(b2b, request, opts) {
+  const name = b2b ? "authenticateB2BRequest" : "authenticateRequest";
   const headers = request?.headers;
   if (!headers || typeof headers.get !== "function") {
-    throw new ClientError("invalid_argument", "authenticateRequest: request must be a Request (or have headers.get)");
+    throw new ClientError("invalid_argument", `${name}: request must be a Request (or have headers.get)`);
   }
   const [facts, text, fetch, store] = read(opts);
-  const step = wasm.authenticateRequest(headers.get("authorization") ?? undefined, headers.get("cookie") ?? undefined, facts, text, Date.now());
+  const step = wasm.authenticateRequest(headers.get("authorization") ?? undefined, headers.get("cookie") ?? undefined, b2b, facts, text, Date.now());
   const r = await run(step, { fetch, store });
   if (r.ok) {
-    const out = { ok: true, session: r.session, session_jwt: r.session_jwt, headers: new Headers() };
+    const out = b2b
+      ? { ok: true, member_session: r.member_session, organization_id: r.member_session?.organization_id, session_jwt: r.session_jwt, headers: new Headers() }
+      : { ok: true, session: r.session, session_jwt: r.session_jwt, headers: new Headers() };
+    // What the API said beside the session, when it was asked.
+    for (const member of ["user", "member", "organization"]) if (r[member] !== undefined) out[member] = r[member];
     // The headers the crate decided on (src/gate.rs), copied as they are.
     if (r.set_cookie) out.headers.append("Set-Cookie", r.set_cookie);
     if (r.cache_control) out.headers.append("Cache-Control", r.cache_control);

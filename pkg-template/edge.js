@@ -8,5 +8,5 @@ import { instantiate } from "./instantiate.js";
 
 instantiate(wasmModule);
 
-export { Client, verifyJwt, authenticateRequest, cacheApiJwksStore, kvJwksStore } from "./api.js";
+export { Client, B2BClient, verifyJwt, verifyB2BJwt, authenticateRequest, authenticateB2BRequest, cacheApiJwksStore, kvJwksStore } from "./api.js";
 export { StytchError, RequestError, ClientError } from "./errors.js";

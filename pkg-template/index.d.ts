@@ -496,6 +496,24 @@ export interface AuthorizationCheck {
 }
 // </generated>
 
+/**
+ * "May this member do `action` on `resource_id` in organization `organization_id`?", judged
+ * against the project's B2B RBAC policy and the organization's own roles.
+ */
+// <generated: B2BAuthorizationCheck>
+export interface B2BAuthorizationCheck {
+  /**
+   * B2B only, and required there: the organization the member session must belong to (else
+   * `tenancy_mismatch`).
+   */
+  organization_id: string;
+  /** A resource of the project's RBAC policy, e.g. `"documents"`. */
+  resource_id: string;
+  /** An action on it, e.g. `"write"`. */
+  action: string;
+}
+// </generated>
+
 
 /** Options of the standalone {@link verifyJwt}: no secret is needed (the JWKS is public). */
 // <generated: VerifyJwtOptions>
@@ -816,8 +834,6 @@ export declare class Client {
   constructor(options: ClientOptions);
   /** The Sessions API (one object per client, the same on every access). */
   readonly sessions: Sessions;
-  /** Does nothing: kept for code written for earlier versions. */
-  free(): void;
 }
 
 /** {@link authenticateRequest} let the request in. */
@@ -833,6 +849,8 @@ export interface RequestAdmitted {
   headers: Headers;
   /** The verdict on `authorization_check`, when one was given. */
   verdict?: AuthorizationVerdict;
+  /** The user, when the API was asked (an old token, or an opaque session token). */
+  user?: User;
 }
 
 /**
@@ -841,7 +859,7 @@ export interface RequestAdmitted {
  */
 export interface RequestRefused {
   ok: false;
-  /** 401: no session or a bad one; 403: `authorization_check` denied; 503: Stytch could not judge. */
+  /** 401: no session or a bad one; 403: `authorization_check` denied (B2B: or another organization); 503: Stytch could not judge. */
   status: 401 | 403 | 503;
   /** Why: `"no_session"`, a {@link ClientErrorCode}, a {@link RequestErrorCode} or the API's error type. */
   code: string;
@@ -878,6 +896,251 @@ export declare function kvJwksStore(namespace: KVNamespaceLike, options?: { key?
  * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#how-a-session-jwt-is-judged | docs/rules.md, "How a session JWT is judged"}
  */
 export declare function verifyJwt(session_jwt: string, options: VerifyJwtOptions): Promise<Session>;
+
+// ---------------------------------------------------------------------------------------------
+// B2B member sessions
+// ---------------------------------------------------------------------------------------------
+
+/** A Stytch B2B member session, as stytch-node's `B2BClient` returns it. */
+export interface MemberSession {
+  member_session_id: string;
+  member_id: string;
+  organization_id: string;
+  organization_slug: string;
+  /** RFC 3339 timestamps. */
+  started_at: string;
+  last_accessed_at: string;
+  expires_at: string;
+  authentication_factors: AuthenticationFactor[];
+  /** Every claim of the JWT but the registered ones, the session's and the organization's. */
+  custom_claims: JsonObject;
+  roles: string[];
+}
+
+/** A Stytch B2B member, as the API returns it (the members this package reads; others are kept). */
+export interface Member extends JsonObject {
+  member_id: string;
+  organization_id: string;
+  email_address: string;
+  status: string;
+}
+
+/** A Stytch B2B organization, as the API returns it (the members this package reads; others are kept). */
+export interface Organization extends JsonObject {
+  organization_id: string;
+  organization_name: string;
+  organization_slug: string;
+}
+
+// <generated: B2BSessionsAuthenticateRequest>
+export type B2BSessionsAuthenticateRequest = SessionExtension & {
+  /**
+   * The API judges this check too (the organization first: another one is a 403
+   * `tenancy_mismatch`); a denial is a 403 `StytchError`, else `verdict` says who granted it.
+   */
+  authorization_check?: B2BAuthorizationCheck | undefined;
+} & (
+    | { session_token: string; session_jwt?: undefined }
+    | { session_jwt: string; session_token?: undefined }
+  );
+// </generated>
+
+/** `authenticateJwt` of a {@link B2BClient}: as {@link SessionsAuthenticateJwtRequest}, with a B2B check. */
+export type B2BSessionsAuthenticateJwtRequest = Omit<SessionsAuthenticateJwtRequest, "authorization_check"> & {
+  /** Judged locally (the organization first, then the project's and the organization's roles); a local denial asks the API. */
+  authorization_check?: B2BAuthorizationCheck | undefined;
+};
+
+/** `authenticateJwtLocal` of a {@link B2BClient}. */
+export type B2BSessionsAuthenticateJwtLocalRequest = Omit<SessionsAuthenticateJwtLocalRequest, "authorization_check"> & {
+  /** A denial rejects with `invalid_permissions`; another organization with `tenancy_mismatch`. */
+  authorization_check?: B2BAuthorizationCheck | undefined;
+};
+
+// <generated: B2BSessionsGetRequest>
+export interface B2BSessionsGetRequest {
+  organization_id: string;
+  member_id: string;
+}
+// </generated>
+
+// <generated: B2BSessionsExchangeRequest>
+export type B2BSessionsExchangeRequest = SessionExtension & {
+  /** The organization to switch to. */
+  organization_id: string;
+  /** The language of a one-time passcode sent when MFA is required (e.g. `"en"`). */
+  locale?: string | undefined;
+  /** A Device Fingerprinting telemetry id: the answer then carries `user_device`. */
+  telemetry_id?: string | undefined;
+} & (
+    | { session_token: string; session_jwt?: undefined }
+    | { session_jwt: string; session_token?: undefined }
+  );
+// </generated>
+
+// <generated: B2BSessionsMigrateRequest>
+export interface B2BSessionsMigrateRequest extends SessionExtension {
+  /** The external OIDC access token. */
+  session_token: string;
+  /** The organization to create the member session in. */
+  organization_id: string;
+}
+// </generated>
+
+// <generated: B2BSessionsAttestRequest>
+export interface B2BSessionsAttestRequest extends SessionExtension {
+  /** The trusted auth token profile. */
+  profile_id: string;
+  /** The token the profile's issuer signed. */
+  token: string;
+  /** The organization the member belongs to. */
+  organization_id?: string | undefined;
+  /** An existing session to add the factor to (at most one of the two). */
+  session_token?: string | undefined;
+  session_jwt?: string | undefined;
+}
+// </generated>
+
+// <generated: B2BSessionsRevokeRequest>
+export type B2BSessionsRevokeRequest =
+  | { member_session_id: string; session_token?: undefined; session_jwt?: undefined; member_id?: undefined }
+  | { session_token: string; member_session_id?: undefined; session_jwt?: undefined; member_id?: undefined }
+  | { session_jwt: string; member_session_id?: undefined; session_token?: undefined; member_id?: undefined }
+  | { member_id: string; member_session_id?: undefined; session_token?: undefined; session_jwt?: undefined };
+// </generated>
+
+/** A member session that `revoke` runs as (Stytch then judges that member's permissions). */
+// <generated: B2BAuthorization>
+export interface B2BAuthorization {
+  session_token?: string | undefined;
+  session_jwt?: string | undefined;
+}
+// </generated>
+
+/** `revoke`'s second argument. */
+// <generated: B2BSessionsRevokeRequestOptions>
+export interface B2BSessionsRevokeRequestOptions {
+  authorization?: B2BAuthorization | undefined;
+}
+// </generated>
+
+/** `POST /v1/b2b/sessions/authenticate`. */
+export interface B2BSessionsAuthenticateResponse extends BaseResponse {
+  member_session: MemberSession;
+  session_token: string;
+  session_jwt: string;
+  member: Member;
+  organization: Organization;
+  /** The API's verdict, when an `authorization_check` was given. */
+  verdict?: AuthorizationVerdict;
+}
+
+/** What a {@link B2BClient}'s `authenticateJwt` returns when the token verified locally. */
+export interface B2BSessionsAuthenticateJwtLocalResult {
+  member_session: MemberSession;
+  /** The JWT that was given. */
+  session_jwt: string;
+  verdict?: AuthorizationVerdict;
+  request_id?: undefined;
+  member?: undefined;
+}
+
+/** `authenticateJwt` of a {@link B2BClient}: the local result, or the API's authenticate response. */
+export type B2BSessionsAuthenticateJwtResponse = B2BSessionsAuthenticateJwtLocalResult | B2BSessionsAuthenticateResponse;
+
+/** `GET /v1/b2b/sessions?organization_id=&member_id=`. */
+export interface B2BSessionsGetResponse extends BaseResponse {
+  member_sessions: MemberSession[];
+}
+
+/** A new member session: `exchangeAccessToken`, `attest` and `migrate`. */
+export interface B2BSessionsNewSessionResponse extends BaseResponse {
+  member_id: string;
+  member: Member;
+  organization: Organization;
+  session_token: string;
+  session_jwt: string;
+  member_session?: MemberSession;
+}
+
+/** `POST /v1/b2b/sessions/exchange`. */
+export interface B2BSessionsExchangeResponse extends B2BSessionsNewSessionResponse {
+  member_authenticated: boolean;
+  /** Set when the member must complete MFA (or a primary factor) first. */
+  intermediate_session_token: string;
+  mfa_required: JsonObject | null;
+  primary_required: JsonObject | null;
+}
+
+/** The B2B Sessions API (`b2bClient.sessions`), as stytch-node's. */
+export interface B2BSessions {
+  /** Authenticate a member session token or JWT with the API. */
+  authenticate(params: B2BSessionsAuthenticateRequest): Promise<B2BSessionsAuthenticateResponse>;
+  /** Verify locally; ask the API only about a genuine token that cannot be judged locally (see {@link Sessions.authenticateJwt}). */
+  authenticateJwt(params: B2BSessionsAuthenticateJwtRequest): Promise<B2BSessionsAuthenticateJwtResponse>;
+  /** Verify locally only; too old → `jwt_too_old`. */
+  authenticateJwtLocal(params: B2BSessionsAuthenticateJwtLocalRequest): Promise<MemberSession>;
+  /** A member's live sessions. */
+  get(params: B2BSessionsGetRequest): Promise<B2BSessionsGetResponse>;
+  /** The project's B2B JSON Web Key Set. */
+  getJWKS(params: SessionsGetJWKSRequest): Promise<SessionsGetJWKSResponse>;
+  /** Revoke a member session, or every session of a member. */
+  revoke(params: B2BSessionsRevokeRequest, options?: B2BSessionsRevokeRequestOptions): Promise<BaseResponse>;
+  /** Switch a member's session to another organization. */
+  exchange(params: B2BSessionsExchangeRequest): Promise<B2BSessionsExchangeResponse>;
+  /** Exchange a Connected Apps access token for a member session. */
+  exchangeAccessToken(params: SessionsExchangeAccessTokenRequest): Promise<B2BSessionsNewSessionResponse>;
+  /** Exchange a trusted auth token for a member session. */
+  attest(params: B2BSessionsAttestRequest): Promise<B2BSessionsNewSessionResponse>;
+  /** Exchange an external OIDC access token for a member session. */
+  migrate(params: B2BSessionsMigrateRequest): Promise<B2BSessionsNewSessionResponse>;
+}
+
+/**
+ * A Stytch B2B Sessions client: {@link Client} for member sessions, with the same options, rules
+ * and caches (its keys are the project's B2B keys).
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#b2b | docs/rules.md, "B2B"}
+ */
+export declare class B2BClient {
+  /** Throws a {@link ClientError} (`invalid_argument`) on bad options. */
+  constructor(options: ClientOptions);
+  readonly sessions: B2BSessions;
+}
+
+/** Options of {@link verifyB2BJwt}. */
+export type B2BVerifyJwtOptions = Omit<VerifyJwtOptions, "authorization_check"> & {
+  authorization_check?: B2BAuthorizationCheck | undefined;
+};
+
+/** Verify a Stytch B2B member session JWT locally (no secret needed) and return its member session. */
+export declare function verifyB2BJwt(session_jwt: string, options: B2BVerifyJwtOptions): Promise<MemberSession>;
+
+/** Options of {@link authenticateB2BRequest}. */
+export type B2BAuthenticateRequestOptions = Omit<AuthenticateRequestOptions, "authorization_check"> & {
+  authorization_check?: B2BAuthorizationCheck | undefined;
+};
+
+/** {@link authenticateB2BRequest} let the request in. */
+export interface B2BRequestAdmitted {
+  ok: true;
+  member_session: MemberSession;
+  organization_id: string;
+  session_jwt: string;
+  headers: Headers;
+  verdict?: AuthorizationVerdict;
+  /** When the API was asked. */
+  member?: Member;
+  organization?: Organization;
+}
+
+/**
+ * Gate a request on its Stytch B2B member session, as {@link authenticateRequest} does on a
+ * consumer session (same credentials, cookies, refusals; 403 also for `tenancy_mismatch`).
+ */
+export declare function authenticateB2BRequest(
+  request: Request,
+  options: B2BAuthenticateRequestOptions,
+): Promise<B2BRequestAdmitted | RequestRefused>;
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -959,10 +1222,19 @@ export type ClientErrorCode =
   | "jwks_no_matching_key"
   | "jwks_invalid"
   | "invalid_argument"
-  | "invalid_permissions";
+  | "invalid_permissions"
+  | "tenancy_mismatch";
 
 /** The claims a `ClientError` can name as the one at fault. */
-export type ClaimName = "iss" | "aud" | "exp" | "nbf" | "iat" | "sub" | "https://stytch.com/session";
+export type ClaimName =
+  | "iss"
+  | "aud"
+  | "exp"
+  | "nbf"
+  | "iat"
+  | "sub"
+  | "https://stytch.com/session"
+  | "https://stytch.com/organization";
 
 /** Rejected locally: a bad or unverifiable token, an unusable key set, or a bad argument. */
 export declare class ClientError extends Error {

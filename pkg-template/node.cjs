@@ -9,8 +9,11 @@ const glue = require("./stytch_sessions_wasm.cjs");
 glue.initSync({ module: readFileSync(join(__dirname, "stytch_sessions_wasm_bg.wasm")) });
 
 exports.Client = glue.Client;
+exports.B2BClient = glue.B2BClient;
 exports.verifyJwt = glue.verifyJwt;
+exports.verifyB2BJwt = glue.verifyB2BJwt;
 exports.authenticateRequest = glue.authenticateRequest;
+exports.authenticateB2BRequest = glue.authenticateB2BRequest;
 exports.cacheApiJwksStore = glue.cacheApiJwksStore;
 exports.kvJwksStore = glue.kvJwksStore;
 exports.StytchError = glue.StytchError;

@@ -254,6 +254,8 @@ macro_rules! params {
     };
 }
 
+pub(crate) use params;
+
 params! {
     /// `POST /v1/sessions/authenticate`.
     pub struct AuthenticateParams for "authenticate" as "SessionsAuthenticateRequest"
@@ -488,7 +490,7 @@ impl Body {
             value.write(&mut self.0);
         }
     }
-    fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         if self.0.is_empty() {
             self.0.push('{');
         }
@@ -530,6 +532,17 @@ pub enum Endpoint {
     ExchangeAccessToken,
     Attest,
     RbacPolicy,
+    B2bAuthenticate,
+    B2bGet,
+    B2bGetJwks,
+    B2bMigrate,
+    B2bRevoke,
+    B2bExchange,
+    B2bExchangeAccessToken,
+    B2bAttest,
+    B2bRbacPolicy,
+    /// `GET /v1/b2b/rbac/organizations/{organization_id}`: an organization's own roles.
+    B2bOrgPolicy,
 }
 
 impl Endpoint {
@@ -544,7 +557,27 @@ impl Endpoint {
             Self::ExchangeAccessToken => ("POST", "/v1/sessions/exchange_access_token"),
             Self::Attest => ("POST", "/v1/sessions/attest"),
             Self::RbacPolicy => ("GET", "/v1/rbac/policy"),
+            Self::B2bAuthenticate => ("POST", "/v1/b2b/sessions/authenticate"),
+            Self::B2bGet => ("GET", "/v1/b2b/sessions"),
+            Self::B2bGetJwks => ("GET", "/v1/b2b/sessions/jwks"),
+            Self::B2bMigrate => ("POST", "/v1/b2b/sessions/migrate"),
+            Self::B2bRevoke => ("POST", "/v1/b2b/sessions/revoke"),
+            Self::B2bExchange => ("POST", "/v1/b2b/sessions/exchange"),
+            Self::B2bExchangeAccessToken => ("POST", "/v1/b2b/sessions/exchange_access_token"),
+            Self::B2bAttest => ("POST", "/v1/b2b/sessions/attest"),
+            Self::B2bRbacPolicy => ("GET", "/v1/b2b/rbac/policy"),
+            Self::B2bOrgPolicy => ("GET", "/v1/b2b/rbac/organizations"),
         }
+    }
+
+    /// Whether it judges a session token or JWT (its identical requests share one answer).
+    pub fn authenticates(self) -> bool {
+        matches!(self, Self::Authenticate | Self::B2bAuthenticate)
+    }
+
+    /// Whether it revokes sessions (no answer that let a session in outlives it).
+    pub fn revokes(self) -> bool {
+        matches!(self, Self::Revoke | Self::B2bRevoke)
     }
 
     /// `METHOD /path`, for messages.
@@ -567,7 +600,7 @@ impl Endpoint {
                 ("user", Kind::Object),
             ],
             Self::Get => &[STATUS[0], STATUS[1], ("sessions", Kind::Array)],
-            Self::GetJwks => &[("keys", Kind::Array)],
+            Self::GetJwks | Self::B2bGetJwks => &[("keys", Kind::Array)],
             Self::Migrate | Self::ExchangeAccessToken | Self::Attest => &[
                 STATUS[0],
                 STATUS[1],
@@ -576,8 +609,33 @@ impl Endpoint {
                 ("session_token", Kind::String),
                 ("session_jwt", Kind::String),
             ],
-            Self::Revoke => &STATUS,
-            Self::RbacPolicy => &[STATUS[0], STATUS[1], ("policy", Kind::Object)],
+            Self::Revoke | Self::B2bRevoke => &STATUS,
+            Self::RbacPolicy | Self::B2bRbacPolicy => {
+                &[STATUS[0], STATUS[1], ("policy", Kind::Object)]
+            }
+            Self::B2bOrgPolicy => &[STATUS[0], STATUS[1], ("org_policy", Kind::Object)],
+            Self::B2bGet => &[STATUS[0], STATUS[1], ("member_sessions", Kind::Array)],
+            Self::B2bAuthenticate => &[
+                STATUS[0],
+                STATUS[1],
+                ("member_session", Kind::Object),
+                ("session_token", Kind::String),
+                ("session_jwt", Kind::String),
+                ("member", Kind::Object),
+                ("organization", Kind::Object),
+            ],
+            Self::B2bExchange
+            | Self::B2bMigrate
+            | Self::B2bExchangeAccessToken
+            | Self::B2bAttest => &[
+                STATUS[0],
+                STATUS[1],
+                ("member_id", Kind::String),
+                ("member", Kind::Object),
+                ("organization", Kind::Object),
+                ("session_token", Kind::String),
+                ("session_jwt", Kind::String),
+            ],
         }
     }
 }
@@ -833,12 +891,7 @@ mod tests {
     #[test]
     fn bodies_hold_the_set_members_in_declaration_order() {
         let claims = || value(r#"{"a":1}"#).as_object().cloned();
-        let check = || {
-            Some(AuthorizationCheck {
-                resource_id: "r".into(),
-                action: "w".into(),
-            })
-        };
+        let check = || Some(AuthorizationCheck::new("r", "w"));
         let ext = r#""session_duration_minutes":60,"session_custom_claims":{"a":1}"#;
         for (body, expected) in [
             (

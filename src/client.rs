@@ -149,6 +149,7 @@ impl<H: Host> Client<H> {
                 session,
                 session_jwt,
                 verdict,
+                ..
             } => Ok(AuthenticateJwtResponse::Local {
                 session: Session::from_json(&session)?,
                 session_jwt,

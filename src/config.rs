@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::http;
 use crate::json::Value;
 use crate::options::{members, Fields};
+use crate::product::{Product, CONSUMER};
 use std::fmt;
 
 /// Default timeout of an API call, in milliseconds.
@@ -44,6 +45,9 @@ pub struct Config {
     /// a new one cannot be had (the `max_stale_seconds` option); `None` for
     /// [`DEFAULT_MAX_STALE_SECONDS`].
     pub(crate) max_stale_seconds: Option<u32>,
+    /// Consumer sessions or B2B member sessions: where the keys and policies are, which
+    /// endpoint decides what local verification cannot, what the sessions are.
+    pub(crate) product: &'static Product,
 }
 
 impl Config {
@@ -66,7 +70,7 @@ impl Config {
         }
         let base_url = http::base_url(project_id, custom_base_url)?;
         Ok(Self {
-            jwks_url: http::jwks_url(&base_url, project_id),
+            jwks_url: CONSUMER.jwks_url(&base_url, project_id),
             project_id: project_id.to_owned(),
             secret: secret.map(str::to_owned),
             base_url,
@@ -75,7 +79,21 @@ impl Config {
             jwks_store: false,
             jwks_fetched_at_ms: None,
             max_stale_seconds: None,
+            product: &CONSUMER,
         })
+    }
+
+    /// The same project's `product` (consumer sessions unless told): its keys, its endpoints,
+    /// its kind of session.
+    pub fn with_product(mut self, product: &'static Product) -> Self {
+        self.jwks_url = product.jwks_url(&self.base_url, &self.project_id);
+        self.product = product;
+        self
+    }
+
+    /// The product its calls are of.
+    pub fn product(&self) -> &'static Product {
+        self.product
     }
 
     /// Pre-seeds the key store with these JWKs (Rust callers; JavaScript passes `jwks`).
@@ -149,9 +167,29 @@ impl Config {
         Some(crate::http::basic_auth(&self.project_id, secret))
     }
 
-    /// Keys the policy store: projects may share an API base URL.
+    /// Keys the policy store: projects may share an API base URL, and a project's products
+    /// have their own policies.
     pub fn policy_key(&self) -> String {
-        [&self.base_url, " ", &self.project_id].concat()
+        [
+            &self.base_url,
+            " ",
+            &self.project_id,
+            " ",
+            self.product.name,
+        ]
+        .concat()
+    }
+
+    /// Keys an organization's policy in the policy store.
+    pub fn org_policy_key(&self, organization_id: &str) -> String {
+        [
+            &self.base_url,
+            " ",
+            &self.project_id,
+            " org ",
+            organization_id,
+        ]
+        .concat()
     }
 
     /// The timeout of an API call.

@@ -36,11 +36,13 @@ pub enum ClientErrorCode {
     InvalidArgument,
     /// An authorization check the project's RBAC policy denies for the session's roles.
     InvalidPermissions,
+    /// A member session's authorization check names another organization than the session's.
+    TenancyMismatch,
 }
 
 impl ClientErrorCode {
     /// Every code, in the order of `docs/rules.md`, "Errors".
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::JwtInvalid,
         Self::JwtIncorrectAlgorithm,
         Self::JwtSignatureInvalid,
@@ -53,6 +55,7 @@ impl ClientErrorCode {
         Self::JwksInvalid,
         Self::InvalidArgument,
         Self::InvalidPermissions,
+        Self::TenancyMismatch,
     ];
 
     /// The stable code string JavaScript sees as `error.code`.
@@ -70,6 +73,7 @@ impl ClientErrorCode {
             Self::JwksInvalid => "jwks_invalid",
             Self::InvalidArgument => "invalid_argument",
             Self::InvalidPermissions => "invalid_permissions",
+            Self::TenancyMismatch => "tenancy_mismatch",
         }
     }
 }

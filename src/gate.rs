@@ -9,15 +9,11 @@ use crate::engine::{Answer, Operation};
 use crate::error::{ClientErrorCode, Error, Result};
 use crate::json::{self, Value};
 use crate::options::{members, Fields, Names};
+use crate::product::{Product, CONSUMER};
 use crate::session::parse_rfc3339_utc;
 
 /// What the options are called in messages.
 const WHAT: &str = "authenticateRequest options";
-
-/// The cookie Stytch's frontend SDKs keep the session JWT in.
-pub const JWT_COOKIE: &str = "stytch_session_jwt";
-/// The cookie Stytch's frontend SDKs keep the opaque session token in.
-pub const TOKEN_COOKIE: &str = "stytch_session";
 
 /// Where the credential of a request came from (see [`GateOptions::operation`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,6 +47,9 @@ pub struct GateOptions {
     /// Where the credential of the request being judged came from: set by
     /// [`Self::operation`] on the options of one call (each call owns its copy).
     pub credential: Credential,
+    /// Whose sessions it gates: consumer sessions or B2B member sessions (the answer's
+    /// member, the cookie names' defaults).
+    pub product: &'static Product,
 }
 
 impl GateOptions {
@@ -88,12 +87,21 @@ impl GateOptions {
 
     /// Reads `authenticateRequest`'s options: the configuration and the gate's own.
     pub fn read(options: &Value) -> Result<(Config, Self)> {
+        Self::read_for(options, &CONSUMER)
+    }
+
+    /// Reads the options of the gate for `product`'s sessions (`authenticateRequest`,
+    /// `authenticateB2BRequest`).
+    pub fn read_for(options: &Value, product: &'static Product) -> Result<(Config, Self)> {
         let f = Fields::of(options, WHAT, &Self::KNOWN)?;
-        Ok((Config::from_client_fields(&f)?, Self::from_fields(&f)?))
+        let config = Config::from_client_fields(&f)?.with_product(product);
+        let gate = Self::from_fields(&f, product)?;
+        product.fits(gate.params.authorization_check.as_ref())?;
+        Ok((config, gate))
     }
 
     /// Reads the gate's own options and `authenticateJwt`'s from `f`.
-    pub fn from_fields(f: &Fields<'_>) -> Result<Self> {
+    pub fn from_fields(f: &Fields<'_>, product: &'static Product) -> Result<Self> {
         let name = |field: &str, default: &str| -> Result<String> {
             let name = f.string(field)?.unwrap_or_else(|| default.to_owned());
             if name.is_empty() || !name.bytes().all(is_token_char) {
@@ -123,13 +131,14 @@ impl GateOptions {
         }
         Ok(Self {
             params: AuthenticateJwtParams::options(f)?,
-            cookie_name: name("cookie_name", JWT_COOKIE)?,
-            session_cookie_name: name("session_cookie_name", TOKEN_COOKIE)?,
+            cookie_name: name("cookie_name", product.jwt_cookie)?,
+            session_cookie_name: name("session_cookie_name", product.token_cookie)?,
             allow_session_token: f.bool("allow_session_token")?.unwrap_or(false),
             cookie_http_only: f.bool("cookie_http_only")?.unwrap_or(false),
             cookie_domain,
             set_cookie_for_bearer: f.bool("set_cookie_for_bearer")?.unwrap_or(false),
             credential: Credential::None,
+            product,
         })
     }
 
@@ -194,7 +203,9 @@ impl GateOptions {
                 return Ok(out);
             }
             Answer::Session(session) => {
-                out.push_str("\"session\":");
+                out.push('"');
+                out.push_str(self.product.session.member);
+                out.push_str("\":");
                 out.push_str(session);
                 out.push('}');
                 return Ok(out);
@@ -203,18 +214,27 @@ impl GateOptions {
                 let Ok(Value::Object(body)) = json::parse(body.as_bytes()) else {
                     return Err(Error::invalid_argument("the API's answer cannot be read"));
                 };
-                let session = body.get("session");
+                let member = self.product.session.member;
+                let session = body.get(member);
                 let jwt = body
                     .get("session_jwt")
                     .and_then(Value::as_str)
                     .unwrap_or("");
-                out.push_str("\"session\":");
+                out.push('"');
+                out.push_str(member);
+                out.push_str("\":");
                 json::write(session.unwrap_or(&Value::Null), &mut out);
                 out.push_str(",\"session_jwt\":");
                 json::write_str(jwt, &mut out);
-                if let Some(verdict) = body.get("verdict") {
-                    out.push_str(",\"verdict\":");
-                    json::write(verdict, &mut out);
+                // What the API says beside the session: the user (B2B: the member and the
+                // organization), and the verdict.
+                for name in ["user", "member", "organization", "verdict"] {
+                    if let Some(value) = body.get(name) {
+                        out.push_str(",\"");
+                        out.push_str(name);
+                        out.push_str("\":");
+                        json::write(value, &mut out);
+                    }
                 }
                 let expires_at = session
                     .and_then(Value::as_object)
@@ -271,7 +291,7 @@ impl GateOptions {
 pub fn refusal_status(error: &Error) -> u16 {
     match error {
         Error::Client {
-            code: ClientErrorCode::InvalidPermissions,
+            code: ClientErrorCode::InvalidPermissions | ClientErrorCode::TenancyMismatch,
             ..
         } => 403,
         Error::Client { .. } => 401,

@@ -23,6 +23,8 @@ pub struct Verified {
     pub session: Rc<str>,
     /// Its roles, for authorization checks.
     pub roles: Rc<[String]>,
+    /// Its organization (a B2B member session), which a check must name.
+    pub organization_id: Option<Rc<str>>,
 }
 
 /// Verifies `token` with `keys` and returns the session it carries.
@@ -49,5 +51,6 @@ pub fn verify_parsed(
         times,
         session: marshalled.answer,
         roles: marshalled.roles,
+        organization_id: marshalled.organization_id,
     })
 }

@@ -30,6 +30,7 @@
 )]
 
 pub mod api;
+pub mod b2b;
 pub mod claims;
 pub mod client;
 pub mod config;
@@ -38,6 +39,8 @@ pub mod error;
 pub mod http;
 pub mod jwk;
 pub mod jwt;
+pub mod member_session;
+pub mod product;
 pub mod rbac;
 pub mod session;
 #[cfg(target_arch = "wasm32")]
@@ -54,6 +57,7 @@ pub use config::Config;
 pub use engine::{Answer, Call, Engine, Input, Next, Operation};
 pub use error::{ClientErrorCode, Error, RequestErrorCode, Result, StytchError};
 pub use http::{Host, HttpRequest, HttpResponse};
+pub use member_session::MemberSession;
 pub use session::Session;
 pub use stytch_rsa_public as rsa_public;
 

@@ -236,6 +236,9 @@ impl<'a> Fields<'a> {
 members! {
     /// The members of an `authorization_check` (read by [`AuthorizationCheck::from_value`]).
     pub const CHECK_MEMBERS, CHECK_TS = {
+        /// B2B only, and required there: the organization the member session must belong to
+        /// (else `tenancy_mismatch`).
+        organization_id?: "string",
         /// A resource of the project's RBAC policy, e.g. `"documents"`.
         resource_id: "string",
         /// An action on it, e.g. `"write"`.

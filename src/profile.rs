@@ -1,13 +1,14 @@
 //! Token profiles: what a kind of token the engine verifies locally is (`docs/rules.md`, "How a
-//! session JWT is judged"). The engine runs one pipeline (the JWS checks, RSA, issuer and
+//! session JWT is judged", "B2B"). The engine runs one pipeline (the JWS checks, RSA, issuer and
 //! audience, the key store, the memo, fetch flights, staleness caps, the fallback rules) and is
-//! given the differences as values: where the keys are, how long a token may be used, and how a
-//! verified token's claims become the call's answer and the roles a check judges. A new kind of
-//! token (a B2B member session, an M2M or Connected Apps access token) is one more constant
-//! here, not a new state machine.
+//! given the differences as values: how long a token may be used, how a verified token's claims
+//! become the call's answer, the roles a check judges and the organization it must name. A new
+//! kind of token is one more constant here, not a new state machine; where its keys and
+//! policies live is its product's ([`crate::product`]).
 
-use crate::error::Result;
+use crate::error::{ClientErrorCode, Error, Result};
 use crate::json::Object;
+use crate::member_session::{is_member_session, member_session_json};
 use crate::session::{session_json, session_roles};
 use std::rc::Rc;
 
@@ -18,6 +19,8 @@ pub struct Marshalled {
     pub answer: Rc<str>,
     /// The roles an authorization check judges.
     pub roles: Rc<[String]>,
+    /// The organization a B2B token belongs to: a check must name it.
+    pub organization_id: Option<Rc<str>>,
 }
 
 /// A kind of token the engine verifies locally.
@@ -26,8 +29,9 @@ pub struct Profile {
     /// Its name: a memo entry answers only for the profile it was verified as, so a token
     /// verified as one kind never answers for another.
     pub name: &'static str,
-    /// The path of the project's JWKS under the API base URL (the project id follows).
-    pub jwks_path: &'static str,
+    /// The member of `authenticateJwt`'s answer that holds what it marshals (`session`,
+    /// `member_session`).
+    pub member: &'static str,
     /// `max_token_age_seconds` when the caller gives none (`None`: no bound but `exp`).
     pub default_max_age_seconds: Option<u64>,
     /// The verified token's claims as the call's answer and the roles its check judges.
@@ -37,46 +41,47 @@ pub struct Profile {
 /// A consumer session JWT: the session, built as Stytch's SDKs build it.
 pub const SESSION: Profile = Profile {
     name: "session",
-    jwks_path: "/v1/sessions/jwks/",
+    member: "session",
     default_max_age_seconds: Some(crate::claims::DEFAULT_MAX_TOKEN_AGE_SECONDS),
     marshal: marshal_session,
 };
 
+/// A B2B member session JWT: the member session, built as stytch-node's `B2BClient` builds it.
+pub const MEMBER_SESSION: Profile = Profile {
+    name: "member_session",
+    member: "member_session",
+    default_max_age_seconds: Some(crate::claims::DEFAULT_MAX_TOKEN_AGE_SECONDS),
+    marshal: marshal_member_session,
+};
+
 fn marshal_session(claims: Object) -> Result<Marshalled> {
+    if is_member_session(&claims) {
+        return Err(Error::claim(
+            ClientErrorCode::JwtInvalid,
+            crate::member_session::ORGANIZATION_CLAIM,
+            "JWT is a B2B member session (it has an https://stytch.com/organization claim): use B2BClient",
+        ));
+    }
     let roles = session_roles(&claims);
     Ok(Marshalled {
         answer: Rc::from(session_json(claims)?),
         roles,
+        organization_id: None,
     })
 }
 
-impl Profile {
-    /// The JWKS URL of `project_id` under `base_url` (checked, without trailing `/`).
-    pub fn jwks_url(&self, base_url: &str, project_id: &str) -> String {
-        [
-            base_url,
-            self.jwks_path,
-            &crate::http::percent_encode(project_id),
-        ]
-        .concat()
-    }
+fn marshal_member_session(claims: Object) -> Result<Marshalled> {
+    let roles = session_roles(&claims);
+    let (answer, organization_id) = member_session_json(claims)?;
+    Ok(Marshalled {
+        answer: Rc::from(answer),
+        roles,
+        organization_id: Some(Rc::from(organization_id)),
+    })
 }
 
 impl PartialEq for Profile {
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_session_profile_keys_are_the_sessions_jwks() {
-        assert_eq!(
-            SESSION.jwks_url("https://test.stytch.com", "project-test-1"),
-            crate::http::jwks_url("https://test.stytch.com", "project-test-1")
-        );
     }
 }

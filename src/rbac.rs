@@ -12,7 +12,7 @@
 //! use stytch_sessions_wasm::rbac::{AuthorizationCheck, Policy};
 //! let policy = Policy::from_answer(br#"{"policy": {"roles": [{"role_id": "editor",
 //!     "permissions": [{"resource_id": "documents", "actions": ["read", "write"]}]}]}}"#)?;
-//! let check = AuthorizationCheck { resource_id: "documents".into(), action: "write".into() };
+//! let check = AuthorizationCheck::new("documents", "write");
 //! let verdict = policy.judge(&["editor".to_owned()], &check);
 //! assert_eq!(verdict.granting_roles, ["editor"]);
 //! assert!(!policy.judge(&["viewer".to_owned()], &check).authorized);
@@ -23,21 +23,47 @@ use crate::error::{ClientErrorCode, Error, RequestErrorCode, Result};
 use crate::json::{self, Object, Value};
 use serde::{Deserialize, Serialize};
 
-/// "May this session do `action` on `resource_id`?"
+/// "May this session do `action` on `resource_id`?" For a B2B member session, also "in
+/// organization `organization_id`?" (required there, refused for consumer sessions).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthorizationCheck {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
     pub resource_id: String,
     pub action: String,
 }
 
 impl AuthorizationCheck {
-    /// Reads `{resource_id, action}`, both non-empty strings. `what` names the option in errors.
+    /// A consumer check: `action` on `resource_id`.
+    pub fn new(resource_id: impl Into<String>, action: impl Into<String>) -> Self {
+        Self {
+            organization_id: None,
+            resource_id: resource_id.into(),
+            action: action.into(),
+        }
+    }
+
+    /// A B2B check: `action` on `resource_id` in organization `organization_id`.
+    pub fn in_organization(
+        organization_id: impl Into<String>,
+        resource_id: impl Into<String>,
+        action: impl Into<String>,
+    ) -> Self {
+        Self {
+            organization_id: Some(organization_id.into()),
+            ..Self::new(resource_id, action)
+        }
+    }
+
+    /// Reads `{organization_id?, resource_id, action}`, all non-empty strings (which product
+    /// needs `organization_id` is [`crate::product::Product::fits`]'s to say). `what` names the
+    /// option in errors.
     pub fn from_value(value: &Value, what: &'static str) -> Result<Self> {
         let wrong = || {
             Error::invalid_argument(
                 [
                     what,
-                    ": authorization_check must be {resource_id, action} with non-empty strings",
+                    ": authorization_check must be {resource_id, action} (B2B: {organization_id, resource_id, action}) with non-empty strings",
                 ]
                 .concat(),
             )
@@ -49,7 +75,12 @@ impl AuthorizationCheck {
             Some(Value::String(s)) if !s.is_empty() && s.len() <= MAX_NAME_BYTES => Ok(s.clone()),
             _ => Err(wrong()),
         };
+        let organization_id = match o.given("organization_id") {
+            None => None,
+            Some(_) => Some(text("organization_id")?),
+        };
         Ok(Self {
+            organization_id,
             resource_id: text("resource_id")?,
             action: text("action")?,
         })
@@ -57,7 +88,13 @@ impl AuthorizationCheck {
 
     /// Writes it as the API takes it.
     pub fn write(&self, out: &mut String) {
-        out.push_str("{\"resource_id\":");
+        if let Some(organization_id) = &self.organization_id {
+            out.push_str("{\"organization_id\":");
+            json::write_str(organization_id, out);
+            out.push_str(",\"resource_id\":");
+        } else {
+            out.push_str("{\"resource_id\":");
+        }
         json::write_str(&self.resource_id, out);
         out.push_str(",\"action\":");
         json::write_str(&self.action, out);
@@ -115,15 +152,26 @@ impl Policy {
     /// [{resource_id, actions: [..]}]}], ..}}`. Anything else is `invalid_response`: a policy
     /// that cannot be read must never allow.
     pub fn from_answer(body: &[u8]) -> Result<Self> {
+        Self::from_member(body, "policy")
+    }
+
+    /// Reads an organization's policy as `GET /v1/b2b/rbac/organizations/{id}` serves it:
+    /// `{org_policy: {roles: [..]}}`.
+    pub fn from_org_answer(body: &[u8]) -> Result<Self> {
+        Self::from_member(body, "org_policy")
+    }
+
+    /// Reads the policy under `member` of an answer.
+    fn from_member(body: &[u8], member: &str) -> Result<Self> {
         let bad = || {
             Error::request(
                 RequestErrorCode::InvalidResponse,
-                "GET /v1/rbac/policy: the answer is not an RBAC policy",
+                "the answer is not an RBAC policy",
             )
         };
         let answer = json::parse_object(body).map_err(|_| bad())?;
         let policy = answer
-            .get("policy")
+            .get(member)
             .and_then(Value::as_object)
             .ok_or_else(bad)?;
         let roles = policy
@@ -141,9 +189,22 @@ impl Policy {
     /// the session holds, those with a permission on `check.resource_id` whose actions hold
     /// `check.action` or `"*"` grant it.
     pub fn judge(&self, roles: &[String], check: &AuthorizationCheck) -> Verdict {
+        self.judge_with(None, roles, check)
+    }
+
+    /// Judges `check` over this policy's roles and, for a B2B member session, its
+    /// organization's own roles (`org`) after them.
+    pub fn judge_with(
+        &self,
+        org: Option<&Policy>,
+        roles: &[String],
+        check: &AuthorizationCheck,
+    ) -> Verdict {
+        let org_roles = org.map(|p| p.roles.as_slice()).unwrap_or_default();
         let granting_roles: Vec<String> = self
             .roles
             .iter()
+            .chain(org_roles)
             .filter(|role| roles.contains(&role.role_id))
             .filter(|role| {
                 role.permissions.iter().any(|p| {
@@ -158,6 +219,14 @@ impl Policy {
             granting_roles,
         }
     }
+}
+
+/// The error of a B2B check naming another organization than the member session's.
+pub fn tenancy_mismatch() -> Error {
+    Error::client(
+        ClientErrorCode::TenancyMismatch,
+        "the member session belongs to another organization than the check names",
+    )
 }
 
 /// The error of a check the policy denies.
@@ -204,10 +273,7 @@ mod tests {
     }
 
     fn check(resource_id: &str, action: &str) -> AuthorizationCheck {
-        AuthorizationCheck {
-            resource_id: resource_id.into(),
-            action: action.into(),
-        }
+        AuthorizationCheck::new(resource_id, action)
     }
 
     fn roles(names: &[&str]) -> Vec<String> {

@@ -68,79 +68,22 @@ pub fn marshal_jwt_into_session(claims: Object) -> Result<Session> {
 /// every other top-level claim but the registered ones. `claims` must already have passed
 /// [`crate::claims::validate`] (so `exp` is an integer).
 pub fn session_json(mut claims: Object) -> Result<String> {
-    let malformed = || {
-        Error::claim(
-            ClientErrorCode::JwtInvalid,
-            SESSION_CLAIM,
-            "JWT's https://stytch.com/session claim is malformed",
-        )
-    };
-    let claim = match claims.remove(SESSION_CLAIM) {
-        Some(Value::Object(claim)) => claim,
-        Some(_) => return Err(malformed()),
-        None => {
-            return Err(Error::claim(
-                ClientErrorCode::JwtInvalid,
-                SESSION_CLAIM,
-                "JWT has no https://stytch.com/session claim",
-            ))
-        }
-    };
-    let text = |name: &str| {
-        claim
-            .get(name)
-            .and_then(Value::as_str)
-            .ok_or_else(malformed)
-    };
-    let (id, started_at, last_accessed_at) =
-        (text("id")?, text("started_at")?, text("last_accessed_at")?);
-    let expires_at = match claim.given("expires_at") {
-        Some(Value::String(at)) => Some(at),
-        Some(_) => return Err(malformed()),
-        None => None,
-    };
-    let attributes = match claim.given("attributes") {
-        None => None,
-        Some(Value::Object(a)) if ATTRIBUTES.iter().all(|n| text_or_absent(a, n)) => Some(a),
-        Some(_) => return Err(malformed()),
-    };
-    let factors = match claim.get("authentication_factors") {
-        None => None,
-        Some(f @ Value::Array(items)) if items.iter().all(|f| f.as_object().is_some()) => Some(f),
-        Some(_) => return Err(malformed()),
-    };
-    let roles = match claim.get("roles") {
-        None => None,
-        Some(r @ Value::Array(items)) if items.iter().all(|r| r.as_str().is_some()) => Some(r),
-        Some(_) => return Err(malformed()),
-    };
-    let Some(Value::String(user_id)) = claims.get("sub") else {
-        return Err(Error::claim(
-            ClientErrorCode::JwtInvalid,
-            "sub",
-            "JWT sub must be the user id",
-        ));
-    };
+    let claim = take_claim(&mut claims)?;
+    let parts = Parts::of(&claim, &claims)?;
     let mut out = String::with_capacity(512);
     for (name, value) in [
-        ("{\"session_id\":", id),
-        (",\"user_id\":", user_id),
-        (",\"started_at\":", started_at),
-        (",\"last_accessed_at\":", last_accessed_at),
+        ("{\"session_id\":", parts.id),
+        (",\"user_id\":", &parts.sub),
+        (",\"started_at\":", parts.started_at),
+        (",\"last_accessed_at\":", parts.last_accessed_at),
     ] {
         out.push_str(name);
         json::write_str(value, &mut out);
     }
     out.push_str(",\"expires_at\":");
-    match expires_at {
-        Some(at) => json::write_str(at, &mut out),
-        None => {
-            let exp = crate::claims::numeric_date(&claims, "exp")?.unwrap_or_default();
-            json::write_str(&rfc3339_utc(exp), &mut out);
-        }
-    }
+    parts.write_expires_at(&claims, &mut out)?;
     out.push_str(",\"attributes\":");
-    match attributes {
+    match parts.attributes {
         None => out.push_str("null"),
         Some(attributes) => {
             for (i, name) in ATTRIBUTES.into_iter().enumerate() {
@@ -154,20 +97,132 @@ pub fn session_json(mut claims: Object) -> Result<String> {
         }
     }
     out.push_str(",\"authentication_factors\":");
-    match factors {
-        Some(factors) => json::write(factors, &mut out),
-        None => out.push_str("[]"),
-    }
+    parts.write_factors(&mut out);
     out.push_str(",\"custom_claims\":");
-    claims.retain(|name| !RESERVED_CLAIMS.contains(&name));
-    json::write_object(&claims, &mut out);
+    write_custom_claims(&mut claims, &mut out);
     out.push_str(",\"roles\":");
-    match roles {
-        Some(roles) => json::write(roles, &mut out),
-        None => out.push_str("[]"),
-    }
+    parts.write_roles(&mut out);
     out.push('}');
     Ok(out)
+}
+
+/// Takes the session claim out of `claims`.
+pub(crate) fn take_claim(claims: &mut Object) -> Result<Object> {
+    match claims.remove(SESSION_CLAIM) {
+        Some(Value::Object(claim)) => Ok(claim),
+        Some(_) => Err(malformed()),
+        None => Err(Error::claim(
+            ClientErrorCode::JwtInvalid,
+            SESSION_CLAIM,
+            "JWT has no https://stytch.com/session claim",
+        )),
+    }
+}
+
+fn malformed() -> Error {
+    Error::claim(
+        ClientErrorCode::JwtInvalid,
+        SESSION_CLAIM,
+        "JWT's https://stytch.com/session claim is malformed",
+    )
+}
+
+/// The members of a session claim (and `sub`) every kind of session answer is built from,
+/// checked for type.
+pub(crate) struct Parts<'a> {
+    pub id: &'a str,
+    pub sub: String,
+    pub started_at: &'a str,
+    pub last_accessed_at: &'a str,
+    expires_at: Option<&'a str>,
+    attributes: Option<&'a Object>,
+    factors: Option<&'a Value>,
+    roles: Option<&'a Value>,
+}
+
+impl<'a> Parts<'a> {
+    /// Reads the session claim `claim` (taken out of `claims`) and `sub`.
+    pub fn of(claim: &'a Object, claims: &Object) -> Result<Self> {
+        let text = |name: &str| {
+            claim
+                .get(name)
+                .and_then(Value::as_str)
+                .ok_or_else(malformed)
+        };
+        let expires_at = match claim.given("expires_at") {
+            Some(Value::String(at)) => Some(at.as_str()),
+            Some(_) => return Err(malformed()),
+            None => None,
+        };
+        let attributes = match claim.given("attributes") {
+            None => None,
+            Some(Value::Object(a)) if ATTRIBUTES.iter().all(|n| text_or_absent(a, n)) => Some(a),
+            Some(_) => return Err(malformed()),
+        };
+        let factors = match claim.get("authentication_factors") {
+            None => None,
+            Some(f @ Value::Array(items)) if items.iter().all(|f| f.as_object().is_some()) => {
+                Some(f)
+            }
+            Some(_) => return Err(malformed()),
+        };
+        let roles = match claim.get("roles") {
+            None => None,
+            Some(r @ Value::Array(items)) if items.iter().all(|r| r.as_str().is_some()) => Some(r),
+            Some(_) => return Err(malformed()),
+        };
+        let Some(Value::String(sub)) = claims.get("sub") else {
+            return Err(Error::claim(
+                ClientErrorCode::JwtInvalid,
+                "sub",
+                "JWT sub must be the user or member id",
+            ));
+        };
+        Ok(Self {
+            id: text("id")?,
+            sub: sub.clone(),
+            started_at: text("started_at")?,
+            last_accessed_at: text("last_accessed_at")?,
+            expires_at,
+            attributes,
+            factors,
+            roles,
+        })
+    }
+
+    /// `expires_at`: the claim's, or (older tokens) `exp`'s.
+    pub fn write_expires_at(&self, claims: &Object, out: &mut String) -> Result<()> {
+        match self.expires_at {
+            Some(at) => json::write_str(at, out),
+            None => {
+                let exp = crate::claims::numeric_date(claims, "exp")?.unwrap_or_default();
+                json::write_str(&rfc3339_utc(exp), out);
+            }
+        }
+        Ok(())
+    }
+
+    /// `authentication_factors` (`[]` when absent).
+    pub fn write_factors(&self, out: &mut String) {
+        match self.factors {
+            Some(factors) => json::write(factors, out),
+            None => out.push_str("[]"),
+        }
+    }
+
+    /// `roles` (`[]` when absent).
+    pub fn write_roles(&self, out: &mut String) {
+        match self.roles {
+            Some(roles) => json::write(roles, out),
+            None => out.push_str("[]"),
+        }
+    }
+}
+
+/// `custom_claims`: every claim left in `claims` but the registered ones.
+pub(crate) fn write_custom_claims(claims: &mut Object, out: &mut String) {
+    claims.retain(|name| !RESERVED_CLAIMS.contains(&name));
+    json::write_object(claims, out);
 }
 
 /// The `roles` of a session claim (the strings of its array; [`session_json`] refuses a claim

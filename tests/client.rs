@@ -612,10 +612,7 @@ fn while_the_jwks_cannot_be_had_unknown_kids_reach_the_api_at_a_bounded_rate() {
 
 #[test]
 fn an_api_answer_counts_only_with_a_verdict_that_authorizes() {
-    let check = stytch_sessions_wasm::rbac::AuthorizationCheck {
-        resource_id: "documents".into(),
-        action: "read".into(),
-    };
+    let check = stytch_sessions_wasm::rbac::AuthorizationCheck::new("documents", "read");
     let params = AuthenticateParams {
         session_token: Some("t".repeat(44)),
         authorization_check: Some(check),

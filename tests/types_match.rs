@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use stytch_sessions_wasm::internal::options::{Member, Names};
+use stytch_sessions_wasm::member_session::ORGANIZATION_CLAIM;
 use stytch_sessions_wasm::session::SESSION_CLAIM;
 use stytch_sessions_wasm::{ClientErrorCode, RequestErrorCode};
 
@@ -89,6 +90,9 @@ fn claim_names_match_every_claim_the_crate_can_name() {
             let claim = args.split(',').nth(1).unwrap().trim();
             let name = match claim {
                 "SESSION_CLAIM" => SESSION_CLAIM.to_owned(),
+                "ORGANIZATION_CLAIM" | "crate::member_session::ORGANIZATION_CLAIM" => {
+                    ORGANIZATION_CLAIM.to_owned()
+                }
                 literal if literal.starts_with('"') => literal.trim_matches('"').to_owned(),
                 "claim" | "name" => continue, // the definition, or a helper passing its argument on
                 other => panic!("{path}: Error::claim with a claim this test cannot read: {other}"),
@@ -107,13 +111,22 @@ fn claim_names_match_every_claim_the_crate_can_name() {
         "claims the crate names but the types lack: {:?}",
         rust.difference(&ts).collect::<Vec<_>>()
     );
-    for name in ["iss", "aud", "exp", "nbf", "iat", "sub", SESSION_CLAIM] {
+    for name in [
+        "iss",
+        "aud",
+        "exp",
+        "nbf",
+        "iat",
+        "sub",
+        SESSION_CLAIM,
+        ORGANIZATION_CLAIM,
+    ] {
         assert!(
             rust.contains(name),
             "{name} is in the types but the crate never names it"
         );
     }
-    assert_eq!(ts.len(), 7, "{ts:?}");
+    assert_eq!(ts.len(), 8, "{ts:?}");
 }
 
 /// One generated region of the .d.ts: the TypeScript declaration of one options or params
@@ -137,6 +150,10 @@ struct Region {
 /// Every generated region, from the crate's tables.
 fn regions() -> Vec<Region> {
     use stytch_sessions_wasm::api::*;
+    use stytch_sessions_wasm::b2b::{
+        self, B2bAttestParams, B2bAuthenticateParams, B2bExchangeParams, B2bMigrateParams,
+        B2bRevokeParams,
+    };
     use stytch_sessions_wasm::internal::gate::GateOptions;
     use stytch_sessions_wasm::internal::options::{CHECK_MEMBERS, CHECK_TS};
     use stytch_sessions_wasm::Config;
@@ -209,7 +226,24 @@ fn regions() -> Vec<Region> {
             one_of: &[],
             known: Some(vec![Config::OPTIONS, LocalJwtParams::NAMES]),
         },
-        params("AuthorizationCheck", CHECK_TS, &[], vec![CHECK_MEMBERS]),
+        // One reader for both products' checks: a consumer check has no organization.
+        Region {
+            known: None,
+            ..params(
+                "AuthorizationCheck",
+                &CHECK_TS
+                    .iter()
+                    .copied()
+                    .filter(|m| m.name != "organization_id")
+                    .collect::<Vec<_>>(),
+                &[],
+                vec![],
+            )
+        },
+        Region {
+            members: required(CHECK_TS.to_vec(), "organization_id"),
+            ..params("B2BAuthorizationCheck", CHECK_TS, &[], vec![CHECK_MEMBERS])
+        },
         Region {
             name: "SessionExtension",
             export: false,
@@ -266,6 +300,54 @@ fn regions() -> Vec<Region> {
             RevokeParams::TS,
             RevokeParams::ONE_OF,
             vec![RevokeParams::NAMES],
+        ),
+        params(
+            B2bAuthenticateParams::TS_NAME,
+            B2bAuthenticateParams::TS,
+            B2bAuthenticateParams::ONE_OF,
+            vec![B2bAuthenticateParams::NAMES],
+        ),
+        params(
+            "B2BSessionsGetRequest",
+            b2b::GET_TS,
+            &[],
+            vec![b2b::GET_PARAMS],
+        ),
+        params(
+            B2bExchangeParams::TS_NAME,
+            B2bExchangeParams::TS,
+            B2bExchangeParams::ONE_OF,
+            vec![B2bExchangeParams::NAMES],
+        ),
+        params(
+            B2bMigrateParams::TS_NAME,
+            B2bMigrateParams::TS,
+            B2bMigrateParams::ONE_OF,
+            vec![B2bMigrateParams::NAMES],
+        ),
+        params(
+            B2bAttestParams::TS_NAME,
+            B2bAttestParams::TS,
+            B2bAttestParams::ONE_OF,
+            vec![B2bAttestParams::NAMES],
+        ),
+        params(
+            B2bRevokeParams::TS_NAME,
+            B2bRevokeParams::TS,
+            B2bRevokeParams::ONE_OF,
+            vec![B2bRevokeParams::NAMES],
+        ),
+        params(
+            "B2BSessionsRevokeRequestOptions",
+            b2b::REVOKE_OPTIONS_TS,
+            &[],
+            vec![b2b::REVOKE_OPTIONS],
+        ),
+        params(
+            "B2BAuthorization",
+            b2b::AUTHORIZATION_TS,
+            &[],
+            vec![b2b::AUTHORIZATION],
         ),
     ]
 }

@@ -11,8 +11,11 @@ use std::rc::Rc;
 pub enum Answer {
     /// A session verified locally (`verifyJwt`, `authenticateJwtLocal`).
     Session(Rc<str>),
-    /// `authenticateJwt` verified locally: `{session, session_jwt, verdict?}`.
+    /// `authenticateJwt` verified locally: `{session, session_jwt, verdict?}` (B2B:
+    /// `{member_session, …}`).
     LocalJwt {
+        /// The member `session` is answered as ([`crate::profile::Profile::member`]).
+        member: &'static str,
         session: Rc<str>,
         session_jwt: String,
         /// The verdict on the call's `authorization_check`, when it had one.
@@ -29,12 +32,15 @@ impl Answer {
             Self::Session(session) => std::borrow::Cow::Borrowed(session),
             Self::Api(body) => std::borrow::Cow::Borrowed(body),
             Self::LocalJwt {
+                member,
                 session,
                 session_jwt,
                 verdict,
             } => {
-                let mut out = String::with_capacity(session.len() + session_jwt.len() + 32);
-                out.push_str("{\"session\":");
+                let mut out = String::with_capacity(session.len() + session_jwt.len() + 48);
+                out.push_str("{\"");
+                out.push_str(member);
+                out.push_str("\":");
                 out.push_str(session);
                 out.push_str(",\"session_jwt\":");
                 json::write_str(session_jwt, &mut out);

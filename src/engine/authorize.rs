@@ -1,16 +1,24 @@
 //! The authorization check of a token verified locally (`docs/rules.md`, "Authorization
-//! checks"): the project's RBAC policy, cached ([`super::policy`]) or fetched once for
-//! concurrent callers, judged against the session's roles.
+//! checks", "B2B"): for a member session the organization first (a check naming another one
+//! is refused before any policy is fetched), then the project's RBAC policy and, for B2B, the
+//! organization's own roles, each cached ([`super::policy`]) or fetched once for concurrent
+//! callers, judged against the session's roles.
 
 use super::flight::{Ages, Asking, Patience};
 use super::local::LocalCall;
 use super::request::{self, read_answer};
 use super::{policy, Checking, Engine, Next, PolicyStep, Stage};
-use crate::api::Endpoint;
-use crate::error::Result;
-use crate::http::HttpResponse;
+use crate::error::{Error, RequestErrorCode, Result};
+use crate::http::{self, HttpResponse};
 use crate::rbac::{self, Policy};
 use std::rc::Rc;
+
+/// Which policy a call is getting.
+enum Source<'a> {
+    Project,
+    /// An organization's own roles (B2B), by organization id.
+    Organization(&'a str),
+}
 
 impl LocalCall<'_> {
     /// The token is genuine and current: answer, or judge the call's authorization check first.
@@ -19,41 +27,86 @@ impl LocalCall<'_> {
         engine: &mut Engine,
         session: Rc<str>,
         roles: Rc<[String]>,
+        organization_id: Option<Rc<str>>,
         now_ms: f64,
     ) -> Next {
-        if self.local.check.is_none() {
+        let Some(check) = &self.local.check else {
             return self.answer(session, None);
+        };
+        if check.organization_id.as_deref() != organization_id.as_deref() {
+            // Signed claims decide it: no policy fetch, and no API call, could change it.
+            return Next::Done(Err(rbac::tenancy_mismatch()));
         }
-        self.plan_policy(engine, Checking { session, roles }, Asking::First, now_ms)
+        let checking = Checking {
+            session,
+            roles,
+            project: None,
+        };
+        self.plan_policy(engine, checking, Asking::First, now_ms)
     }
 
-    /// How old the project's RBAC policy may be: refreshed after five minutes, never used past
-    /// the staleness cap.
+    /// How old a policy may be: refreshed after five minutes, never used past the staleness
+    /// cap.
     fn policy_ages(&self) -> Ages {
         Ages::new(policy::MAX_AGE_MS, self.config.max_stale_ms())
     }
 
-    /// Gets the policy (cached, or fetched once for concurrent callers) and judges the check.
+    /// The policy `checking` needs next: the project's, then (B2B) the organization's.
+    fn source(&self, checking: &Checking) -> Source<'_> {
+        let organization = self
+            .local
+            .check
+            .as_ref()
+            .and_then(|c| c.organization_id.as_deref());
+        match (&checking.project, organization) {
+            (Some(_), Some(organization_id)) => Source::Organization(organization_id),
+            _ => Source::Project,
+        }
+    }
+
+    /// Gets the policies (cached, or fetched once for concurrent callers) and judges the check.
     /// Allowed → the local answer with its verdict. Denied → `invalid_permissions` locally, while
-    /// `authenticateJwt` asks the API, which is authoritative (the cached policy may be up to
+    /// `authenticateJwt` asks the API, which is authoritative (a cached policy may be up to
     /// five minutes old). No policy to be had → the error locally; the API for `authenticateJwt`.
     pub(super) fn plan_policy(
         &mut self,
         engine: &mut Engine,
-        checking: Checking,
+        mut checking: Checking,
         asking: Asking,
         now_ms: f64,
     ) -> Next {
         let config = self.config;
         let timeout_ms = config.api_timeout_ms();
-        let key = config.policy_key();
         let ages = self.policy_ages();
-        match engine.policies.plan(&key, now_ms, timeout_ms, asking, ages) {
+        let product = config.product;
+        let (store, key, endpoint, suffix) = match self.source(&checking) {
+            Source::Project => (
+                &mut engine.policies,
+                config.policy_key(),
+                product.policy,
+                String::new(),
+            ),
+            Source::Organization(id) => (
+                &mut engine.org_policies,
+                config.org_policy_key(id),
+                product.org_policy.unwrap_or(product.policy),
+                ["/", &http::percent_encode(id)].concat(),
+            ),
+        };
+        match store.plan(&key, now_ms, timeout_ms, asking, ages) {
             policy::Plan::Use(policy) => {
+                let (project, org) = match checking.project.take() {
+                    Some(project) => (project, Some(policy)),
+                    None if product.org_policy.is_some() => {
+                        checking.project = Some(policy);
+                        return self.plan_policy(engine, checking, Asking::First, now_ms);
+                    }
+                    None => (policy, None),
+                };
                 let Some(check) = &self.local.check else {
                     return self.answer(checking.session, None);
                 };
-                let verdict = policy.judge(&checking.roles, check);
+                let verdict = project.judge_with(org.as_deref(), &checking.roles, check);
                 if verdict.authorized {
                     self.answer(checking.session, Some(verdict))
                 } else if self.local.fallback.is_some() {
@@ -65,8 +118,8 @@ impl LocalCall<'_> {
             policy::Plan::Fetch { flight } => {
                 let step = PolicyStep::Fetching(flight);
                 *self.stage = Stage::Policy { checking, step };
-                let (method, path) = Endpoint::RbacPolicy.route();
-                let url = [&config.base_url, path].concat();
+                let (method, path) = endpoint.route();
+                let url = [&config.base_url, path, &suffix].concat();
                 let authorization = config.authorization();
                 Next::Send(request::request(
                     method,
@@ -87,7 +140,7 @@ impl LocalCall<'_> {
         }
     }
 
-    /// Our RBAC policy fetch `flight` answered (or failed).
+    /// Our policy fetch `flight` answered (or failed).
     #[inline(never)]
     pub(super) fn policy_fetched(
         &mut self,
@@ -97,11 +150,32 @@ impl LocalCall<'_> {
         response: Result<HttpResponse>,
         now_ms: f64,
     ) -> Next {
-        let result = response
-            .and_then(|r| read_answer(Endpoint::RbacPolicy, r))
-            .and_then(|body| Policy::from_answer(body.as_bytes()));
-        let key = self.config.policy_key();
-        engine.policies.land(&key, flight, result, now_ms);
+        let config = self.config;
+        let product = config.product;
+        match self.source(&checking) {
+            Source::Project => {
+                let result = response
+                    .and_then(|r| read_answer(product.policy, r))
+                    .and_then(|body| Policy::from_answer(body.as_bytes()));
+                engine
+                    .policies
+                    .land(&config.policy_key(), flight, result, now_ms);
+            }
+            Source::Organization(id) => {
+                let endpoint = product.org_policy.unwrap_or(product.policy);
+                let result = response
+                    .and_then(|r| match r.body.len() > policy::MAX_ORG_POLICY_BYTES {
+                        true => Err(Error::request(
+                            RequestErrorCode::InvalidResponse,
+                            "an organization's RBAC policy is larger than 32 KiB",
+                        )),
+                        false => read_answer(endpoint, r),
+                    })
+                    .and_then(|body| Policy::from_org_answer(body.as_bytes()));
+                let key = config.org_policy_key(id);
+                engine.org_policies.land(&key, flight, result, now_ms);
+            }
+        }
         self.plan_policy(engine, checking, Asking::Fetched(flight), now_ms)
     }
 }

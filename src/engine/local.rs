@@ -7,7 +7,6 @@ use super::keys;
 use super::request::Ask;
 use super::shape::Local;
 use super::{Answer, Engine, Input, KeyStep, Next, PolicyStep, Stage};
-use crate::api::Endpoint;
 use crate::claims::{check_times, ClaimRules};
 use crate::config::Config;
 use crate::error::{ClientErrorCode, Error, Result};
@@ -108,16 +107,17 @@ impl<'a> LocalCall<'a> {
         let url = &self.config.jwks_url;
         let profile = self.local.profile;
         let verified = engine.memo.recall(&self.local.token, url, profile, keys)?;
-        let (session, roles, times) = (
+        let (session, roles, organization_id, times) = (
             verified.session.clone(),
             verified.roles.clone(),
+            verified.organization_id.clone(),
             verified.times,
         );
         let judged = self
             .rules(now_ms)
             .and_then(|rules| check_times(&times, &rules));
         Some(match judged {
-            Ok(()) => self.verified(engine, session, roles, now_ms),
+            Ok(()) => self.verified(engine, session, roles, organization_id, now_ms),
             Err(e) => self.refused(engine, e, now_ms),
         })
     }
@@ -168,9 +168,10 @@ impl<'a> LocalCall<'a> {
         match verified {
             Ok(verified) => {
                 let (session, roles) = (verified.session.clone(), verified.roles.clone());
+                let organization_id = verified.organization_id.clone();
                 let (url, profile) = (&self.config.jwks_url, self.local.profile);
                 engine.memo.remember(token, url, profile, verified);
-                self.verified(engine, session, roles, now_ms)
+                self.verified(engine, session, roles, organization_id, now_ms)
             }
             Err(e) => self.refused(engine, e, now_ms),
         }
@@ -181,6 +182,7 @@ impl<'a> LocalCall<'a> {
     pub(super) fn answer(&self, session: Rc<str>, verdict: Option<Verdict>) -> Next {
         Next::Done(Ok(match self.local.fallback {
             Some(_) => Answer::LocalJwt {
+                member: self.local.profile.member,
                 session,
                 session_jwt: self.local.token.clone(),
                 verdict,
@@ -234,9 +236,10 @@ impl<'a> LocalCall<'a> {
     {
         Ask {
             config: self.config,
-            endpoint: Endpoint::Authenticate,
+            endpoint: self.config.product.authenticate,
             suffix: "",
             body,
+            headers: &[],
             checked: self.local.check.is_some(),
             reusable: true,
         }

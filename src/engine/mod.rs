@@ -41,6 +41,7 @@ use crate::api::{AuthenticateJwtParams, AuthenticateParams, LocalJwtParams};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::rbac;
 use answers::Answers;
 use flight::Patience;
 use keys::KeyStore;
@@ -48,6 +49,7 @@ use memo::Memo;
 use outage::Outage;
 use policy::PolicyStore;
 pub use request::read_answer;
+pub use shape::ApiCall;
 use shape::Shape;
 use std::rc::Rc;
 
@@ -60,6 +62,8 @@ pub struct Engine {
     keys: KeyStore,
     memo: Memo,
     policies: PolicyStore,
+    /// B2B organizations' own roles, by organization.
+    org_policies: PolicyStore,
     answers: Answers,
     outage: Outage,
 }
@@ -77,7 +81,8 @@ impl Engine {
         Self {
             keys: KeyStore::new(),
             memo: Memo::new(),
-            policies: PolicyStore::new(),
+            policies: PolicyStore::new(policy::MAX_PROJECTS),
+            org_policies: PolicyStore::new(policy::MAX_ORGANIZATIONS),
             answers: Answers::new(),
             outage: Outage::new(),
         }
@@ -121,6 +126,9 @@ pub enum Operation {
     Revoke(RevokeParams),
     ExchangeAccessToken(ExchangeAccessTokenParams),
     Attest(AttestParams),
+    /// Any other API-only call, its request already written (the B2B operations but
+    /// `authenticate` and `getJWKS`, which are the ones above, of the config's product).
+    Api(ApiCall),
 }
 
 /// What the driver hands a call.
@@ -204,11 +212,13 @@ enum PolicyStep {
     Fetching(u64),
 }
 
-/// A session verified locally, waiting for the policy its authorization check needs.
+/// A session verified locally, waiting for the policies its authorization check needs.
 #[derive(Debug)]
 struct Checking {
     session: Rc<str>,
     roles: Rc<[String]>,
+    /// The project's policy, once had; a B2B check then needs its organization's.
+    project: Option<Rc<rbac::Policy>>,
 }
 
 /// One operation in progress. Step it until it is [`Next::Done`].
@@ -222,9 +232,10 @@ pub struct Call {
 impl Call {
     /// A call of `operation` for the project `config` describes.
     pub fn new(config: Rc<Config>, operation: Operation) -> Self {
+        let product = config.product;
         Self {
             config,
-            shape: Shape::of(operation),
+            shape: Shape::of(operation, product),
             stage: Stage::Start,
         }
     }
@@ -246,6 +257,9 @@ impl Call {
             stage,
         } = self;
         let current = std::mem::replace(stage, Stage::Done);
+        if let (Stage::Start, Err(e)) = (&current, config.product.fits(shape.check())) {
+            return Next::Done(Err(e));
+        }
         let next = match shape {
             Shape::Api(api) => request::step(config, api, stage, engine, current, input, now_ms),
             Shape::Local(local) => local::LocalCall {

@@ -12,6 +12,12 @@ use std::rc::Rc;
 pub const MAX_AGE_MS: f64 = 5.0 * 60.0 * 1000.0;
 /// At most this many projects' policies are cached; beyond it the store starts afresh.
 pub const MAX_PROJECTS: usize = 64;
+/// At most this many B2B organizations' policies are cached; beyond it the store starts
+/// afresh.
+pub const MAX_ORGANIZATIONS: usize = 256;
+/// The largest organization policy answer read (bytes): organizations are many, and each one's
+/// policy is kept.
+pub const MAX_ORG_POLICY_BYTES: usize = 32 * 1024;
 
 /// What a call that needs the policy does next.
 #[derive(Debug, Clone)]
@@ -38,15 +44,15 @@ pub struct PolicyStore {
 
 impl Default for PolicyStore {
     fn default() -> Self {
-        Self::new()
+        Self::new(MAX_PROJECTS)
     }
 }
 
 impl PolicyStore {
-    /// No policy yet.
-    pub const fn new() -> Self {
+    /// No policy yet; room for `max` policies.
+    pub const fn new(max: usize) -> Self {
         Self {
-            entries: Slots::new(MAX_PROJECTS),
+            entries: Slots::new(max),
             flights: 0,
         }
     }

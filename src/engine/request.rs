@@ -28,6 +28,7 @@ pub(super) fn step(
         endpoint: api.endpoint,
         suffix: &api.suffix,
         body: api.body.as_deref(),
+        headers: &api.headers,
         checked: api.checked,
         reusable: false,
     };
@@ -51,6 +52,8 @@ pub(super) struct Ask<'a> {
     pub suffix: &'a str,
     /// The JSON body, copied into the request when it is sent.
     pub body: Option<&'a str>,
+    /// Headers beside the credentials and the body's type.
+    pub headers: &'a [(&'static str, String)],
     /// Whether it sends an authorization check: the answer then counts only with a verdict
     /// that authorizes.
     pub checked: bool,
@@ -72,7 +75,7 @@ impl Ask<'_> {
         let url = [&self.config.base_url, path, self.suffix].concat();
         let timeout_ms = self.config.api_timeout_ms();
         let mut shared = None;
-        if self.endpoint == Endpoint::Authenticate {
+        if self.endpoint.authenticates() {
             let key = answers::key(&url, Some(&authorization), self.body);
             match engine.answers.plan(&key, now_ms, timeout_ms, asking) {
                 answers::Plan::Use(result) => return self.answer(result),
@@ -86,7 +89,9 @@ impl Ask<'_> {
         }
         *stage = Stage::Api { shared };
         let body = self.body.map(str::to_owned);
-        Next::Send(request(method, url, Some(authorization), body, timeout_ms))
+        let mut request = request(method, url, Some(authorization), body, timeout_ms);
+        request.headers.extend_from_slice(self.headers);
+        Next::Send(request)
     }
 
     /// The request answered (or failed): shared with the calls that waited for it, and
@@ -105,7 +110,7 @@ impl Ask<'_> {
                 .answers
                 .land(&key, flight, &result, self.keep_ms(&result), now_ms);
         }
-        if self.endpoint == Endpoint::Revoke && result.is_ok() {
+        if self.endpoint.revokes() && result.is_ok() {
             // No answer that let a session in outlives a revocation made here.
             engine.answers.forget();
         }

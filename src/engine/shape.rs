@@ -13,7 +13,8 @@ use super::Operation;
 use crate::api::{AuthenticateJwtParams, AuthenticateParams, Endpoint};
 use crate::http;
 use crate::json::Object;
-use crate::profile::{Profile, SESSION};
+use crate::product::Product;
+use crate::profile::Profile;
 use crate::rbac::AuthorizationCheck;
 
 /// What a call does, decided once from its operation.
@@ -24,7 +25,7 @@ pub enum Shape {
 }
 
 /// One API request.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ApiCall {
     pub endpoint: Endpoint,
     /// What follows the endpoint's path in the URL (`get`'s query, `getJWKS`'s project id).
@@ -32,6 +33,32 @@ pub struct ApiCall {
     pub body: Option<String>,
     /// Whether the request sent an authorization check (its answer then needs a verdict).
     pub checked: bool,
+    /// Headers beside the project's credentials (B2B `revoke`'s member session).
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl ApiCall {
+    /// A request with a JSON body.
+    pub fn new(endpoint: Endpoint, body: String) -> Self {
+        Self {
+            endpoint,
+            suffix: String::new(),
+            body: Some(body),
+            checked: false,
+            headers: Vec::new(),
+        }
+    }
+
+    /// A request with no body, `suffix` after the endpoint's path.
+    pub fn get(endpoint: Endpoint, suffix: String) -> Self {
+        Self {
+            endpoint,
+            suffix,
+            body: None,
+            checked: false,
+            headers: Vec::new(),
+        }
+    }
 }
 
 /// A token verified locally.
@@ -58,19 +85,14 @@ pub struct Fallback {
 }
 
 impl Shape {
-    /// The shape of `operation`: the engine's one dispatch on the operation.
-    pub fn of(operation: Operation) -> Self {
-        let api = |endpoint, body: Option<String>| {
-            Shape::Api(ApiCall {
-                endpoint,
-                suffix: String::new(),
-                body,
-                checked: false,
-            })
-        };
+    /// The shape of `operation` for `product`: the engine's one dispatch on the operation.
+    /// Judging a token and fetching the keys go to the product's endpoints; the other
+    /// operations name theirs.
+    pub fn of(operation: Operation, product: &'static Product) -> Self {
+        let api = |endpoint, body: String| Shape::Api(ApiCall::new(endpoint, body));
         match operation {
             Operation::VerifyJwt { token, params } => Shape::Local(Local {
-                profile: &SESSION,
+                profile: product.session,
                 token,
                 max_token_age_seconds: params.max_token_age_seconds,
                 clock_tolerance_seconds: params.clock_tolerance_seconds,
@@ -82,14 +104,12 @@ impl Shape {
             Operation::AuthenticateJwt(p) if p.max_token_age_seconds == Some(0) => {
                 let checked = p.authorization_check.is_some();
                 Shape::Api(ApiCall {
-                    endpoint: Endpoint::Authenticate,
-                    suffix: String::new(),
-                    body: Some(fallback_params(p).body()),
                     checked,
+                    ..ApiCall::new(product.authenticate, fallback_params(p).body())
                 })
             }
             Operation::AuthenticateJwt(p) => Shape::Local(Local {
-                profile: &SESSION,
+                profile: product.session,
                 token: p.session_jwt,
                 max_token_age_seconds: p.max_token_age_seconds,
                 clock_tolerance_seconds: p.clock_tolerance_seconds,
@@ -101,27 +121,30 @@ impl Shape {
                 }),
             }),
             Operation::Authenticate(p) => Shape::Api(ApiCall {
-                endpoint: Endpoint::Authenticate,
-                suffix: String::new(),
                 checked: p.authorization_check.is_some(),
-                body: Some(p.body()),
+                ..ApiCall::new(product.authenticate, p.body())
             }),
-            Operation::Get { user_id } => Shape::Api(ApiCall {
-                endpoint: Endpoint::Get,
-                suffix: ["?user_id=", &http::percent_encode(&user_id)].concat(),
-                body: None,
-                checked: false,
-            }),
-            Operation::GetJwks { project_id } => Shape::Api(ApiCall {
-                endpoint: Endpoint::GetJwks,
-                suffix: ["/", &http::percent_encode(&project_id)].concat(),
-                body: None,
-                checked: false,
-            }),
-            Operation::Migrate(p) => api(Endpoint::Migrate, Some(p.body())),
-            Operation::Revoke(p) => api(Endpoint::Revoke, Some(p.body())),
-            Operation::ExchangeAccessToken(p) => api(Endpoint::ExchangeAccessToken, Some(p.body())),
-            Operation::Attest(p) => api(Endpoint::Attest, Some(p.body())),
+            Operation::Get { user_id } => Shape::Api(ApiCall::get(
+                Endpoint::Get,
+                ["?user_id=", &http::percent_encode(&user_id)].concat(),
+            )),
+            Operation::GetJwks { project_id } => Shape::Api(ApiCall::get(
+                product.jwks,
+                ["/", &http::percent_encode(&project_id)].concat(),
+            )),
+            Operation::Migrate(p) => api(Endpoint::Migrate, p.body()),
+            Operation::Revoke(p) => api(Endpoint::Revoke, p.body()),
+            Operation::ExchangeAccessToken(p) => api(Endpoint::ExchangeAccessToken, p.body()),
+            Operation::Attest(p) => api(Endpoint::Attest, p.body()),
+            Operation::Api(call) => Shape::Api(call),
+        }
+    }
+
+    /// The authorization check the call judges or sends, if any.
+    pub fn check(&self) -> Option<&AuthorizationCheck> {
+        match self {
+            Shape::Local(local) => local.check.as_ref(),
+            Shape::Api(_) => None,
         }
     }
 }

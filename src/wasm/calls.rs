@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::gate::{self, GateOptions};
 use crate::http::HttpResponse;
 use crate::json;
+use crate::product::{B2B, CONSUMER};
 use crate::protocol::{self, answered, failed, LOADED, RESPONSE, WOKE};
 use crate::protocol::{send_failure, url_host, BAD_FETCH, BAD_STORE, OBJECT, STORE};
 use std::cell::RefCell;
@@ -52,7 +53,7 @@ thread_local! {
 pub fn client_options(facts: u32, options: Option<String>) -> String {
     let check = || -> Result<()> {
         let text = options_text(facts, options.as_deref(), "Client options")?;
-        config_cache::client(text, false)?;
+        config_cache::client(text, variant(false, false))?;
         Ok(())
     };
     match check() {
@@ -90,12 +91,13 @@ pub fn store_options(kind: u32, facts: u32, options: Option<String>) -> String {
     }
 }
 
-/// `verifyJwt(session_jwt, options)`: `token` is `None` when it is not a string, `options` the
-/// options' JSON text, `current_date` their `current_date` in milliseconds (NaN when it is
-/// neither a `Date` nor a number), `now` the host's clock.
+/// `verifyJwt(session_jwt, options)` (`b2b`: `verifyB2BJwt`): `token` is `None` when it is not
+/// a string, `options` the options' JSON text, `current_date` their `current_date` in
+/// milliseconds (NaN when it is neither a `Date` nor a number), `now` the host's clock.
 #[wasm_bindgen(js_name = verifyJwt)]
 pub fn verify_jwt(
     token: Option<String>,
+    b2b: bool,
     facts: u32,
     options: Option<String>,
     current_date: Option<f64>,
@@ -104,7 +106,8 @@ pub fn verify_jwt(
     let read = || -> Result<(Rc<Config>, Operation)> {
         let token = token.ok_or_else(|| Error::invalid_argument("session_jwt must be a string"))?;
         let text = options_text(facts, options.as_deref(), "verifyJwt options")?;
-        let (config, params) = config_cache::verify(text, facts & STORE != 0, current_date)?;
+        let variant = variant(facts & STORE != 0, b2b);
+        let (config, params) = config_cache::verify(text, variant, current_date)?;
         Ok((config, Operation::VerifyJwt { token, params }))
     };
     match read() {
@@ -113,22 +116,36 @@ pub fn verify_jwt(
     }
 }
 
-/// `client.sessions[op](params)` for a client made with `client` (its checked options text),
-/// with a JWKS store or not; `facts` and `params` are the params object's.
+/// `client.sessions[op](params, options)` for a client made with `client` (its checked options
+/// text), with a JWKS store or not, a `B2BClient` (`b2b`) or a `Client`; `facts` and `params`
+/// are the params object's, `options` the JSON text of the second argument (B2B `revoke`'s).
 #[wasm_bindgen(js_name = sessionsCall)]
+#[allow(clippy::too_many_arguments)]
 pub fn sessions_call(
     op: &str,
     client: &str,
     store: bool,
+    b2b: bool,
     facts: u32,
     params: Option<String>,
+    options: Option<String>,
     current_date: Option<f64>,
     now: f64,
 ) -> String {
     let read = || -> Result<(Rc<Config>, Operation)> {
-        let config = config_cache::client(client, store)?;
+        let config = config_cache::client(client, variant(store, b2b))?;
         let read = |what: &'static str| params_value(facts, params.as_deref(), what);
-        Ok((config, operation(op, read, current_date)?))
+        let operation = match b2b {
+            false => operation(op, read, current_date)?,
+            true => {
+                let options = |what: &'static str| match options.as_deref() {
+                    None => Ok(json::Value::Null),
+                    Some(text) => config_cache::options_value(text, what),
+                };
+                crate::b2b::operation(op, read, options, current_date)?
+            }
+        };
+        Ok((config, operation))
     };
     match read() {
         Ok((config, operation)) => start(config, operation, Finish::Answer, now),
@@ -144,13 +161,14 @@ pub fn sessions_call(
 pub fn authenticate_request(
     authorization: Option<String>,
     cookie: Option<String>,
+    b2b: bool,
     facts: u32,
     options: Option<String>,
     now: f64,
 ) -> String {
     let read = || -> Result<(Rc<Config>, GateOptions)> {
         let text = options_text(facts, options.as_deref(), "authenticateRequest options")?;
-        config_cache::gate(text, facts & STORE != 0)
+        config_cache::gate(text, variant(facts & STORE != 0, b2b))
     };
     let (config, mut gate_options) = match read() {
         Ok(read) => read,
@@ -192,6 +210,15 @@ pub fn resume(id: u32, input: u32, status: u32, text: Option<String>, now: f64) 
         ))),
     };
     step(call_with(&mut call, input, now), call, finish, now)
+}
+
+/// What a call's options are read under: with a shared JWKS store or not, for a B2B client
+/// (`b2b`) or a consumer one.
+fn variant(jwks_store: bool, b2b: bool) -> config_cache::Variant {
+    config_cache::Variant {
+        jwks_store,
+        product: if b2b { &B2B } else { &CONSUMER },
+    }
 }
 
 /// An options object's JSON text, once the facts about it allow it (`what` names it in the

@@ -8,14 +8,24 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::gate::GateOptions;
 use crate::json;
+use crate::product::Product;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Most option texts kept parsed, of each kind.
 const MAX_ENTRIES: usize = 8;
 
-/// One kind of options: text and store presence → what they parse to.
-type Entries<T> = RefCell<Vec<(Rc<str>, bool, T)>>;
+/// One kind of options: text, and what else its reading depends on ([`Variant`]) → what they
+/// parse to.
+type Entries<T> = RefCell<Vec<(Rc<str>, Variant, T)>>;
+
+/// What a reading depends on beside the text: whether the call has a shared JWKS store, and
+/// whose sessions it is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Variant {
+    pub jwks_store: bool,
+    pub product: &'static Product,
+}
 
 thread_local! {
     static CLIENTS: Entries<Rc<Config>> = const { RefCell::new(Vec::new()) };
@@ -33,13 +43,13 @@ pub fn options_value(text: &str, what: &str) -> Result<json::Value, Error> {
 fn cached<T: Clone>(
     cache: &'static std::thread::LocalKey<Entries<T>>,
     options: &str,
-    jwks_store: bool,
+    variant: Variant,
     parse: impl FnOnce() -> Result<T, Error>,
 ) -> Result<T, Error> {
     let hit = cache.with(|c| {
         c.borrow()
             .iter()
-            .find(|(text, store, _)| &**text == options && *store == jwks_store)
+            .find(|(text, v, _)| &**text == options && *v == variant)
             .map(|(_, _, parsed)| parsed.clone())
     });
     if let Some(parsed) = hit {
@@ -51,19 +61,22 @@ fn cached<T: Clone>(
         if c.len() >= MAX_ENTRIES {
             c.remove(0);
         }
-        c.push((Rc::from(options), jwks_store, parsed.clone()));
+        c.push((Rc::from(options), variant, parsed.clone()));
     });
     Ok(parsed)
 }
 
-/// The configuration `new Client(options)` describes, `options` being their JSON text, for a
-/// call with (`jwks_store`) or without a shared JWKS store.
-pub fn client(options: &str, jwks_store: bool) -> Result<Rc<Config>, Error> {
-    cached(&CLIENTS, options, jwks_store, || {
+/// The configuration `new Client(options)` (or `new B2BClient(options)`) describes, `options`
+/// being their JSON text.
+pub fn client(options: &str, variant: Variant) -> Result<Rc<Config>, Error> {
+    cached(&CLIENTS, options, variant, || {
         let value = options_value(options, "Client options")?;
-        let mut config = Config::from_client_options(&value)?;
-        config.jwks_store = jwks_store;
-        Ok(Rc::new(config))
+        let config = Config::from_client_options(&value)?;
+        Ok(Rc::new(
+            config
+                .with_jwks_store(variant.jwks_store)
+                .with_product(variant.product),
+        ))
     })
 }
 
@@ -72,26 +85,25 @@ pub fn client(options: &str, jwks_store: bool) -> Result<Rc<Config>, Error> {
 /// it may be a `Date`).
 pub fn verify(
     options: &str,
-    jwks_store: bool,
+    variant: Variant,
     current_date_ms: Option<f64>,
 ) -> Result<(Rc<Config>, LocalJwtParams), Error> {
     const WHAT: &str = "verifyJwt options";
-    let (config, params) = cached(&VERIFIES, options, jwks_store, || {
+    let (config, params) = cached(&VERIFIES, options, variant, || {
         let value = options_value(options, WHAT)?;
-        let (mut config, params) = Config::from_verify_value(&value)?;
-        config.jwks_store = jwks_store;
-        Ok((Rc::new(config), params))
+        let (config, params) = Config::from_verify_value(&value)?;
+        let config = config.with_jwks_store(variant.jwks_store);
+        Ok((Rc::new(config.with_product(variant.product)), params))
     })?;
     Ok((config, params.at(WHAT, current_date_ms)?))
 }
 
 /// The configuration and the gate's own options of `authenticateRequest(request, options)`,
 /// `options` being their JSON text.
-pub fn gate(options: &str, jwks_store: bool) -> Result<(Rc<Config>, GateOptions), Error> {
-    cached(&GATES, options, jwks_store, || {
+pub fn gate(options: &str, variant: Variant) -> Result<(Rc<Config>, GateOptions), Error> {
+    cached(&GATES, options, variant, || {
         let value = options_value(options, "authenticateRequest options")?;
-        let (mut config, gate) = GateOptions::read(&value)?;
-        config.jwks_store = jwks_store;
-        Ok((Rc::new(config), gate))
+        let (config, gate) = GateOptions::read_for(&value, variant.product)?;
+        Ok((Rc::new(config.with_jwks_store(variant.jwks_store)), gate))
     })
 }

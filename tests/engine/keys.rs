@@ -412,7 +412,7 @@ fn a_token_remembered_as_one_profile_never_answers_for_another() {
     // Another kind of token on the same keys (as M2M tokens share a project's JWKS).
     static OTHER: Profile = Profile {
         name: "other",
-        jwks_path: SESSION.jwks_path,
+        member: "other",
         default_max_age_seconds: None,
         marshal: SESSION.marshal,
     };

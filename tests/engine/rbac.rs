@@ -31,10 +31,7 @@ fn with_policy() -> Stytch {
 }
 
 fn check(resource_id: &str, action: &str) -> Option<AuthorizationCheck> {
-    Some(AuthorizationCheck {
-        resource_id: resource_id.to_owned(),
-        action: action.to_owned(),
-    })
+    Some(AuthorizationCheck::new(resource_id, action))
 }
 
 fn verify_checked(token: &str, check: Option<AuthorizationCheck>) -> Call {
