@@ -204,17 +204,26 @@ pub fn revoke_headers(options: &Value) -> Result<Vec<(&'static str, String)>> {
         return Ok(Vec::new());
     }
     let f = Fields::of(options, WHAT, &[REVOKE_OPTIONS])?;
-    let mut headers = Vec::new();
     let authorization = match f.object("authorization")? {
         Some(authorization) => Value::Object(authorization),
-        None => return Ok(headers),
+        None => return Ok(Vec::new()),
     };
     let what = "revoke options: authorization";
     let a = Fields::of(&authorization, what, &[AUTHORIZATION])?;
-    if let Some(token) = a.string("session_token")? {
+    member_headers(a.string("session_token")?, a.string("session_jwt")?)
+}
+
+/// The headers that run a request as a member's session: `X-Stytch-Member-Session` for its
+/// token, `X-Stytch-Member-SessionJWT` for its JWT.
+pub fn member_headers(
+    session_token: Option<String>,
+    session_jwt: Option<String>,
+) -> Result<Vec<(&'static str, String)>> {
+    let mut headers = Vec::new();
+    if let Some(token) = session_token {
         headers.push(("X-Stytch-Member-Session", token));
     }
-    if let Some(jwt) = a.string("session_jwt")? {
+    if let Some(jwt) = session_jwt {
         headers.push(("X-Stytch-Member-SessionJWT", jwt));
     }
     for (_, value) in &headers {

@@ -202,7 +202,7 @@ async fn within<T>(work: impl Future<Output = T>, limit: impl Future<Output = ()
 }
 
 /// An answer's JSON read into `T`.
-fn typed<T: DeserializeOwned>(answer: Answer) -> Result<T> {
+pub(crate) fn typed<T: DeserializeOwned>(answer: Answer) -> Result<T> {
     serde_json::from_str(&answer.to_json()).map_err(|_| {
         Error::request(
             RequestErrorCode::InvalidResponse,

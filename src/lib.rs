@@ -31,6 +31,7 @@
 
 pub mod api;
 pub mod b2b;
+pub mod b2b_client;
 pub mod claims;
 pub mod client;
 pub mod config;
@@ -52,6 +53,7 @@ pub mod internal;
 pub(crate) use internal::gate;
 pub(crate) use internal::{b64, json, jws, key, options, profile, protocol, verify};
 
+pub use b2b_client::B2BClient;
 pub use client::{verify_jwt, Client, SharedEngine};
 pub use config::Config;
 pub use engine::{Answer, Call, Engine, Input, Next, Operation};

@@ -37,8 +37,12 @@ pub const T0: f64 = super::NOW as f64 * 1000.0;
 /// Sessions API (every other endpoint), and the shared JWKS store a host keeps beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
+    /// The JWKS, consumer or B2B.
     Jwks,
+    /// The project's RBAC policy, consumer or B2B.
     Policy,
+    /// A B2B organization's own roles.
+    OrgPolicy,
     Api,
     Store,
 }
@@ -46,10 +50,12 @@ pub enum Route {
 impl Route {
     /// The route a request goes to.
     pub fn of(request: &HttpRequest) -> Self {
-        if request.url.contains("/v1/sessions/jwks/") {
+        if request.url.contains("/sessions/jwks/") {
             Self::Jwks
-        } else if request.url.ends_with(Endpoint::RbacPolicy.route().1) {
+        } else if request.url.ends_with("/rbac/policy") {
             Self::Policy
+        } else if request.url.contains(Endpoint::B2bOrgPolicy.route().1) {
+            Self::OrgPolicy
         } else {
             Self::Api
         }
@@ -101,6 +107,8 @@ pub struct Stytch {
     jwks_status: Cell<u16>,
     policy: RefCell<Value>,
     policy_status: Cell<u16>,
+    /// Every organization's own policy (`{roles}`), or its answer's whole body when a string.
+    org_policy: RefCell<Value>,
     /// Every API request answers exactly this, when set.
     api: RefCell<Option<(u16, String)>>,
     denies_checks: Cell<bool>,
@@ -133,6 +141,7 @@ impl Stytch {
             jwks_status: Cell::new(200),
             policy: RefCell::new(json!({"roles": [], "resources": [], "scopes": []})),
             policy_status: Cell::new(200),
+            org_policy: RefCell::new(json!({"roles": []})),
             api: RefCell::new(None),
             denies_checks: Cell::new(false),
             transport_error: RefCell::new(None),
@@ -158,6 +167,10 @@ impl Stytch {
     pub fn serve_policy(&self, policy: Value) {
         *self.policy.borrow_mut() = policy;
     }
+    /// The policy every B2B organization's own roles are (`{roles}`).
+    pub fn serve_org_policy(&self, policy: Value) {
+        *self.org_policy.borrow_mut() = policy;
+    }
     /// The status `route` answers with: Stytch's error body unless 200. For [`Route::Api`], 200
     /// goes back to the default answers.
     pub fn set_status(&self, route: Route, status: u16) {
@@ -166,7 +179,7 @@ impl Stytch {
             Route::Policy => self.policy_status.set(status),
             Route::Api if status == 200 => *self.api.borrow_mut() = None,
             Route::Api => self.script_api(status, stytch_error(status).to_string()),
-            Route::Store => panic!("the store has no status"),
+            Route::Store | Route::OrgPolicy => panic!("{route:?} has no status to set"),
         }
     }
     /// Every API request answers exactly `status` and `body`.
@@ -311,6 +324,10 @@ impl Stytch {
             Route::Policy => {
                 let policy = json!({"policy": *self.policy.borrow()});
                 return Ok(served(self.policy_status.get(), policy));
+            }
+            Route::OrgPolicy => {
+                let policy = json!({"org_policy": *self.org_policy.borrow()});
+                return Ok(served(200, policy));
             }
             _ => {}
         }
