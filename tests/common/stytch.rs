@@ -83,6 +83,21 @@ pub fn authenticate_body() -> Value {
            "user": {"user_id": USER_ID, "emails": [], "status": "active"}})
 }
 
+/// Stytch's answer to `POST /v1/b2b/sessions/authenticate` for a test member session.
+pub fn b2b_authenticate_body() -> Value {
+    let member_session = json!({
+        "member_session_id": SESSION_ID, "member_id": "member-test-1",
+        "organization_id": "organization-test-1", "organization_slug": "acme",
+        "started_at": "2025-11-27T11:00:00Z", "last_accessed_at": "2025-11-27T11:10:30Z",
+        "expires_at": "2025-11-27T12:00:00Z", "authentication_factors": [],
+        "custom_claims": {}, "roles": []
+    });
+    json!({"request_id": "request-id-test-3", "status_code": 200,
+           "member_session": member_session, "session_token": "t".repeat(44),
+           "session_jwt": "new.jwt.value", "member": {"member_id": "member-test-1"},
+           "organization": {"organization_id": "organization-test-1"}})
+}
+
 /// `members` with a `request_id` and `status_code` 200 when `status` is 200; otherwise Stytch's
 /// error body for `status`.
 fn served(status: u16, members: Value) -> HttpResponse {
@@ -355,6 +370,12 @@ impl Stytch {
             json!({"request_id": "request-id-test-5", "status_code": 200})
         } else if request.method == "GET" && path.ends_with(Endpoint::Get.route().1) {
             json!({"request_id": "request-id-test-5", "status_code": 200, "sessions": []})
+        } else if path.ends_with(Endpoint::B2bAuthenticate.route().1) {
+            let mut body = b2b_authenticate_body();
+            if checked {
+                body["verdict"] = json!({"authorized": true, "granting_roles": ["admin"]});
+            }
+            body
         } else {
             let mut body = authenticate_body();
             if checked {

@@ -161,7 +161,8 @@ fn a_denied_check_is_refused_locally_and_asks_the_b2b_api_from_authenticate_jwt(
     let result = stytch.run(&mut engine, local(b2b(), &token, check.clone()));
     assert_eq!(code(&result), "invalid_permissions");
     assert_eq!(stytch.api_calls(), 0);
-    stytch.run(&mut engine, authenticate(b2b(), &token, check));
+    let remote = stytch.run(&mut engine, authenticate(b2b(), &token, check));
+    assert_eq!(code(&remote), "ok"); // the simulated API authorizes it
     assert_eq!(stytch.api_calls(), 1);
     let log = stytch.log();
     let asked = log.iter().find(|r| Route::of(r) == Route::Api).unwrap();
