@@ -9,6 +9,7 @@ import { sessionObject } from "./state.mjs";
 import { parseAuthorizationCheck, authorize } from "./rbac.mjs";
 import { verifySessionJwt, signJwt, sessionPayload, SESSION_CLAIM } from "./jwt.mjs";
 import { rfc3339 } from "./util.mjs";
+import { OAUTH_API_ROUTES } from "./oauth-api.mjs";
 
 /** Lifetime of an access token minted by `POST /__emulator/access_tokens`, in seconds. */
 export const ACCESS_TOKEN_LIFETIME_SEC = 300;
@@ -236,5 +237,9 @@ export const API_ROUTES = [
   { method: "POST", pattern: "/v1/sessions/exchange_access_token", re: /^\/v1\/sessions\/exchange_access_token$/, auth: true, handler: exchangeAccessToken },
   { method: "POST", pattern: "/v1/sessions/attest", re: /^\/v1\/sessions\/attest$/, auth: true, handler: attest },
   { method: "GET", pattern: "/v1/rbac/policy", re: /^\/v1\/rbac\/policy$/, auth: true, handler: policy },
+  ...OAUTH_API_ROUTES,
 ];
 for (const r of API_ROUTES) r.key = `${r.method} ${r.pattern}`;
+
+/** Argument helpers shared with the B2B routes (b2b-api.mjs). */
+export { given, stringArg, exactlyOne, durationArg, factorAt };

@@ -1,10 +1,13 @@
-/** The command line: flags, the one ready line, clean exit on SIGTERM/SIGINT. */
+/** The command line: flags, the default port, --help, the one ready line, clean exit on SIGTERM/SIGINT. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { decodeJwt } from "./helpers.mjs";
+import { startEmulator } from "./index.mjs";
+import { CONTROL_ROUTES } from "./control.mjs";
 
 const CLI = fileURLToPath(new URL("./cli.mjs", import.meta.url));
 
@@ -47,8 +50,9 @@ test("prints exactly one ready line and serves the flags' project", async () => 
   assert.equal(output().split("\n").filter(Boolean).length, 1, "exactly one line on stdout");
 });
 
-test("defaults and SIGINT", async () => {
+test("defaults (port 4517, not wrangler's 8787) and SIGINT", async () => {
   const { child, line } = await spawnCli([]);
+  assert.equal(line, "stytch emulator listening on http://127.0.0.1:4517");
   const url = line.replace("stytch emulator listening on ", "");
   const r = await fetch(`${url}/v1/sessions/jwks/project-test-00000000-0000-4000-8000-000000000000`);
   assert.equal(r.status, 200);
@@ -60,10 +64,57 @@ test("defaults and SIGINT", async () => {
   assert.equal(code, 0);
 });
 
-test("bad arguments exit with status 2", async () => {
-  for (const args of [["--nope"], ["--port", "abc"], ["--port"]]) {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: "ignore" });
-    const [code] = await once(child, "exit");
+/** Run the CLI to its exit; `{code, stdout, stderr}`. */
+async function runCli(args) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => { stdout += d; });
+  child.stderr.on("data", (d) => { stderr += d; });
+  const [code] = await once(child, "exit");
+  return { code, stdout, stderr };
+}
+
+test("bad arguments print the usage on stderr and exit with status 2", async () => {
+  for (const args of [["--nope"], ["--port", "abc"], ["--port"], ["--port", "70000"], ["extra"], ["--help=yes"]]) {
+    const { code, stdout, stderr } = await runCli(args);
     assert.equal(code, 2, args.join(" "));
+    assert.equal(stdout, "", args.join(" "));
+    assert.match(stderr, /^usage: stytch-sessions-emulator \[--port N\]/m, args.join(" "));
+  }
+  const { stderr } = await runCli(["--secret"]);
+  assert.match(stderr, /missing value for --secret/);
+});
+
+test("--help lists every flag and every API and control route, and exits 0", async () => {
+  const emu = await startEmulator();
+  const apiRoutes = Object.keys(await (await fetch(`${emu.url}/__emulator/requests`)).json());
+  await emu.close();
+  for (const args of [["--help"], ["-h"], ["--port", "1", "--help"]]) {
+    const { code, stdout, stderr } = await runCli(args);
+    assert.equal(code, 0, args.join(" "));
+    assert.equal(stderr, "");
+    assert.match(stdout, /^usage: stytch-sessions-emulator/);
+    for (const flag of ["--port N", "--project-id ID", "--secret S", "--custom-domain URL", "--control-cors", "--help"]) {
+      assert.ok(stdout.includes(flag), flag);
+    }
+    assert.match(stdout, /default 4517; 0 picks a free port/);
+    const listed = stdout.split("\n").map((l) => /^ {2}(GET|POST|PUT|DELETE) +(\S+)/.exec(l)).filter(Boolean).map((m) => `${m[1]} ${m[2]}`);
+    assert.deepEqual(listed.sort(), [...apiRoutes, ...CONTROL_ROUTES.keys()].sort(), "every route, once");
+    assert.ok(apiRoutes.includes("POST /v1/public/:project_id/oauth2/token"));
+    assert.ok(stdout.includes("USAGE.md"));
+  }
+});
+
+test("a port in use: a clear message and status 1", async () => {
+  const blocker = createServer();
+  await new Promise((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  try {
+    const { code, stdout, stderr } = await runCli(["--port", String(blocker.address().port)]);
+    assert.equal(code, 1);
+    assert.equal(stdout, "");
+    assert.match(stderr, /^stytch emulator: could not start: port \d+ is in use; pass --port N \(0 picks a free port\)$/m);
+  } finally {
+    blocker.close();
   }
 });

@@ -8,6 +8,8 @@ import { sessionObject, parseFactors, isStringArray } from "./state.mjs";
 import { mintJwt } from "./api.mjs";
 import { parsePolicy } from "./rbac.mjs";
 import { isObject, newId, newSessionToken } from "./util.mjs";
+import { OAUTH_CONTROL_ROUTES } from "./oauth-control.mjs";
+import { B2B_CONTROL_ROUTES } from "./b2b-control.mjs";
 
 const bad = (msg) => new HttpError(400, "bad_request", msg);
 
@@ -141,4 +143,6 @@ export const CONTROL_ROUTES = new Map([
   ["GET /__emulator/faults", listFaults],
   ["GET /__emulator/requests", requests],
   ["POST /__emulator/reset", reset],
+  ...OAUTH_CONTROL_ROUTES,
+  ...B2B_CONTROL_ROUTES,
 ]);

@@ -5,6 +5,7 @@ import { connect } from "node:net";
 import { request } from "node:http";
 import { startEmulator } from "./index.mjs";
 import { clientFor, assertStytchError } from "./helpers.mjs";
+import { API_ROUTES } from "./api.mjs";
 
 let emu;
 let c;
@@ -91,7 +92,12 @@ test("faults are validated and never apply to control routes", async () => {
 
 test("request counts per route pattern; faults count, preflights don't", async () => {
   await c.control("POST", "/reset");
+  // Every API route is listed, 0 when unused (the other products' routes are checked in their own tests).
+  const listed = Object.keys((await c.control("GET", "/requests")).body);
+  for (const r of API_ROUTES) assert.ok(listed.includes(r.key), r.key);
+  const others = Object.fromEntries(listed.map((k) => [k, 0]));
   const zero = {
+    ...others,
     "GET /v1/sessions/jwks/:project_id": 0,
     "POST /v1/sessions/authenticate": 0,
     "GET /v1/sessions": 0,
@@ -122,6 +128,7 @@ test("request counts per route pattern; faults count, preflights don't", async (
   await c.call("GET", "/v1/nope");
   await c.call("PUT", "/v1/sessions/revoke");
   assert.deepEqual((await c.control("GET", "/requests")).body, {
+    ...others,
     "GET /v1/sessions/jwks/:project_id": 2,
     "POST /v1/sessions/authenticate": 1,
     "GET /v1/sessions": 1,

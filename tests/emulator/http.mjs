@@ -70,16 +70,16 @@ export function send(res, status, body, headers = {}) {
   res.end(text);
 }
 
-/** Send a Stytch error for an HttpError (or a status/type pair). */
+/** Send a Stytch error for an HttpError, or the error's own `body` and `headers` when it has them (oauth-api.mjs). */
 export function sendError(res, err, headers) {
-  send(res, err.status, errorBody(err.status, err.type, err.message), headers);
+  send(res, err.status, err.body ?? errorBody(err.status, err.type, err.message), { ...err.headers, ...headers });
 }
 
 /**
- * Read the whole body (draining it even when too large, so the client sees the answer),
- * then parse it as a JSON object. An empty body is `{}`.
+ * Read the whole body as UTF-8 text, draining it even when too large (so the client sees the
+ * answer): over 1 MiB → 413 `request_too_large`.
  */
-export function readJsonBody(req) {
+export function readBodyText(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
@@ -92,18 +92,23 @@ export function readJsonBody(req) {
     req.on("close", () => reject(new Error("request closed")));
     req.on("end", () => {
       if (size > MAX_BODY_BYTES) return reject(new HttpError(413, "request_too_large"));
-      const text = Buffer.concat(chunks).toString("utf8");
-      if (text.trim() === "") return resolve({});
-      let value;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        return reject(new HttpError(400, "bad_request", "The request body is not valid JSON."));
-      }
-      if (!isObject(value)) return reject(new HttpError(400, "bad_request", "The request body must be a JSON object."));
-      resolve(value);
+      resolve(Buffer.concat(chunks).toString("utf8"));
     });
   });
+}
+
+/** Read the whole body (see `readBodyText`) and parse it as a JSON object. An empty body is `{}`. */
+export async function readJsonBody(req) {
+  const text = await readBodyText(req);
+  if (text.trim() === "") return {};
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "bad_request", "The request body is not valid JSON.");
+  }
+  if (!isObject(value)) throw new HttpError(400, "bad_request", "The request body must be a JSON object.");
+  return value;
 }
 
 /** Drain and ignore a body (GET routes, early errors). Resolves when it ended or closed. */

@@ -2,13 +2,15 @@
  * A local emulator of the Stytch Sessions API (USAGE.md): a real HTTP server on
  * 127.0.0.1 with real RS256 keys and in-memory state.
  *
- *   import { startEmulator } from "./tests/emulator/index.mjs";
+ *   import { startEmulator } from "stytch-sessions-wasm/emulator";  // this file; types in index.d.ts
  *   const emu = await startEmulator({ port: 0 });  // → { url, port, projectId, secret, close() }
  */
 import { createServer } from "node:http";
 import { HttpError, errorBody, typeForStatus } from "./errors.mjs";
 import { setCors, setControlCors, send, sendError, readJsonBody, drain, checkBasicAuth, isLoopbackHost } from "./http.mjs";
 import { API_ROUTES } from "./api.mjs";
+import { B2B_API_ROUTES } from "./b2b-api.mjs";
+import { B2BState } from "./b2b-state.mjs";
 import { CONTROL_ROUTES } from "./control.mjs";
 import { Faults } from "./faults.mjs";
 import { KeyRing } from "./jwt.mjs";
@@ -18,7 +20,9 @@ import { newId, nowSec } from "./util.mjs";
 export const DEFAULT_PROJECT_ID = "project-test-00000000-0000-4000-8000-000000000000";
 export const DEFAULT_SECRET = "secret-test-emulator";
 
-const zeroCounts = () => Object.fromEntries(API_ROUTES.map((r) => [r.key, 0]));
+/** Every API route: the consumer ones (api.mjs), then B2B (b2b-api.mjs). */
+const ROUTES = [...API_ROUTES, ...B2B_API_ROUTES];
+const zeroCounts = () => Object.fromEntries(ROUTES.map((r) => [r.key, 0]));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The emulator's whole mutable world, handed to every route handler. */
@@ -40,6 +44,7 @@ class Emulator {
   async reset() {
     await this.keyRing.rotate(false);
     this.state = new State();
+    this.b2b = await B2BState.create(); // B2B state with a fresh key of its own (b2b-state.mjs)
     this.faults.clear();
     this.counts = zeroCounts();
   }
@@ -48,7 +53,7 @@ class Emulator {
 /** Find the API route for a path: `{route, params}` or `{allowed}` (wrong method) or `{}`. */
 function matchApi(method, pathname) {
   const allowed = [];
-  for (const route of API_ROUTES) {
+  for (const route of ROUTES) {
     const m = route.re.exec(pathname);
     if (!m) continue;
     if (route.method !== method) { allowed.push(route.method); continue; }
@@ -93,11 +98,11 @@ async function handleApi(emu, req, res, url) {
     if (allowed) return sendError(res, new HttpError(405, "method_not_allowed"), { Allow: allowed.join(", ") });
     return sendError(res, new HttpError(404, "route_not_found"));
   }
-  const body = route.method === "POST" ? await readJsonBody(req) : (await drain(req), {});
+  const body = route.method === "POST" ? await (route.readBody ?? readJsonBody)(req) : (await drain(req), {});
   if (route.auth && !checkBasicAuth(req.headers.authorization, emu.projectId, emu.secret)) {
     throw new HttpError(401, "unauthorized_credentials");
   }
-  const out = await route.handler(emu, { body, params, query: url.searchParams });
+  const out = await route.handler(emu, { body, params, query: url.searchParams, headers: req.headers });
   send(res, 200, { request_id: newId("request-id-test"), status_code: 200, ...out });
 }
 
@@ -116,17 +121,38 @@ async function handleControl(emu, req, res, url) {
     res.writeHead(204);
     return res.end();
   }
-  const handler = CONTROL_ROUTES.get(`${req.method} ${url.pathname}`);
+  const { handler, params, allowed } = matchControl(req.method, url.pathname);
   if (!handler) {
     await drain(req);
-    const known = [...CONTROL_ROUTES.keys()].filter((k) => k.endsWith(` ${url.pathname}`));
-    if (known.length) {
-      return sendError(res, new HttpError(405, "method_not_allowed"), { Allow: known.map((k) => k.split(" ")[0]).join(", ") });
-    }
+    if (allowed) return sendError(res, new HttpError(405, "method_not_allowed"), { Allow: allowed.join(", ") });
     return sendError(res, new HttpError(404, "route_not_found"));
   }
   const body = req.method === "POST" || req.method === "PUT" ? await readJsonBody(req) : (await drain(req), {});
-  send(res, 200, await handler(emu, { body }));
+  send(res, 200, await handler(emu, { body, params }));
+}
+
+/**
+ * Find the control route for a path: `{handler, params}`, `{allowed}` (wrong method) or `{}`.
+ * A `:name` segment of a route's path matches any non-empty segment, given as `params.name`.
+ */
+function matchControl(method, pathname) {
+  const got = pathname.split("/");
+  const allowed = [];
+  for (const [key, handler] of CONTROL_ROUTES) {
+    const [routeMethod, pattern] = key.split(" ");
+    const want = pattern.split("/");
+    if (want.length !== got.length) continue;
+    const params = {};
+    const matches = want.every((seg, i) => {
+      if (!seg.startsWith(":")) return seg === got[i];
+      try { params[seg.slice(1)] = decodeURIComponent(got[i]); } catch { params[seg.slice(1)] = got[i]; }
+      return got[i] !== "";
+    });
+    if (!matches) continue;
+    if (routeMethod !== method) { allowed.push(routeMethod); continue; }
+    return { handler, params };
+  }
+  return allowed.length ? { allowed } : {};
 }
 
 /**
@@ -173,6 +199,7 @@ export async function startEmulator(options = {}) {
   }
   const emu = new Emulator({ projectId, secret, customDomain, now, controlCors });
   await emu.keyRing.rotate(false);
+  emu.b2b = await B2BState.create();
   const server = createServer(listener(emu));
   server.on("clientError", (err, socket) => {
     if (socket.writable) {

@@ -1,5 +1,5 @@
 /**
- * Signing keys and session JWTs (`docs/rules.md`, "How a session JWT is judged"): RS256 (RSASSA-PKCS1-v1_5 with SHA-256),
+ * Signing keys and session JWTs (this repository's `docs/rules.md`, "How a session JWT is judged"): RS256 (RSASSA-PKCS1-v1_5 with SHA-256),
  * 2048-bit keys, served as a JWK set; independent of the crate's verifier.
  */
 import { generateKeyPair, sign, verify } from "node:crypto";
@@ -9,7 +9,7 @@ import { newId, isObject } from "./util.mjs";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-/** The claim holding the session (`docs/rules.md`, "How a session JWT is judged"). */
+/** The claim holding the session (this repository's `docs/rules.md`, "How a session JWT is judged"). */
 export const SESSION_CLAIM = "https://stytch.com/session";
 
 /** Lifetime of every minted JWT, in seconds. */

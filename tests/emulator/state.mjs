@@ -6,6 +6,7 @@
 import { HttpError } from "./errors.mjs";
 import { emptyPolicy } from "./rbac.mjs";
 import { newId, newSessionToken, rfc3339, isObject } from "./util.mjs";
+import { OAuthState } from "./oauth-state.mjs";
 
 export class State {
   constructor() {
@@ -27,6 +28,8 @@ export class State {
     this.trustedProfiles = new Set();
     /** The RBAC policy that `GET /v1/rbac/policy` serves. */
     this.policy = emptyPolicy();
+    /** M2M and Connected App clients (oauth-state.mjs). */
+    this.oauth = new OAuthState();
   }
 
   /** Create a user with an optional (verified) email, name and roles. */

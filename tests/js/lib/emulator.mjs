@@ -49,6 +49,30 @@ export function control(url) {
     clearFaults: () => call("DELETE", "/__emulator/faults"),
     requests: () => call("GET", "/__emulator/requests"),
     reset: () => call("POST", "/__emulator/reset", {}),
+    // B2B (tests/emulator/USAGE.md, "B2B")
+    /** `{organization_slug, organization_name?, org_policy?: {roles}}` → the Organization. */
+    createOrganization: (body) => call("POST", "/__emulator/b2b/organizations", body),
+    /** Replace an organization's own RBAC roles → `{roles}`. */
+    putOrgPolicy: (organizationId, roles) =>
+      call("PUT", `/__emulator/b2b/organizations/${encodeURIComponent(organizationId)}/policy`, { roles }),
+    /** `{organization_id, email_address, name?, roles?}` → the Member. */
+    createMember: (body) => call("POST", "/__emulator/b2b/members", body),
+    /** `{member_id, session_duration_minutes?, custom_claims?, factors?, iat_offset_seconds?, attributes?, roles?}` → `{session_token, session_jwt, member_session}`. */
+    createMemberSession: (body) => call("POST", "/__emulator/b2b/sessions", body),
+    /** Set the B2B project policy `{roles, resources, scopes}` that `GET /v1/b2b/rbac/policy` serves. */
+    putB2BPolicy: (policy) => call("PUT", "/__emulator/b2b/rbac/policy", policy),
+    rotateB2BKeys: (body = {}) => call("POST", "/__emulator/b2b/keys/rotate", body),
+    /** `{member_id, client_id?}` → `{access_token}` for `POST /v1/b2b/sessions/exchange_access_token`. */
+    b2bAccessToken: (body) => call("POST", "/__emulator/b2b/access_tokens", body),
+    /** `{profile_id, member_id}` → `{token}` for `POST /v1/b2b/sessions/attest`. */
+    b2bTrustedAuthToken: (body) => call("POST", "/__emulator/b2b/trusted_auth_tokens", body),
+    // OAuth (tests/emulator/USAGE.md, "M2M and Connected Apps")
+    /** `{scopes, client_id?, client_secret?, client_name?, status?, custom_claims?, b2b?}` → the M2M client, secret included. */
+    createM2MClient: (body) => call("POST", "/__emulator/m2m_clients", body),
+    /** `{client_id?, client_secret?, client_type? = "first_party", client_name?}` → the Connected App client. */
+    createConnectedAppClient: (body = {}) => call("POST", "/__emulator/connected_apps/clients", body),
+    /** `{subject | member_id, client_id, scopes, custom_claims?, expires_in?, iat_offset_seconds?}` → `{access_token, token_type, expires_in, scope}`. */
+    mintConnectedAppToken: (body) => call("POST", "/__emulator/connected_apps/tokens", body),
     /** Revoke through the real API (Basic auth), as an app would. */
     revokeViaApi: async (body) => {
       const res = await fetch(url + "/v1/sessions/revoke", {
