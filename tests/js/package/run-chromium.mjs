@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { control, forge, PROJECT_ID, SECRET } from "../lib/emulator.mjs";
 import { runtime, serveStatic, timing } from "../lib/runtime.mjs";
-import { checkPage, inPage } from "./browser.mjs";
+import { checkPage, inPage, pageArgs } from "./browser.mjs";
 
 await runtime("chromium", async (t) => {
   const { dir, installMs } = await t.project(["browser.html"]);
@@ -22,10 +22,8 @@ await runtime("chromium", async (t) => {
   });
   t.defer(() => browser.close());
   let firstMs;
-  await t.test("the page verifies a fresh JWT and refuses a forged one (ClientError jwt_signature_invalid)", async () => {
-    const emu = control(emulator.url);
-    const user = await emu.createUser({ email: `browser-${Date.now()}@example.com` });
-    const minted = await emu.createSession({ user_id: user.user_id });
+  await t.test("the page verifies a fresh JWT and refuses a forged one (ClientError jwt_signature_invalid), and gates a B2B member session", async () => {
+    const { args, user } = await pageArgs(control(emulator.url), emulator.url, { projectId: PROJECT_ID, secret: SECRET, forge });
     const page = await browser.newPage();
     const logs = [];
     page.on("console", (m) => logs.push(`${m.type()}: ${m.text()}`));
@@ -35,7 +33,7 @@ await runtime("chromium", async (t) => {
     await page.waitForSelector("body[data-ready=yes]", { state: "attached", timeout: 15_000 }).catch((e) => {
       throw new Error(`page did not load the package: ${e.message}\n${logs.join("\n")}`);
     });
-    const out = await page.evaluate(inPage, { jwt: minted.session_jwt, forged: forge(minted.session_jwt), url: emulator.url, projectId: PROJECT_ID, secret: SECRET });
+    const out = await page.evaluate(inPage, args);
     try {
       checkPage(out, user);
     } catch (err) {

@@ -5,7 +5,7 @@
 import { control, forge, PROJECT_ID, SECRET } from "../lib/emulator.mjs";
 import { runtime, serveStatic, timing } from "../lib/runtime.mjs";
 import { firefox } from "../lib/webdriver.mjs";
-import { checkPage, inPage } from "./browser.mjs";
+import { checkPage, inPage, pageArgs } from "./browser.mjs";
 
 await runtime("firefox", async (t) => {
   const { dir, installMs } = await t.project(["browser.html"]);
@@ -14,14 +14,12 @@ await runtime("firefox", async (t) => {
   const browser = await firefox();
   t.defer(() => browser.close());
   let firstMs;
-  await t.test("the page verifies a fresh JWT and refuses a forged one (ClientError jwt_signature_invalid)", async () => {
-    const emu = control(emulator.url);
-    const user = await emu.createUser({ email: `firefox-${Date.now()}@example.com` });
-    const minted = await emu.createSession({ user_id: user.user_id });
+  await t.test("the page verifies a fresh JWT and refuses a forged one (ClientError jwt_signature_invalid), and gates a B2B member session", async () => {
+    const { args, user } = await pageArgs(control(emulator.url), emulator.url, { projectId: PROJECT_ID, secret: SECRET, forge });
     const startedAt = Date.now();
     await browser.goto(`${site}/browser.html`);
     await browser.waitFor(() => document.body?.dataset.ready === "yes", 15_000);
-    const out = await browser.run(inPage, { jwt: minted.session_jwt, forged: forge(minted.session_jwt), url: emulator.url, projectId: PROJECT_ID, secret: SECRET });
+    const out = await browser.run(inPage, args);
     checkPage(out, user);
     firstMs = out.firstAt - startedAt;
     return `Firefox ${browser.version}`;

@@ -64,6 +64,19 @@ export function checks() {
     fixtures = { user, fresh };
     return fixtures;
   };
+  let b2b;
+  /** An organization whose own role `reader` grants `billing:*`, a member holding it, a session. */
+  const b2bSetup = async (url) => {
+    if (b2b) return b2b;
+    const reader = (resource_id, actions) => [{ role_id: "reader", description: "", permissions: [{ resource_id, actions }] }];
+    await fetch(url + "/__emulator/b2b/rbac/policy", { method: "PUT", body: JSON.stringify({ roles: reader("documents", ["read"]) }) });
+    const slug = `acme-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const org = await control(url, "/__emulator/b2b/organizations", { organization_slug: slug, org_policy: { roles: reader("billing", ["*"]) } });
+    const member = await control(url, "/__emulator/b2b/members", { organization_id: org.organization_id, email_address: `m-${slug}@example.com`, roles: ["reader"] });
+    const session = await control(url, "/__emulator/b2b/sessions", { member_id: member.member_id });
+    b2b = { org, member, session };
+    return b2b;
+  };
   const client = (api, url, extra = {}) => new api.Client({ project_id: PROJECT_ID, secret: SECRET, custom_base_url: url, ...extra });
 
   return [
@@ -184,6 +197,43 @@ export function checks() {
       assert.ok(err instanceof api.RequestError, `RequestError, got ${err?.name}: ${err?.message}`);
       assert.equal(err.name, "RequestError");
       assert.ok(["network_error", "timeout"].includes(err.code), err.code);
+    }],
+    ["B2B: verifyB2BJwt and B2BClient verify a member session JWT; an org role grants a check", async ({ api, url }) => {
+      const { org, member, session } = await b2bSetup(url);
+      const verified = await api.verifyB2BJwt(session.session_jwt, { project_id: PROJECT_ID, custom_base_url: url });
+      assert.ok(isPlain(verified));
+      assert.deepEqual([verified.member_id, verified.organization_id, verified.organization_slug], [member.member_id, org.organization_id, org.organization_slug]);
+      assert.equal(verified.member_session_id, session.member_session.member_session_id);
+      const c = new api.B2BClient({ project_id: PROJECT_ID, secret: SECRET, custom_base_url: url });
+      const check = { organization_id: org.organization_id, resource_id: "billing", action: "refund" };
+      const local = await c.sessions.authenticateJwt({ session_jwt: session.session_jwt, authorization_check: check });
+      assert.equal(local.request_id, undefined, "verified locally");
+      assert.deepEqual(local.verdict, { authorized: true, granting_roles: ["reader"] });
+      const other = await rejection(c.sessions.authenticateJwtLocal({ session_jwt: session.session_jwt, authorization_check: { ...check, organization_id: "organization-test-other" } }));
+      assert.ok(other instanceof api.ClientError);
+      assert.equal(other.code, "tenancy_mismatch");
+    }],
+    ["B2B: authenticateB2BRequest admits a member session cookie and refuses another organization with 403", async ({ api, url }) => {
+      const { org, session } = await b2bSetup(url);
+      const options = { project_id: PROJECT_ID, secret: SECRET, custom_base_url: url, authorization_check: { organization_id: org.organization_id, resource_id: "documents", action: "read" } };
+      const request = new Request("https://app.example/api", { headers: { cookie: `stytch_session_jwt=${session.session_jwt}` } });
+      const admitted = await api.authenticateB2BRequest(request, options);
+      assert.equal(admitted.ok, true);
+      assert.equal(admitted.organization_id, org.organization_id);
+      assert.equal(admitted.member_session.member_id, session.member_session.member_id);
+      const refused = await api.authenticateB2BRequest(request, { ...options, authorization_check: { ...options.authorization_check, organization_id: "organization-test-other" } });
+      assert.deepEqual([refused.ok, refused.status, refused.code], [false, 403, "tenancy_mismatch"]);
+      assert.equal(refused.response().status, 403);
+    }],
+    ["B2B: each product's verifier refuses the other's JWT", async ({ api, url }) => {
+      const { fresh } = await setup(url);
+      const { session } = await b2bSetup(url);
+      const asB2B = await rejection(api.verifyB2BJwt(fresh.session_jwt, { project_id: PROJECT_ID, custom_base_url: url }));
+      const asConsumer = await rejection(api.verifyJwt(session.session_jwt, { project_id: PROJECT_ID, custom_base_url: url }));
+      for (const err of [asB2B, asConsumer]) {
+        assert.ok(err instanceof api.ClientError, `${err?.name}: ${err?.message}`);
+        assert.equal(err.code, "jwks_no_matching_key");
+      }
     }],
     ["bad options give a ClientError invalid_argument", async ({ api }) => {
       let err;
