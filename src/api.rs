@@ -5,7 +5,7 @@
 //! Answers reach JavaScript as the API sent them (once checked), so nothing the API says is lost
 //! on the way; Rust callers get them typed (serde) from [`crate::Client`].
 
-use crate::engine::Operation;
+use crate::engine::{ApiCall, Operation};
 use crate::error::{Error, Result};
 use crate::json::{self, Object, Value};
 use crate::jwk::Jwk;
@@ -26,6 +26,33 @@ pub(crate) trait Param: Sized {
     fn read(f: &Fields<'_>, name: &str) -> Result<Self>;
     /// Writes it into `body` as member `name`, unless it is unset.
     fn write(&self, body: &mut Body, name: &str);
+    /// Reads member `name` of `f` and writes it into `body`: one reader per member type,
+    /// shared by every call's table ([`body_of`]).
+    fn copy(f: &Fields<'_>, name: &str, body: &mut Body) -> Result<()> {
+        Self::read(f, name)?.write(body, name);
+        Ok(())
+    }
+}
+
+/// How one member of a params table is read from the params and written into a request body
+/// (its type's [`Param::copy`]).
+pub(crate) type ParamCopy = fn(&Fields<'_>, &str, &mut Body) -> Result<()>;
+
+/// The request body of an API-only call from its params `value`, read strictly (`names`) and
+/// member by member as its `params!` declaration's `COPY` table says: what `from_value` then
+/// `body()` give, without a struct (and its code) per call.
+pub(crate) fn body_of(
+    value: &Value,
+    what: &'static str,
+    names: Names,
+    copy: &[(&'static str, ParamCopy)],
+) -> Result<String> {
+    let f = Fields::of(value, what, &[names])?;
+    let mut body = Body::default();
+    for (name, copy) in copy {
+        copy(&f, name, &mut body)?;
+    }
+    Ok(body.finish())
 }
 
 impl Param for String {
@@ -180,6 +207,15 @@ macro_rules! params {
                 doc: &[$($doc),*],
                 group: $group,
             }),*];
+            /// How each member is read and written ([`body_of`]).
+            pub(crate) const COPY: &'static [(&'static str, $crate::api::ParamCopy)] =
+                &[$((stringify!($field), <$ty as Param>::copy)),*];
+
+            /// The request body of the params `value` (strict names): `from_value` then
+            /// `body()`, through the shared table readers.
+            pub fn body_of(value: &Value) -> Result<String> {
+                $crate::api::body_of(value, Self::WHAT, Self::NAMES, Self::COPY)
+            }
 
             /// Reads the params (strict names).
             pub fn from_value(value: &Value) -> Result<Self> {
@@ -366,6 +402,7 @@ pub fn sessions_operation(
     mut read: impl FnMut(&'static str) -> Result<Value>,
     current_date: Option<f64>,
 ) -> Result<Operation> {
+    let api = |endpoint, body| Operation::Api(ApiCall::new(endpoint, body));
     Ok(match op {
         "authenticate" => Operation::Authenticate(AuthenticateParams::from_value(&read(
             AuthenticateParams::WHAT,
@@ -393,12 +430,23 @@ pub fn sessions_operation(
             crate::http::check_path_value("getJWKS params: project_id", &project_id)?;
             Operation::GetJwks { project_id }
         }
-        "migrate" => Operation::Migrate(MigrateParams::from_value(&read(MigrateParams::WHAT)?)?),
-        "revoke" => Operation::Revoke(RevokeParams::from_value(&read(RevokeParams::WHAT)?)?),
-        "exchangeAccessToken" => Operation::ExchangeAccessToken(
-            ExchangeAccessTokenParams::from_value(&read(ExchangeAccessTokenParams::WHAT)?)?,
+        // API-only calls: their bodies, read through the shared member readers.
+        "migrate" => api(
+            Endpoint::Migrate,
+            MigrateParams::body_of(&read(MigrateParams::WHAT)?)?,
         ),
-        "attest" => Operation::Attest(AttestParams::from_value(&read(AttestParams::WHAT)?)?),
+        "revoke" => api(
+            Endpoint::Revoke,
+            RevokeParams::body_of(&read(RevokeParams::WHAT)?)?,
+        ),
+        "exchangeAccessToken" => api(
+            Endpoint::ExchangeAccessToken,
+            ExchangeAccessTokenParams::body_of(&read(ExchangeAccessTokenParams::WHAT)?)?,
+        ),
+        "attest" => api(
+            Endpoint::Attest,
+            AttestParams::body_of(&read(AttestParams::WHAT)?)?,
+        ),
         _ => return Err(Error::invalid_argument("no such Sessions operation")),
     })
 }
@@ -878,12 +926,10 @@ mod tests {
                 r#"{"access_token":"a","telemetry_id":"tel-1"}"#,
             ),
         ] {
-            let body = match op(name, params).unwrap() {
-                Operation::Attest(p) => p.body(),
-                Operation::Migrate(p) => p.body(),
-                Operation::ExchangeAccessToken(p) => p.body(),
-                _ => panic!("{name}"),
+            let Operation::Api(call) = op(name, params).unwrap() else {
+                panic!("{name}")
             };
+            let body = call.body.unwrap_or_default();
             assert!(body.contains(r#""telemetry_id":"tel-1""#), "{name}: {body}");
         }
     }
@@ -970,6 +1016,94 @@ mod tests {
         ] {
             assert_eq!(body, expected);
         }
+    }
+
+    #[test]
+    fn the_table_readers_give_the_typed_readers_bodies_and_errors() {
+        use crate::b2b::{B2bAttestParams, B2bExchangeParams, B2bMigrateParams, B2bRevokeParams};
+        fn same<T>(
+            text: &str,
+            typed: fn(&Value) -> Result<T>,
+            body: fn(&T) -> String,
+            table: fn(&Value) -> Result<String>,
+        ) {
+            let v = value(text);
+            match (typed(&v), table(&v)) {
+                (Ok(t), Ok(b)) => assert_eq!(body(&t), b, "{text}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+                (a, b) => panic!("{text}: typed {:?}, table {:?}", a.map(|t| body(&t)), b),
+            }
+        }
+        for text in [
+            r#"{"session_token":"t","session_duration_minutes":60,"session_custom_claims":{"a":1},"telemetry_id":"x"}"#,
+            r#"{"session_token":"t"}"#,
+            r#"{"session_token":1}"#,
+            r#"{"session_tokn":"t"}"#,
+            r#"{}"#,
+            r#"[]"#,
+        ] {
+            same(
+                text,
+                MigrateParams::from_value,
+                MigrateParams::body,
+                MigrateParams::body_of,
+            );
+            same(
+                text,
+                RevokeParams::from_value,
+                RevokeParams::body,
+                RevokeParams::body_of,
+            );
+            same(
+                text,
+                B2bRevokeParams::from_value,
+                B2bRevokeParams::body,
+                B2bRevokeParams::body_of,
+            );
+        }
+        let attest = r#"{"profile_id":"p","token":"k","organization_id":"o","session_duration_minutes":5,"session_jwt":"j"}"#;
+        same(
+            attest,
+            B2bAttestParams::from_value,
+            B2bAttestParams::body,
+            B2bAttestParams::body_of,
+        );
+        same(
+            attest,
+            AttestParams::from_value,
+            AttestParams::body,
+            AttestParams::body_of,
+        );
+        let exchange = r#"{"organization_id":"o","session_token":"t","locale":"en","session_duration_minutes":-1}"#;
+        same(
+            exchange,
+            B2bExchangeParams::from_value,
+            B2bExchangeParams::body,
+            B2bExchangeParams::body_of,
+        );
+        let exchange =
+            r#"{"organization_id":"o","session_token":"t","locale":"en","telemetry_id":"x"}"#;
+        same(
+            exchange,
+            B2bExchangeParams::from_value,
+            B2bExchangeParams::body,
+            B2bExchangeParams::body_of,
+        );
+        let migrate =
+            r#"{"session_token":"t","organization_id":"o","session_custom_claims":{"k":[1]}}"#;
+        same(
+            migrate,
+            B2bMigrateParams::from_value,
+            B2bMigrateParams::body,
+            B2bMigrateParams::body_of,
+        );
+        let token = r#"{"access_token":"a","session_duration_minutes":60}"#;
+        same(
+            token,
+            ExchangeAccessTokenParams::from_value,
+            ExchangeAccessTokenParams::body,
+            ExchangeAccessTokenParams::body_of,
+        );
     }
 
     #[test]

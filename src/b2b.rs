@@ -4,13 +4,10 @@
 //! same engine as a consumer session; what differs is data ([`crate::product::B2B`]).
 
 use crate::api::Endpoint;
-use crate::api::{
-    params, AuthenticateJwtParams, AuthenticateParams, Body, ExchangeAccessTokenParams,
-    LocalJwtParams, Param, GET_JWKS_PARAMS, SESSION_JWT,
-};
+use crate::api::{params, Body, ExchangeAccessTokenParams, Param};
 use crate::engine::{ApiCall, Operation};
 use crate::error::{Error, Result};
-use crate::http::{check_path_value, percent_encode};
+use crate::http::percent_encode;
 use crate::json::{Object, Value};
 use crate::options::{members, Fields, Member, Names};
 use crate::product::B2B;
@@ -124,28 +121,14 @@ pub fn operation(
 ) -> Result<Operation> {
     let api = |endpoint, body: String| Operation::Api(ApiCall::new(endpoint, body));
     Ok(match op {
-        "authenticate" => {
-            let p = B2bAuthenticateParams::from_value(&read(B2bAuthenticateParams::WHAT)?)?;
-            B2B.fits(p.authorization_check.as_ref())?;
-            Operation::Authenticate(AuthenticateParams {
-                session_token: p.session_token,
-                session_jwt: p.session_jwt,
-                session_duration_minutes: p.session_duration_minutes,
-                session_custom_claims: p.session_custom_claims,
-                authorization_check: p.authorization_check,
-            })
-        }
-        "authenticateJwt" => Operation::AuthenticateJwt(AuthenticateJwtParams::from_value(&read(
-            AuthenticateJwtParams::WHAT,
-        )?)?),
-        "authenticateJwtLocal" => {
-            let what = "authenticateJwtLocal params";
-            let value = read(what)?;
-            let f = Fields::of(&value, what, &[SESSION_JWT, LocalJwtParams::NAMES])?;
-            Operation::VerifyJwt {
-                token: f.required_string("session_jwt")?,
-                params: LocalJwtParams::from_fields(&f, current_date)?,
+        // The same params as a consumer client's (a check must name its organization, which
+        // the engine judges for every call).
+        "authenticate" | "authenticateJwt" | "authenticateJwtLocal" | "getJWKS" => {
+            let operation = crate::api::sessions_operation(op, read, current_date)?;
+            if let Operation::Authenticate(p) = &operation {
+                B2B.fits(p.authorization_check.as_ref())?;
             }
+            operation
         }
         "get" => {
             let what = "get params";
@@ -164,34 +147,27 @@ pub fn operation(
             .concat();
             Operation::Api(ApiCall::get(Endpoint::B2bGet, query))
         }
-        "getJWKS" => {
-            let what = "getJWKS params";
-            let project_id = Fields::of(&read(what)?, what, &[GET_JWKS_PARAMS])?
-                .required_string("project_id")?;
-            check_path_value("getJWKS params: project_id", &project_id)?;
-            Operation::GetJwks { project_id }
-        }
         "revoke" => {
-            let p = B2bRevokeParams::from_value(&read(B2bRevokeParams::WHAT)?)?;
-            let mut call = ApiCall::new(Endpoint::B2bRevoke, p.body());
+            let body = B2bRevokeParams::body_of(&read(B2bRevokeParams::WHAT)?)?;
+            let mut call = ApiCall::new(Endpoint::B2bRevoke, body);
             call.headers = revoke_headers(&options("revoke options")?)?;
             Operation::Api(call)
         }
         "exchange" => api(
             Endpoint::B2bExchange,
-            B2bExchangeParams::from_value(&read(B2bExchangeParams::WHAT)?)?.body(),
+            B2bExchangeParams::body_of(&read(B2bExchangeParams::WHAT)?)?,
         ),
         "exchangeAccessToken" => api(
             Endpoint::B2bExchangeAccessToken,
-            ExchangeAccessTokenParams::from_value(&read(ExchangeAccessTokenParams::WHAT)?)?.body(),
+            ExchangeAccessTokenParams::body_of(&read(ExchangeAccessTokenParams::WHAT)?)?,
         ),
         "attest" => api(
             Endpoint::B2bAttest,
-            B2bAttestParams::from_value(&read(B2bAttestParams::WHAT)?)?.body(),
+            B2bAttestParams::body_of(&read(B2bAttestParams::WHAT)?)?,
         ),
         "migrate" => api(
             Endpoint::B2bMigrate,
-            B2bMigrateParams::from_value(&read(B2bMigrateParams::WHAT)?)?.body(),
+            B2bMigrateParams::body_of(&read(B2bMigrateParams::WHAT)?)?,
         ),
         _ => return Err(Error::invalid_argument("no such B2B Sessions operation")),
     })
