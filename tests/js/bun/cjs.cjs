@@ -14,7 +14,6 @@ const { STYTCH_EMULATOR_URL: url, PROJECT_ID: project_id, SECRET: secret, JWT: j
   const local = await client.sessions.authenticateJwt({ session_jwt: jwt });
   assert.equal(local.session.user_id, USER_ID);
   assert.equal(local.session_jwt, jwt, "a fresh JWT is judged locally, without the API");
-  client.free();
 
   for (const [token, code] of [[forged, "jwt_signature_invalid"], ["garbage", "jwt_invalid"]]) {
     await assert.rejects(verifyJwt(token, { project_id, custom_base_url: url }), (err) => {
