@@ -11,7 +11,7 @@
 //
 // What each middleware does, and why it makes no second API call and sends no second
 // `Set-Cookie`: docs/rules.md, "Hono" (in the repository).
-import { authenticateRequest, verifyJwt, ClientError, RequestError, StytchError } from "stytch-sessions-wasm";
+import { authenticateB2BRequest, authenticateRequest, verifyB2BJwt, verifyJwt, ClientError, RequestError, StytchError } from "stytch-sessions-wasm";
 
 const { hasOwn, freeze } = Object;
 
@@ -36,9 +36,9 @@ const FROM_ENV = [
 const VERIFY_OPTIONS = ["project_id", "secret", "custom_base_url", "timeout_ms", "max_stale_seconds", "fetch", "jwks_store", "max_token_age_seconds", "clock_tolerance_seconds"];
 
 /**
- * What each kind of session gates with and keeps on the context. B2B goes here: a `b2b` entry
- * with `authenticateB2BRequest`, the member session's variables, and a check that carries the
- * member's `organization_id`; `stytchAuth({ b2b: true })` then picks it.
+ * What each kind of session gates with, keeps on the context and checks a permission with:
+ * consumer sessions, and B2B member sessions (`stytchAuth({ b2b: true })`), whose checks name the
+ * member's own organization.
  */
 const KINDS = {
   consumer: {
@@ -55,6 +55,18 @@ const KINDS = {
       return verifyJwt(variables.session_jwt, { ...judged.verify, current_date: judged.at, authorization_check: { resource_id, action } });
     },
   },
+  b2b: {
+    gate: authenticateB2BRequest,
+    variables(auth) {
+      const out = { member_session: auth.member_session, organization_id: auth.organization_id, session_jwt: auth.session_jwt };
+      for (const name of ["verdict", "member", "organization"]) if (auth[name] !== undefined) out[name] = auth[name];
+      return out;
+    },
+    check(judged, variables, resource_id, action) {
+      const authorization_check = { organization_id: variables.organization_id, resource_id, action };
+      return verifyB2BJwt(variables.session_jwt, { ...judged.verify, current_date: judged.at, authorization_check });
+    },
+  },
 };
 
 /**
@@ -65,9 +77,11 @@ const KINDS = {
 const judgedBy = new WeakMap();
 
 /**
- * A Hono middleware that gates the request with `authenticateRequest`, once: refused → the
- * gate's response (401, 403 or 503, JSON `{ error, code }`); let in → `c.set("stytch",
- * { session, session_jwt, verdict?, user? })`, the route runs, and the gate's headers (the
+ * A Hono middleware that gates the request with `authenticateRequest` (`b2b: true`:
+ * `authenticateB2BRequest`), once: refused → the gate's response (401, 403 or 503, JSON
+ * `{ error, code }`); let in → `c.set("stytch", { session, session_jwt, verdict?, user? })` (B2B:
+ * `{ member_session, organization_id, session_jwt, verdict?, member?, organization? }`), the
+ * route runs, and the gate's headers (the
  * `Set-Cookie` of a JWT the API minted, and its `Cache-Control`) are added to its response.
  * `options` are `authenticateRequest`'s; `project_id`, `secret` and `custom_base_url` default to
  * `c.env.STYTCH_PROJECT_ID`, `STYTCH_SECRET` and `STYTCH_BASE_URL`.
@@ -79,8 +93,8 @@ export function stytchAuth(options = {}) {
   const given = { ...options }; // own enumerable members, read once
   const b2b = own(given, "b2b");
   delete given.b2b;
-  if (b2b) throw new TypeError("stytchAuth(options): b2b is not available in this version of stytch-sessions-wasm");
-  const kind = "consumer";
+  if (b2b !== undefined && typeof b2b !== "boolean") throw new TypeError("stytchAuth(options): b2b must be a boolean");
+  const kind = b2b ? "b2b" : "consumer";
   const { gate, variables } = KINDS[kind];
   return async function stytchAuthMiddleware(c, next) {
     const opts = withEnv(given, c.env);
@@ -161,7 +175,7 @@ function judgedAt(request, jwt, startedAt) {
  */
 function refusalStatus(error) {
   if (error instanceof ClientError) {
-    if (error.code === "invalid_permissions") return 403;
+    if (error.code === "invalid_permissions" || error.code === "tenancy_mismatch") return 403;
     return error.code === "invalid_argument" ? undefined : 401;
   }
   return error instanceof RequestError || error instanceof StytchError ? 503 : undefined;

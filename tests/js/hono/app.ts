@@ -5,7 +5,7 @@
 // `c.get("stytch")` is checked too.
 import { Hono } from "hono";
 import type { Session } from "stytch-sessions-wasm";
-import { requirePermission, stytchAuth, type StytchAuthOptions, type StytchBindings, type StytchVariables } from "stytch-sessions-wasm/hono";
+import { requirePermission, stytchAuth, type StytchAuthOptions, type StytchB2BVariables, type StytchBindings, type StytchVariables } from "stytch-sessions-wasm/hono";
 
 /** The app; `options` are stytchAuth's (none: everything from c.env). */
 export function makeApp(options: StytchAuthOptions = {}) {
@@ -27,6 +27,13 @@ export function makeApp(options: StytchAuthOptions = {}) {
   app.get("/api/cacheable", (c) => c.json({ user_id: c.get("stytch").session.user_id }, 200, { "Cache-Control": "public, max-age=600" }));
   // A response whose headers cannot be changed: the refreshed cookie must still reach it, once.
   app.get("/api/redirect", requirePermission("documents", "read"), () => Response.redirect("https://app.example/next", 302));
+  // B2B member sessions: the gate and the permissions of the member's own organization.
+  app.use("/b2b/*", stytchAuth({ b2b: true }));
+  app.get("/b2b/me", (c) => {
+    const stytch = c.get("stytch") as unknown as StytchB2BVariables;
+    return c.json({ member_id: stytch.member_session.member_id, organization_id: stytch.organization_id });
+  });
+  app.post("/b2b/refunds", requirePermission("billing", "refund"), (c) => c.json({ refunded: true }));
   return app;
 }
 

@@ -97,6 +97,32 @@ export function honoChecks() {
       },
     ],
     [
+      "B2B: stytchAuth({ b2b: true }) lets a member in; requirePermission judges in its organization (an org role grants it) with no API call",
+      async ({ ask, emuUrl }) => {
+        const roles = (resource_id, actions) => [{ role_id: "billing-admin", description: "", permissions: [{ resource_id, actions }] }];
+        await control(emuUrl, "PUT", "/__emulator/b2b/rbac/policy", { roles: [] });
+        const org = await control(emuUrl, "POST", "/__emulator/b2b/organizations", { organization_slug: `hono-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, org_policy: { roles: roles("billing", ["*"]) } });
+        const mint = async (memberRoles) => {
+          const m = await control(emuUrl, "POST", "/__emulator/b2b/members", { organization_id: org.organization_id, email_address: `hono-${Math.random().toString(36).slice(2)}@example.com`, roles: memberRoles });
+          return (await control(emuUrl, "POST", "/__emulator/b2b/sessions", { member_id: m.member_id })).session_jwt;
+        };
+        const [admin, plain] = [await mint(["billing-admin"]), await mint([])];
+        const me = await counted(emuUrl, () => ask("/b2b/me", cookie(admin)));
+        assert.equal(me.status, 200, me.text);
+        assert.equal(me.body.organization_id, org.organization_id);
+        const ok = await counted(emuUrl, () => ask("/b2b/refunds", post(bearer(admin))));
+        assert.equal(ok.status, 200, ok.text);
+        assert.deepEqual(ok.body, { refunded: true });
+        assert.equal(ok.d("POST /v1/b2b/sessions/authenticate"), 0, "API calls");
+        const denied = await counted(emuUrl, () => ask("/b2b/refunds", post(bearer(plain))));
+        assertRefusal(denied, 403, "invalid_permissions");
+        const consumer = await jwtOf(emuUrl, ["editor"]);
+        const wrongProduct = await counted(emuUrl, () => ask("/b2b/me", bearer(consumer.jwt)));
+        assertRefusal(wrongProduct, 401, "jwks_no_matching_key");
+        assert.equal(wrongProduct.d("POST /v1/b2b/sessions/authenticate") + wrongProduct.d(AUTH), 0);
+      },
+    ],
+    [
       "a public route is not gated; no credential on /api/* is the gate's 401 no_session",
       async ({ ask, emuUrl }) => {
         const pub = await ask("/");
