@@ -242,6 +242,44 @@ export const CHECKS = {
       }
     },
   },
+  "b2b-worker": {
+    kind: "workerd",
+    async run(ctx, s) {
+      const { emu } = ctx;
+      const reader = [{ role_id: "billing", description: "", permissions: [{ resource_id: "invoices", actions: ["read"] }] }];
+      await emu.putB2BPolicy({ roles: [] });
+      const org = await emu.createOrganization({ organization_slug: `readme-${Date.now()}`, org_policy: { roles: reader } });
+      const other = await emu.createOrganization({ organization_slug: `readme-other-${Date.now()}` });
+      const member = async (roles) => {
+        const m = await emu.createMember({ organization_id: org.organization_id, email_address: `readme-${Math.random().toString(36).slice(2)}@example.com`, roles });
+        return { member_id: m.member_id, jwt: (await emu.createMemberSession({ member_id: m.member_id })).session_jwt };
+      };
+      const [billing, plain] = [await member(["billing"]), await member([])];
+      const w = await ctx.worker(s);
+      try {
+        const ask = async (org_id, headers) => {
+          const res = await fetch(`${w.url}/orgs/${org_id}/invoices`, { headers });
+          return { status: res.status, body: parse(await res.text()) };
+        };
+        const ok = await ask(org.organization_id, { Cookie: `stytch_session_jwt=${billing.jwt}` });
+        if (ok.status !== 200 || ok.body?.member_id !== billing.member_id || ok.body?.organization_id !== org.organization_id) throw new Error(`member with the org's billing role: ${ok.status} ${JSON.stringify(ok.body)}`);
+        const cases = [
+          ["another organization's invoices", other.organization_id, billing.jwt, 403, "tenancy_mismatch"],
+          // Denied locally, so the API decides (a cached policy may be stale): its 403.
+          ["a member without the role", org.organization_id, plain.jwt, 403, "session_authorization_error"],
+          ["a consumer session JWT", org.organization_id, (await sessions(emu)).fresh.session_jwt, 401, "jwks_no_matching_key"],
+          ["no token", org.organization_id, undefined, 401, "no_session"],
+        ];
+        for (const [what, org_id, jwt, status, code] of cases) {
+          const r = await ask(org_id, jwt ? { Authorization: `Bearer ${jwt}` } : {});
+          if (r.status !== status || r.body?.code !== code) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}, expected ${status} ${code}`);
+        }
+        ctx.log("member with the organization's role 200; another organization 403 tenancy_mismatch; no role 403 (the API's word); consumer JWT 401; no token 401");
+      } finally {
+        await w.dispose();
+      }
+    },
+  },
   hono: {
     kind: "workerd",
     async run(ctx, s) {
