@@ -444,7 +444,60 @@ export interface KVNamespaceLike {
 
 /** Options of {@link authenticateRequest}: the client's, `authenticateJwt`'s, and the cookies'. */
 // <generated: AuthenticateRequestOptions>
-export interface AuthenticateRequestOptions extends ClientOptions, SessionExtension {
+export interface AuthenticateRequestOptions extends SessionExtension {
+  /** `"project-test-…"` or `"project-live-…"`. */
+  project_id: string;
+  /**
+   * The project secret (Basic auth on API calls; `verifyJwt` needs it only for an
+   * `authorization_check`, whose RBAC policy is read with it). Never appears in an error message.
+   */
+  secret?: string | undefined;
+  /**
+   * API base URL. Default `https://api.stytch.com` for `project-live-*`, else
+   * `https://test.stytch.com`. Must be `https://…`, except `http://localhost`, `http://127.0.0.1`
+   * and `http://[::1]` (local development, the emulator). A trailing `/` is ignored.
+   */
+  custom_base_url?: string | undefined;
+  /**
+   * Timeout of each request in milliseconds (default 10 000 for an API call, 5 000 for a JWKS
+   * fetch), at most 2 147 483 647 (a JavaScript timer's longest).
+   */
+  timeout_ms?: number | undefined;
+  /**
+   * Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no
+   * fetch: an array of JWKs, or a JWKS `{ keys: [...] }` as `getJWKS` and the endpoint return it.
+   */
+  jwks?: JWKSInput | undefined;
+  /**
+   * When the pre-seeded `jwks` were fetched (a `Date`, or whole epoch milliseconds as `Date.now()`
+   * gives). Without it their age is unknown: they are due for a refresh at once and serve only
+   * while the JWKS cannot be had, for at most `max_stale_seconds`.
+   */
+  jwks_fetched_at?: Date | number | undefined;
+  /**
+   * How long past its last successful fetch a key set or an RBAC policy may still be used while a
+   * new one cannot be had, in seconds (0 to 86 400; default 3 600).
+   */
+  max_stale_seconds?: number | undefined;
+  /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
+  fetch?: FetchFunction | undefined;
+  /**
+   * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
+   * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
+   * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
+   */
+  jwks_store?: JwksStore | undefined;
+  /**
+   * stytch-node's base URL option (e.g. `"https://test.stytch.com/"`), checked as
+   * `custom_base_url`, which wins over it.
+   */
+  env?: string | undefined;
+  /** stytch-node's name for `timeout_ms` (give one of the two; `0` is the default). */
+  timeout?: number | undefined;
+  /** stytch-node's undici `Dispatcher`: accepted and ignored (pass a `fetch` instead). */
+  dispatcher?: object | undefined;
+  /** stytch-node's Fraud API base URL: accepted and ignored (no Sessions call uses it). */
+  fraud_env?: string | undefined;
   /**
    * The cookie holding the session JWT (default `"stytch_session_jwt"`, Stytch's frontend SDKs').
    */

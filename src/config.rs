@@ -303,13 +303,25 @@ impl Config {
     /// [`Self::OPTIONS`], [`Self::SDK_CLIENT_OPTIONS`] and those of the other readers of the
     /// same options (`authenticateRequest`'s).
     pub fn from_client_fields(f: &Fields<'_>) -> Result<Self> {
-        let project_id = f.required_string("project_id")?;
         let secret = f.required_string("secret")?;
+        Self::from_sdk_fields(f, Some(secret))
+    }
+
+    /// The gate's configuration: the client options, the secret optional (without it the gate
+    /// judges locally only; `docs/rules.md`, "Gating a request").
+    pub fn from_gate_fields(f: &Fields<'_>) -> Result<Self> {
+        let secret = f.string("secret")?;
+        Self::from_sdk_fields(f, secret)
+    }
+
+    /// The client options of `f` with `secret`.
+    fn from_sdk_fields(f: &Fields<'_>, secret: Option<String>) -> Result<Self> {
+        let project_id = f.required_string("project_id")?;
         let base_url = match f.string("custom_base_url")? {
             Some(url) => Some(url),
             None => f.string("env")?,
         };
-        let mut config = Self::from_fields(f, &project_id, Some(&secret), base_url.as_deref())?;
+        let mut config = Self::from_fields(f, &project_id, secret.as_deref(), base_url.as_deref())?;
         // stytch-node reads `timeout: 0` as its default.
         let timeout = f
             .u32_at_most("timeout", Self::MAX_TIMEOUT_MS)?

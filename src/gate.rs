@@ -3,7 +3,7 @@
 //! session token, `authenticate`) made of it, the HTTP status of a refusal, and the cookie that
 //! carries a JWT the API minted.
 
-use crate::api::{AuthenticateJwtParams, AuthenticateParams};
+use crate::api::{AuthenticateJwtParams, AuthenticateParams, LocalJwtParams};
 use crate::config::Config;
 use crate::engine::{Answer, Operation};
 use crate::error::{ClientErrorCode, Error, Result};
@@ -50,6 +50,11 @@ pub struct GateOptions {
     /// Whose sessions it gates: consumer sessions or B2B member sessions (the answer's
     /// member, the cookie names' defaults).
     pub product: &'static Product,
+    /// No secret: the JWT is verified locally only (no API call, ever).
+    pub local_only: bool,
+    /// The JWT of the request being judged: set by [`Self::operation`] (each call owns its
+    /// copy), answered beside a session verified locally only.
+    pub jwt: String,
 }
 
 impl GateOptions {
@@ -94,10 +99,42 @@ impl GateOptions {
     /// `authenticateB2BRequest`).
     pub fn read_for(options: &Value, product: &'static Product) -> Result<(Config, Self)> {
         let f = Fields::of(options, WHAT, &Self::KNOWN)?;
-        let config = Config::from_client_fields(&f)?.with_product(product);
-        let gate = Self::from_fields(&f, product)?;
+        let config = Config::from_gate_fields(&f)?.with_product(product);
+        let mut gate = Self::from_fields(&f, product)?;
         product.fits(gate.params.authorization_check.as_ref())?;
+        if config.secret.is_none() {
+            gate.local_only()?;
+        }
         Ok((config, gate))
+    }
+
+    /// Without a secret the gate judges locally only: a fresh JWT is let in, an old one refused
+    /// (`jwt_too_old`, which the client's Stytch SDK answers by refreshing). What only the API
+    /// can do is refused here, before any request.
+    fn local_only(&mut self) -> Result<()> {
+        let p = &self.params;
+        let needs_secret = [
+            ("allow_session_token", self.allow_session_token),
+            (
+                "session_duration_minutes",
+                p.session_duration_minutes.is_some(),
+            ),
+            ("session_custom_claims", p.session_custom_claims.is_some()),
+            ("authorization_check", p.authorization_check.is_some()),
+        ];
+        if let Some((name, _)) = needs_secret.iter().find(|(_, given)| *given) {
+            return Err(Error::invalid_argument(
+                [
+                    WHAT,
+                    ": ",
+                    name,
+                    " needs the secret (without one the gate judges locally only)",
+                ]
+                .concat(),
+            ));
+        }
+        self.local_only = true;
+        Ok(())
     }
 
     /// Reads the gate's own options and `authenticateJwt`'s from `f`.
@@ -139,6 +176,8 @@ impl GateOptions {
             set_cookie_for_bearer: f.bool("set_cookie_for_bearer")?.unwrap_or(false),
             credential: Credential::None,
             product,
+            local_only: false,
+            jwt: String::new(),
         })
     }
 
@@ -160,6 +199,16 @@ impl GateOptions {
         };
         if let Some((jwt, credential)) = jwt {
             self.credential = credential;
+            if self.local_only {
+                self.jwt = jwt.to_owned();
+                let params = LocalJwtParams {
+                    max_token_age_seconds: self.params.max_token_age_seconds,
+                    clock_tolerance_seconds: self.params.clock_tolerance_seconds,
+                    ..LocalJwtParams::default()
+                };
+                let token = jwt.to_owned();
+                return Some(Operation::VerifyJwt { token, params });
+            }
             let mut params = self.params.clone();
             params.session_jwt = jwt.to_owned();
             return Some(Operation::AuthenticateJwt(params));
@@ -203,10 +252,13 @@ impl GateOptions {
                 return Ok(out);
             }
             Answer::Session(session) => {
+                // Verified locally only (no secret): the JWT the request carried.
                 out.push('"');
                 out.push_str(self.product.session.member);
                 out.push_str("\":");
                 out.push_str(session);
+                out.push_str(",\"session_jwt\":");
+                json::write_str(&self.jwt, &mut out);
                 out.push('}');
                 return Ok(out);
             }
@@ -445,6 +497,37 @@ mod tests {
             "token:tok"
         );
         assert_eq!(jwt_of(o.operation(None, Some(cookie))), None);
+    }
+
+    #[test]
+    fn without_a_secret_the_gate_verifies_locally_only() {
+        let text = r#"{"project_id":"project-test-1","max_token_age_seconds":60}"#;
+        let (config, mut gate) = GateOptions::read(&json::parse(text.as_bytes()).unwrap()).unwrap();
+        assert!(config.secret.is_none() && gate.local_only);
+        let Some(Operation::VerifyJwt { token, params }) =
+            gate.operation(Some("Bearer a.b.c"), None)
+        else {
+            panic!("not a local verification")
+        };
+        assert_eq!(
+            (token.as_str(), params.max_token_age_seconds),
+            ("a.b.c", Some(60))
+        );
+        let admitted = gate.admitted(&Answer::Session("{}".into()), 0.0).unwrap();
+        assert_eq!(
+            admitted,
+            r#"{"ok":true,"session":{},"session_jwt":"a.b.c"}"#
+        );
+        for extra in [
+            r#""allow_session_token":true"#,
+            r#""session_duration_minutes":60"#,
+            r#""session_custom_claims":{"a":1}"#,
+            r#""authorization_check":{"resource_id":"d","action":"read"}"#,
+        ] {
+            let text = [r#"{"project_id":"project-test-1","#, extra, "}"].concat();
+            let e = GateOptions::read(&json::parse(text.as_bytes()).unwrap()).unwrap_err();
+            assert!(e.to_string().contains("needs the secret"), "{extra}: {e}");
+        }
     }
 
     #[test]

@@ -210,11 +210,18 @@ fn regions() -> Vec<Region> {
         Region {
             name: "AuthenticateRequestOptions",
             export: true,
-            extends: &["ClientOptions"],
-            members: cat(&[GateOptions::TS, AuthenticateJwtParams::TS])
-                .into_iter()
-                .filter(|m| m.name != "session_jwt")
-                .collect(),
+            extends: &[],
+            // The client options with the secret optional: without one the gate judges locally
+            // only (`Config::from_gate_fields`).
+            members: cat(&[
+                Config::OPTIONS_TS,
+                Config::SDK_CLIENT_TS,
+                GateOptions::TS,
+                AuthenticateJwtParams::TS,
+            ])
+            .into_iter()
+            .filter(|m| m.name != "session_jwt")
+            .collect(),
             one_of: &[],
             known: Some(GateOptions::KNOWN.to_vec()),
         },

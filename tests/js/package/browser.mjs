@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 
 /** What the browser pages run (Chromium through Playwright, Firefox through WebDriver). */
 export const inPage = async ({ jwt, forged, url, projectId, secret, memberJwt, orgId }) => {
-  const { verifyJwt, verifyB2BJwt, authenticateB2BRequest, Client, ClientError, StytchError } = window.stytch;
+  const { verifyJwt, verifyB2BJwt, authenticateRequest, authenticateB2BRequest, Client, ClientError, StytchError } = window.stytch;
   const session = await verifyJwt(jwt, { project_id: projectId, custom_base_url: url });
   const firstAt = Date.now();
   let forgedErr;
@@ -25,7 +25,10 @@ export const inPage = async ({ jwt, forged, url, projectId, secret, memberJwt, o
   const check = { organization_id: orgId, resource_id: "documents", action: "read" };
   const gate = await authenticateB2BRequest(request, { project_id: projectId, secret, custom_base_url: url, authorization_check: check });
   const other = await authenticateB2BRequest(request, { project_id: projectId, secret, custom_base_url: url, authorization_check: { ...check, organization_id: "organization-test-other" } });
+  // No secret in a page: the gate judges locally only.
+  const secretless = await authenticateRequest(new Request(location.href, { headers: { authorization: `Bearer ${jwt}` } }), { project_id: projectId, custom_base_url: url });
   return {
+    secretless: [secretless.ok, secretless.session_jwt === jwt],
     b2b: { org: member.organization_id, gate: [gate.ok, gate.organization_id], other: [other.ok, other.status, other.code] },
     firstAt,
     user_id: session.user_id,
@@ -52,6 +55,7 @@ export async function pageArgs(emu, url, { projectId, secret, forge }) {
 
 /** `inPage`'s result for `user`, asserted. */
 export function checkPage(out, user) {
+  assert.deepEqual(out.secretless, [true, true], "the gate without a secret let a fresh JWT in");
   assert.deepEqual(out.b2b.gate, [true, out.b2b.org], "the B2B gate let the member in");
   assert.deepEqual(out.b2b.other, [false, 403, "tenancy_mismatch"]);
   assert.equal(out.user_id, user.user_id);

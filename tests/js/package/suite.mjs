@@ -198,6 +198,26 @@ export function checks() {
       assert.equal(err.name, "RequestError");
       assert.ok(["network_error", "timeout"].includes(err.code), err.code);
     }],
+    ["authenticateRequest without a secret judges locally only: fresh JWT in, old JWT 401 jwt_too_old, expired 401, no API call", async ({ api, url }) => {
+      const { user, fresh } = await setup(url);
+      const old = await control(url, "/__emulator/sessions", { user_id: user.user_id, iat_offset_seconds: -100 });
+      const expired = await control(url, "/__emulator/sessions", { user_id: user.user_id, iat_offset_seconds: -600 });
+      const before = await (await fetch(url + "/__emulator/requests")).json();
+      const ask = (jwt) => api.authenticateRequest(new Request("https://app.example/", { headers: { cookie: `stytch_session_jwt=${jwt}` } }), { project_id: PROJECT_ID, custom_base_url: url, max_token_age_seconds: 60 });
+      const ok = await ask(fresh.session_jwt);
+      assert.equal(ok.ok, true);
+      assert.equal(ok.session.user_id, user.user_id);
+      assert.equal(ok.session_jwt, fresh.session_jwt);
+      assert.equal([...ok.headers].length, 0, "no cookie: nothing was minted");
+      const refused = await ask(old.session_jwt);
+      assert.deepEqual([refused.ok, refused.status, refused.code], [false, 401, "jwt_too_old"]);
+      const gone = await ask(expired.session_jwt);
+      assert.deepEqual([gone.ok, gone.status, gone.code], [false, 401, "jwt_expired"]);
+      const after = await (await fetch(url + "/__emulator/requests")).json();
+      assert.equal(after["POST /v1/sessions/authenticate"] - before["POST /v1/sessions/authenticate"], 0);
+      const needsSecret = await rejection(api.authenticateRequest(new Request("https://app.example/"), { project_id: PROJECT_ID, custom_base_url: url, allow_session_token: true }));
+      assert.equal(needsSecret.code, "invalid_argument");
+    }],
     ["B2B: verifyB2BJwt and B2BClient verify a member session JWT; an org role grants a check", async ({ api, url }) => {
       const { org, member, session } = await b2bSetup(url);
       const verified = await api.verifyB2BJwt(session.session_jwt, { project_id: PROJECT_ID, custom_base_url: url });
