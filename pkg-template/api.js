@@ -19,7 +19,7 @@
 import * as wasm from "./stytch_sessions_wasm.js";
 import { ClientError, RequestError, StytchError } from "./errors.js";
 // The tags, resume codes and facts of the protocol, generated from src/protocol.rs.
-import { ANSWER, ERROR, FETCH, WAIT, LOAD, PUT, WOKE, RESPONSE, REJECTED, NOT_A_PROMISE, NOT_A_RESPONSE, BAD_HEADERS, LOADED, OBJECT, BAD_FETCH, STORE, BAD_STORE } from "./protocol.js";
+import { ANSWER, ERROR, FETCH, WAIT, LOAD, PUT, WOKE, RESPONSE, REJECTED, NOT_A_PROMISE, NOT_A_RESPONSE, BAD_HEADERS, LOADED, OBJECT, BAD_FETCH, STORE, BAD_STORE, BAD_HOOK } from "./protocol.js";
 
 // The intrinsics the snapshot below relies on, taken once at load: a later change to them
 // (prototype pollution included) cannot change how options are read.
@@ -129,7 +129,8 @@ function json(value, key, stack) {
 
 /**
  * An options (or params) object as the module takes it: `[facts, text, fetch, store, date,
- * other]` (`other`: the value of the member called `extra`, for the store factories' `key`).
+ * other, hook]` (`other`: the value of the member called `extra`, for the store factories'
+ * `key`; `hook`: `on_decision`).
  * The text is its JSON snapshot, made from its OWN enumerable properties only (`json` above):
  * each getter is read once, here, and `fetch`, `jwks_store` and `current_date` are taken from
  * the same reading, so nothing inherited (a polluted `Object.prototype`) is ever read; a
@@ -144,6 +145,7 @@ function read(options, extra) {
   let store;
   let date;
   let other;
+  let hook;
   if (isObject(options) && !isArray(options)) {
     facts |= OBJECT;
     try {
@@ -157,6 +159,7 @@ function read(options, extra) {
         if (name === "fetch") fetch = value ?? undefined;
         else if (name === "jwks_store") store = value ?? undefined;
         else if (name === "current_date") date = value ?? undefined;
+        else if (name === "on_decision") hook = value ?? undefined;
         else if (name === extra) other = value ?? undefined;
         const member = json(value, name, stack);
         if (member !== undefined) text += (text.length > 1 ? "," : "") + quote(name) + ":" + member;
@@ -167,6 +170,7 @@ function read(options, extra) {
     }
   }
   if (fetch !== undefined && !isFunction(fetch)) facts |= BAD_FETCH;
+  if (hook !== undefined && !isFunction(hook)) facts |= BAD_HOOK;
   let io;
   if (store !== undefined) {
     const get = isObject(store) ? method(store, "get") : undefined;
@@ -174,7 +178,7 @@ function read(options, extra) {
     facts |= isFunction(get) && isFunction(put) ? STORE : BAD_STORE;
     if (facts & STORE) io = { store, get, put };
   }
-  return [facts, text, isFunction(fetch) ? fetch : undefined, io, milliseconds(date), other];
+  return [facts, text, isFunction(fetch) ? fetch : undefined, io, milliseconds(date), other, isFunction(hook) ? hook : undefined];
 }
 
 /** A `current_date` value (a `Date` or epoch milliseconds) in milliseconds; NaN when it is neither. */
@@ -203,9 +207,11 @@ function final(step) {
 
 /**
  * Carries out a call's steps until it is answered. A call answered at its first step (a token
- * verified before, a refused argument) settles without an async function.
+ * verified before, a refused argument) settles without an async function. With an `on_decision`
+ * hook (`io.hook`), the call is observed (`observed`).
  */
 function run(step, io) {
+  if (io.hook !== undefined) return observed(step, io);
   if (!isFinal(step)) return drive(step, io);
   try {
     return Promise.resolve(final(step));
@@ -214,8 +220,41 @@ function run(step, io) {
   }
 }
 
-/** Carries out steps that are not final: each is its tag, its call's id, a space and one JSON. */
-async function drive(step, io) {
+/**
+ * Runs the call, then gives `io.hook` the decision: `{ operation, ok, code, local, memo,
+ * jwks_fetches, policy_fetches, api_calls, elapsed_ms }`, what the module reports of the call
+ * (`lastFacts`, read right after its final step) and how long it took. No token, no secret, no
+ * URL. The hook's own errors are ignored.
+ */
+async function observed(step, io) {
+  const startedAt = Date.now();
+  let facts = "";
+  const last = (final) => ((facts = wasm.lastFacts()), final);
+  let value;
+  let error;
+  try {
+    value = isFinal(step) ? final(last(step)) : await drive(step, io, last);
+  } catch (e) {
+    error = e;
+  }
+  const known = facts === "" ? { local: true, memo: false, jwks_fetches: 0, policy_fetches: 0, api_calls: 0 } : JSON.parse(facts);
+  // A gate answers refusals as values: `{ ok: false, code }`.
+  const refused = error === undefined && value?.ok === false;
+  const decision = { operation: io.operation, ok: error === undefined && !refused, code: error?.code ?? (refused ? value.code : "ok"), ...known, elapsed_ms: Date.now() - startedAt };
+  try {
+    io.hook(decision);
+  } catch {
+    // the hook's own failure is not the call's
+  }
+  if (error !== undefined) throw error;
+  return value;
+}
+
+/**
+ * Carries out steps that are not final: each is its tag, its call's id, a space and one JSON.
+ * `onFinal` sees the final step before it is read (the hook's facts are taken then).
+ */
+async function drive(step, io, onFinal = (s) => s) {
   while (!isFinal(step)) {
     const tag = step[0];
     const space = step.indexOf(" ");
@@ -242,7 +281,7 @@ async function drive(step, io) {
     }
     step = wasm.resume(id, input, status, text, Date.now());
   }
-  return final(step);
+  return final(onFinal(step));
 }
 
 /**
@@ -354,9 +393,10 @@ export function verifyB2BJwt(session_jwt, opts) {
 }
 
 function verify(b2b, session_jwt, opts) {
-  const [facts, text, fetch, store, date] = read(opts);
+  const [facts, text, fetch, store, date, , hook] = read(opts);
   const token = typeof session_jwt === "string" ? session_jwt : undefined;
-  return run(wasm.verifyJwt(token, b2b, facts, text, date, Date.now()), { fetch, store });
+  const operation = b2b ? "verifyB2BJwt" : "verifyJwt";
+  return run(wasm.verifyJwt(token, b2b, facts, text, date, Date.now()), { fetch, store, hook, operation });
 }
 
 /**
@@ -382,7 +422,8 @@ function sessionsClass(b2b, ops) {
         const date = op === "authenticateJwtLocal" ? current : undefined;
         // A second argument only where the SDK takes one (B2B `revoke`'s `{authorization}`).
         const extra = b2b && op === "revoke" && options !== undefined ? read(options)[1] ?? "null" : undefined;
-        return run(wasm.sessionsCall(op, c.text, c.store !== undefined, b2b, facts, text, extra, date, Date.now()), c);
+        const step = wasm.sessionsCall(op, c.text, c.store !== undefined, b2b, facts, text, extra, date, Date.now());
+        return run(step, c.hook === undefined ? c : { ...c, operation: `${b2b ? "b2b." : ""}sessions.${op}` });
       },
       writable: true,
       configurable: true,
@@ -397,11 +438,11 @@ const B2BSessions = sessionsClass(true, [...OPERATIONS, "exchange"]);
 
 /** Reads (and checks) a client's options once, and gives it its `sessions`. */
 function makeClient(client, SessionsClass, opts) {
-  const [facts, text, fetch, store] = read(opts);
+  const [facts, text, fetch, store, , , hook] = read(opts);
   const refused = wasm.clientOptions(facts, text);
   if (refused) final(refused); // throws its ClientError invalid_argument
   const sessions = new SessionsClass();
-  clients.set(sessions, { text, fetch, store });
+  clients.set(sessions, { text, fetch, store, hook });
   client.sessions = sessions;
   Object.freeze(client);
 }
@@ -445,9 +486,9 @@ async function gate(b2b, request, opts) {
   if (!headers || typeof headers.get !== "function") {
     throw new ClientError("invalid_argument", `${name}: request must be a Request (or have headers.get)`);
   }
-  const [facts, text, fetch, store] = read(opts);
+  const [facts, text, fetch, store, , , hook] = read(opts);
   const step = wasm.authenticateRequest(headers.get("authorization") ?? undefined, headers.get("cookie") ?? undefined, b2b, facts, text, Date.now());
-  const r = await run(step, { fetch, store });
+  const r = await run(step, { fetch, store, hook, operation: name });
   if (r.ok) {
     const out = b2b
       ? { ok: true, member_session: r.member_session, organization_id: r.member_session?.organization_id, session_jwt: r.session_jwt, headers: new Headers() }

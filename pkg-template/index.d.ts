@@ -400,6 +400,11 @@ export interface ClientOptions {
   /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
   fetch?: FetchFunction | undefined;
   /**
+   * Called once per call with what was decided and how (no token, no secret): e.g. to write a
+   * Workers Analytics Engine data point, or to `console.log`. Its errors are ignored.
+   */
+  on_decision?: (decision: Decision) => void | undefined;
+  /**
    * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
    * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
    * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
@@ -482,6 +487,11 @@ export interface AuthenticateRequestOptions extends SessionExtension {
   /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
   fetch?: FetchFunction | undefined;
   /**
+   * Called once per call with what was decided and how (no token, no secret): e.g. to write a
+   * Workers Analytics Engine data point, or to `console.log`. Its errors are ignored.
+   */
+  on_decision?: (decision: Decision) => void | undefined;
+  /**
    * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
    * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
    * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
@@ -535,6 +545,30 @@ export interface AuthenticateRequestOptions extends SessionExtension {
   authorization_check?: AuthorizationCheck | undefined;
 }
 // </generated>
+
+/**
+ * What an `on_decision` hook is given, once per call: what was decided and how. Never a token, a
+ * secret or a URL.
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#observing-decisions | docs/rules.md, "Observing decisions"}
+ */
+export interface Decision {
+  /** `"verifyJwt"`, `"authenticateRequest"`, `"sessions.authenticateJwt"`, `"b2b.sessions.get"`, … */
+  operation: string;
+  /** Answered (a gate: let in). */
+  ok: boolean;
+  /** `"ok"`, or the refusal's or error's code (`jwt_expired`, `no_session`, `session_not_found`, …). */
+  code: string;
+  /** Decided without the API's answer (keys and policy fetches aside). */
+  local: boolean;
+  /** A token this module verified before, answered from memory. */
+  memo: boolean;
+  /** Requests this call sent, by kind. */
+  jwks_fetches: number;
+  policy_fetches: number;
+  api_calls: number;
+  /** From the call to its answer. */
+  elapsed_ms: number;
+}
 
 /** Pre-seeded keys: an array of JWKs, or a JWKS object `{ keys: [...] }`. */
 export type JWKSInput = ReadonlyArray<JWKInput> | { readonly keys: ReadonlyArray<JWKInput> };
@@ -607,6 +641,11 @@ export interface VerifyJwtOptions {
   max_stale_seconds?: number | undefined;
   /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
   fetch?: FetchFunction | undefined;
+  /**
+   * Called once per call with what was decided and how (no token, no secret): e.g. to write a
+   * Workers Analytics Engine data point, or to `console.log`. Its errors are ignored.
+   */
+  on_decision?: (decision: Decision) => void | undefined;
   /**
    * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
    * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store

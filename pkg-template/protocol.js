@@ -44,3 +44,5 @@ export const BAD_FETCH = 2;
 export const STORE = 4;
 /** It has a `jwks_store` that is not an object with `get` and `put` functions. */
 export const BAD_STORE = 8;
+/** It has an `on_decision` that is not a function. */
+export const BAD_HOOK = 16;

@@ -258,6 +258,10 @@ impl Config {
             max_stale_seconds?: "number",
             /// The `fetch` to use (default: the global one), e.g. a Workers service binding's.
             fetch?: "FetchFunction",
+            /// Called once per call with what was decided and how (no token, no secret): e.g. to
+            /// write a Workers Analytics Engine data point, or to `console.log`. Its errors are
+            /// ignored.
+            on_decision?: "(decision: Decision) => void",
             /// A store shared across isolates (e.g. {@link kvJwksStore} or {@link
             /// cacheApiJwksStore}): a cold isolate reads its keys from it before fetching the
             /// JWKS, and every fetch updates it. A store that fails or holds garbage changes

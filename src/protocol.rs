@@ -88,6 +88,8 @@ table! {
         STORE = 4;
         /// It has a `jwks_store` that is not an object with `get` and `put` functions.
         BAD_STORE = 8;
+        /// It has an `on_decision` that is not a function.
+        BAD_HOOK = 16;
     }
 }
 

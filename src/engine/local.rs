@@ -21,6 +21,7 @@ pub(super) struct LocalCall<'a> {
     pub config: &'a Config,
     pub local: &'a Local,
     pub stage: &'a mut Stage,
+    pub facts: &'a mut super::Facts,
 }
 
 impl<'a> LocalCall<'a> {
@@ -107,6 +108,7 @@ impl<'a> LocalCall<'a> {
         let url = &self.config.jwks_url;
         let profile = self.local.profile;
         let verified = engine.memo.recall(&self.local.token, url, profile, keys)?;
+        self.facts.memo = true;
         let (session, roles, organization_id, times) = (
             verified.session.clone(),
             verified.roles.clone(),

@@ -25,6 +25,7 @@
 mod answer;
 pub mod answers;
 mod authorize;
+mod facts;
 pub mod flight;
 mod key_fetch;
 pub mod keys;
@@ -54,6 +55,7 @@ use shape::Shape;
 use std::rc::Rc;
 
 pub use answer::Answer;
+pub use facts::Facts;
 pub use flight::WAIT_POLL_MS;
 
 /// The keys, the memo, the policies and the API's answers of one module instance (or of
@@ -227,6 +229,7 @@ pub struct Call {
     config: Rc<Config>,
     shape: Shape,
     stage: Stage,
+    facts: Facts,
 }
 
 impl Call {
@@ -237,12 +240,18 @@ impl Call {
             config,
             shape: Shape::of(operation, product),
             stage: Stage::Start,
+            facts: Facts::default(),
         }
     }
 
     /// The project settings the call runs under.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// What the call did so far: the memo, the requests it sent.
+    pub fn facts(&self) -> Facts {
+        self.facts
     }
 
     /// Advances the call with `input`, at `now_ms` (milliseconds since the Unix epoch).
@@ -255,6 +264,7 @@ impl Call {
             config,
             shape,
             stage,
+            facts,
         } = self;
         let current = std::mem::replace(stage, Stage::Done);
         if let (Stage::Start, Err(e)) = (&current, config.product.fits(shape.check())) {
@@ -266,11 +276,14 @@ impl Call {
                 config,
                 local,
                 stage,
+                facts,
             }
             .step(engine, current, input, now_ms),
         };
-        if let Next::Done(_) = next {
-            *stage = Stage::Done;
+        match &next {
+            Next::Done(_) => *stage = Stage::Done,
+            Next::Send(request) => facts.sent(&request.url, config),
+            _ => {}
         }
         next
     }

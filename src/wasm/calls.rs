@@ -21,7 +21,7 @@ use crate::http::HttpResponse;
 use crate::json;
 use crate::product::{B2B, CONSUMER};
 use crate::protocol::{self, answered, failed, LOADED, RESPONSE, WOKE};
-use crate::protocol::{send_failure, url_host, BAD_FETCH, BAD_STORE, OBJECT, STORE};
+use crate::protocol::{send_failure, url_host, BAD_FETCH, BAD_HOOK, BAD_STORE, OBJECT, STORE};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -46,6 +46,42 @@ thread_local! {
     /// The calls waiting for the driver, by id (their index). The driver resumes every call it
     /// is given until it is done, so each slot is freed when its call ends.
     static CALLS: RefCell<Vec<Option<InFlight>>> = const { RefCell::new(Vec::new()) };
+    /// What the call whose final step was given last did ([`last_facts`]); emptied when an
+    /// export starts a call, so a call refused before it started reports none.
+    static LAST_FACTS: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// What the call whose final step the module gave last did, as JSON `{"local":…,"memo":…,
+/// "jwks_fetches":…,"policy_fetches":…,"api_calls":…}` (`""`: it was refused before it
+/// started). For the driver's `on_decision` hook, read right after that final step.
+#[wasm_bindgen(js_name = lastFacts)]
+pub fn last_facts() -> String {
+    LAST_FACTS.with(|f| f.borrow().clone())
+}
+
+/// Empties [`LAST_FACTS`]: a new call starts.
+fn forget_facts() {
+    LAST_FACTS.with(|f| f.borrow_mut().clear());
+}
+
+/// Keeps what `call` did, ended with `result`: local unless the API's answer (or its error)
+/// decided.
+fn record_facts(call: &Call, result: &Result<crate::engine::Answer>) {
+    let remote = matches!(
+        result,
+        Ok(crate::engine::Answer::Api(_)) | Err(Error::Stytch(_))
+    );
+    LAST_FACTS.with(|f| {
+        let mut out = f.borrow_mut();
+        out.clear();
+        out.push_str(if remote {
+            "{\"local\":false,"
+        } else {
+            "{\"local\":true,"
+        });
+        call.facts().write(&mut out);
+        out.push('}');
+    });
 }
 
 /// Checks `new Client(options)`: `""`, or the `E` step of the error.
@@ -103,6 +139,7 @@ pub fn verify_jwt(
     current_date: Option<f64>,
     now: f64,
 ) -> String {
+    forget_facts();
     let read = || -> Result<(Rc<Config>, Operation)> {
         let token = token.ok_or_else(|| Error::invalid_argument("session_jwt must be a string"))?;
         let text = options_text(facts, options.as_deref(), "verifyJwt options")?;
@@ -132,6 +169,7 @@ pub fn sessions_call(
     current_date: Option<f64>,
     now: f64,
 ) -> String {
+    forget_facts();
     let read = || -> Result<(Rc<Config>, Operation)> {
         let config = config_cache::client(client, variant(store, b2b))?;
         let read = |what: &'static str| params_value(facts, params.as_deref(), what);
@@ -166,6 +204,7 @@ pub fn authenticate_request(
     options: Option<String>,
     now: f64,
 ) -> String {
+    forget_facts();
     let read = || -> Result<(Rc<Config>, GateOptions)> {
         let text = options_text(facts, options.as_deref(), "authenticateRequest options")?;
         config_cache::gate(text, variant(facts & STORE != 0, b2b))
@@ -227,6 +266,9 @@ pub fn options_text<'a>(facts: u32, text: Option<&'a str>, what: &'static str) -
     if facts & BAD_FETCH != 0 {
         return Err(Error::invalid_argument("fetch must be a function"));
     }
+    if facts & BAD_HOOK != 0 {
+        return Err(Error::invalid_argument("on_decision must be a function"));
+    }
     if facts & BAD_STORE != 0 {
         return Err(Error::invalid_argument(
             "jwks_store must be an object with get() and put(value, ttl_seconds)",
@@ -268,7 +310,10 @@ fn step(next: Next, call: Call, finish: Finish, now: f64) -> String {
     let mut host = None;
     let mut json = String::new();
     let tag = match next {
-        Next::Done(result) => return settle(finish, result, now),
+        Next::Done(result) => {
+            record_facts(&call, &result);
+            return settle(finish, result, now);
+        }
         Next::Send(request) => {
             protocol::request_json(&request, &mut json);
             host = url_host(&request.url).map(Box::from);

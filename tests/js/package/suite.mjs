@@ -218,6 +218,34 @@ export function checks() {
       const needsSecret = await rejection(api.authenticateRequest(new Request("https://app.example/"), { project_id: PROJECT_ID, custom_base_url: url, allow_session_token: true }));
       assert.equal(needsSecret.code, "invalid_argument");
     }],
+    ["on_decision reports each call: operation, outcome, local or remote, memo, requests, time; never a token", async ({ api, url }) => {
+      const { user, fresh } = await setup(url);
+      const old = await control(url, "/__emulator/sessions", { user_id: user.user_id, iat_offset_seconds: -600 });
+      const seen = [];
+      const on_decision = (d) => seen.push(d);
+      const options = { project_id: PROJECT_ID, custom_base_url: url, on_decision };
+      // A port of its own: the memo and keys of earlier checks do not answer here.
+      await api.verifyJwt(fresh.session_jwt, options);
+      await api.verifyJwt(fresh.session_jwt, { ...options, on_decision: () => { throw new Error("a hook's error is not the call's"); } });
+      const c = new api.Client({ ...options, secret: SECRET });
+      await c.sessions.authenticateJwt({ session_jwt: old.session_jwt });
+      await rejection(c.sessions.get({ user_id: "user-test-00000000-0000-4000-8000-00000000dead" }));
+      await api.authenticateRequest(new Request("https://app.example/"), { ...options, secret: SECRET });
+      const pick = (d) => [d.operation, d.ok, d.code, d.local, d.api_calls];
+      assert.deepEqual(seen.map(pick), [
+        ["verifyJwt", true, "ok", true, 0],
+        ["sessions.authenticateJwt", true, "ok", false, 1],
+        ["sessions.get", false, "user_not_found", false, 1],
+        ["authenticateRequest", false, "no_session", true, 0],
+      ]);
+      for (const d of seen) {
+        assert.equal(typeof d.elapsed_ms, "number");
+        assert.equal(typeof d.memo, "boolean");
+        for (const secret of [fresh.session_jwt, old.session_jwt, SECRET]) assert.ok(!JSON.stringify(d).includes(secret), "no token or secret");
+      }
+      const bad = await rejection(api.verifyJwt(fresh.session_jwt, { ...options, on_decision: "log" }));
+      assert.equal(bad.code, "invalid_argument");
+    }],
     ["B2B: verifyB2BJwt and B2BClient verify a member session JWT; an org role grants a check", async ({ api, url }) => {
       const { org, member, session } = await b2bSetup(url);
       const verified = await api.verifyB2BJwt(session.session_jwt, { project_id: PROJECT_ID, custom_base_url: url });

@@ -385,6 +385,20 @@ export const CHECKS = {
       ctx.log("fresh → verified locally; old → new JWT from the API; forged and revoked → exit 1 with the code");
     },
   },
+  observe: {
+    kind: "node",
+    async run(ctx, s) {
+      const g = await sessions(ctx.emu);
+      const r = await node(ctx, s.file, [g.fresh.session_jwt]);
+      const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+      const pick = (d) => [d.operation, d.ok, d.code, d.local, d.memo, d.api_calls];
+      if (r.code !== 0 || lines.length !== 2 || JSON.stringify(lines.map(pick)) !== JSON.stringify([["verifyJwt", true, "ok", true, false, 0], ["verifyJwt", true, "ok", true, true, 0]]) || lines[1].jwks_fetches !== 0) {
+        throw new Error(`observe: exit ${r.code}, stdout ${r.stdout} stderr ${r.stderr}`);
+      }
+      if (r.stdout.includes(g.fresh.session_jwt)) throw new Error("observe: the token was printed");
+      ctx.log("two decisions printed: the first verified (keys fetched), the second from the memo; no token");
+    },
+  },
   "node-cjs": {
     kind: "node-cjs",
     async run(ctx, s) {

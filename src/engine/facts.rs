@@ -1,0 +1,53 @@
+//! What a call did on its way to its answer, for the observation hook (`on_decision`;
+//! `docs/rules.md`, "Observing decisions"): whether the memo answered, and the requests it sent,
+//! by kind. Counts only: never a token, a secret or a URL.
+
+use crate::config::Config;
+use crate::json;
+
+/// What one call did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// A token this engine had verified before was answered from the memo.
+    pub memo: bool,
+    /// JWKS fetches this call sent.
+    pub jwks_fetches: u32,
+    /// RBAC policy fetches (the project's, an organization's) this call sent.
+    pub policy_fetches: u32,
+    /// API requests this call sent (those it shared with an identical call in flight are the
+    /// other call's).
+    pub api_calls: u32,
+}
+
+impl Facts {
+    /// Counts a request to `url` of a call under `config`.
+    pub(super) fn sent(&mut self, url: &str, config: &Config) {
+        let product = config.product;
+        let path = url.strip_prefix(config.base_url.as_str()).unwrap_or(url);
+        let policy = |endpoint: crate::api::Endpoint| path.starts_with(endpoint.route().1);
+        if url == config.jwks_url {
+            self.jwks_fetches += 1;
+        } else if policy(product.policy) || product.org_policy.is_some_and(policy) {
+            self.policy_fetches += 1;
+        } else {
+            self.api_calls += 1;
+        }
+    }
+
+    /// The facts as JSON members (no braces), after `"memo":`.
+    pub fn write(&self, out: &mut String) {
+        out.push_str(if self.memo {
+            "\"memo\":true"
+        } else {
+            "\"memo\":false"
+        });
+        for (name, n) in [
+            (",\"jwks_fetches\":", self.jwks_fetches),
+            (",\"policy_fetches\":", self.policy_fetches),
+            (",\"api_calls\":", self.api_calls),
+        ] {
+            out.push_str(name);
+            json::push_u64(out, u64::from(n));
+        }
+    }
+}
