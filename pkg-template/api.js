@@ -408,56 +408,68 @@ function verify(b2b, session_jwt, opts) {
 const clients = new WeakMap();
 
 /**
- * A client's `sessions`: every call passes the client's options to the module. `b2b`: a
- * `B2BClient`'s, whose calls are judged as B2B member sessions.
+ * A class of a client's services (`sessions`, `m2m`, `idp`): each of its methods `ops` passes the
+ * client's options to the module as call `<prefix><op>`. `b2b`: a `B2BClient`'s. A method's first
+ * argument is its params object, or (`idp.introspectTokenLocal`) the token; the second, where
+ * the SDK takes one, its options.
  */
-function sessionsClass(b2b, ops) {
-  const Sessions = class {};
+function serviceClass(b2b, prefix, ops) {
+  const Service = class {};
   for (const op of ops) {
-    Object.defineProperty(Sessions.prototype, op, {
-      value(params, options) {
+    Object.defineProperty(Service.prototype, op, {
+      value(first, options) {
         const c = clients.get(this);
-        if (c === undefined) throw new TypeError(`sessions.${op} must be called on a client's sessions`);
-        const [facts, text, , , current] = read(params);
-        const date = op === "authenticateJwtLocal" ? current : undefined;
-        // A second argument only where the SDK takes one (B2B `revoke`'s `{authorization}`).
-        const extra = b2b && op === "revoke" && options !== undefined ? read(options)[1] ?? "null" : undefined;
-        const step = wasm.sessionsCall(op, c.text, c.store !== undefined, b2b, facts, text, extra, date, Date.now());
-        return run(step, c.hook === undefined ? c : { ...c, operation: `${b2b ? "b2b." : ""}sessions.${op}` });
+        if (c === undefined) throw new TypeError(`${prefix || "sessions."}${op} must be called on a client's ${prefix.slice(0, -1) || "sessions"}`);
+        const token = typeof first === "string" ? first : undefined;
+        const [facts, text, , , current] = read(first);
+        const second = options === undefined ? undefined : read(options);
+        const date = op === "authenticateJwtLocal" ? current : op === "introspectTokenLocal" ? second?.[4] : undefined;
+        const extra = second === undefined ? undefined : second[1] ?? "null";
+        const name = prefix + op;
+        const step = wasm.clientCall(name, c.text, c.store !== undefined, b2b, token, facts, text, extra, date, Date.now());
+        return run(step, c.hook === undefined ? c : { ...c, operation: `${b2b ? "b2b." : ""}${prefix || "sessions."}${op}` });
       },
       writable: true,
       configurable: true,
     });
   }
-  return Sessions;
+  return Service;
 }
 
 const OPERATIONS = ["authenticate", "authenticateJwt", "authenticateJwtLocal", "get", "getJWKS", "migrate", "revoke", "exchangeAccessToken", "attest"];
-const Sessions = sessionsClass(false, OPERATIONS);
-const B2BSessions = sessionsClass(true, [...OPERATIONS, "exchange"]);
+const SERVICES = (b2b) => ({
+  sessions: serviceClass(b2b, "", b2b ? [...OPERATIONS, "exchange"] : OPERATIONS),
+  m2m: serviceClass(b2b, "m2m.", ["authenticateToken", "token"]),
+  idp: serviceClass(b2b, "idp.", ["introspectTokenLocal", "introspectTokenNetwork"]),
+});
+const CONSUMER_SERVICES = SERVICES(false);
+const B2B_SERVICES = SERVICES(true);
 
-/** Reads (and checks) a client's options once, and gives it its `sessions`. */
-function makeClient(client, SessionsClass, opts) {
+/** Reads (and checks) a client's options once, and gives it its `sessions`, `m2m` and `idp`. */
+function makeClient(client, services, opts) {
   const [facts, text, fetch, store, , , hook] = read(opts);
   const refused = wasm.clientOptions(facts, text);
   if (refused) final(refused); // throws its ClientError invalid_argument
-  const sessions = new SessionsClass();
-  clients.set(sessions, { text, fetch, store, hook });
-  client.sessions = sessions;
+  const held = { text, fetch, store, hook };
+  for (const [name, Service] of Object.entries(services)) {
+    const service = new Service();
+    clients.set(service, held);
+    client[name] = service;
+  }
   Object.freeze(client);
 }
 
 /** A Stytch Sessions client. Its options are read (and checked) once, here. */
 export class Client {
   constructor(opts) {
-    makeClient(this, Sessions, opts);
+    makeClient(this, CONSUMER_SERVICES, opts);
   }
 }
 
 /** A Stytch B2B Sessions client (member sessions). Its options are read (and checked) once, here. */
 export class B2BClient {
   constructor(opts) {
-    makeClient(this, B2BSessions, opts);
+    makeClient(this, B2B_SERVICES, opts);
   }
 }
 
@@ -506,6 +518,50 @@ async function gate(b2b, request, opts) {
   const responseHeaders = { "Content-Type": "application/json", "Cache-Control": "no-store" };
   if (status === 401) responseHeaders["WWW-Authenticate"] = "Bearer";
   return { ok: false, status, code, error, response: () => new Response(body, { status, headers: responseHeaders }) };
+}
+
+/**
+ * Gates a request on an OAuth access token: `Authorization: Bearer <token>`, an M2M or a
+ * Connected Apps token (`token_type`), verified locally, its scopes judged. Resolves `{ ok: true,
+ * token_type, token }` (`token`: what `m2m.authenticateToken` or `idp.introspectTokenLocal`
+ * answers) or `{ ok: false, status, code, error?, response() }`, whose response carries the
+ * RFC 6750 `WWW-Authenticate` challenge; rejects only for bad options.
+ */
+export async function authenticateAccessToken(request, opts) {
+  return accessGate(false, request, opts);
+}
+
+/** {@link authenticateAccessToken} for a B2B project's tokens (Connected Apps tokens name the member's organization). */
+export async function authenticateB2BAccessToken(request, opts) {
+  return accessGate(true, request, opts);
+}
+
+async function accessGate(b2b, request, opts) {
+  const name = b2b ? "authenticateB2BAccessToken" : "authenticateAccessToken";
+  const headers = request?.headers;
+  if (!headers || typeof headers.get !== "function") {
+    throw new ClientError("invalid_argument", `${name}: request must be a Request (or have headers.get)`);
+  }
+  const [facts, text, fetch, store, , , hook] = read(opts);
+  const step = wasm.authenticateAccessToken(headers.get("authorization") ?? undefined, b2b, facts, text, Date.now());
+  const r = await run(step, { fetch, store, hook, operation: name });
+  if (r.ok) return r;
+  const { status, code, body, www_authenticate } = r;
+  const error = r.error && toError(r.error);
+  const responseHeaders = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+  if (www_authenticate) responseHeaders["WWW-Authenticate"] = www_authenticate;
+  return { ok: false, status, code, error, response: () => new Response(body, { status, headers: responseHeaders }) };
+}
+
+/**
+ * The protected resource metadata document (RFC 9728) of this API, as a `Response` to serve at
+ * `/.well-known/oauth-protected-resource`: what an OAuth client (an MCP client) reads to find the
+ * authorization server. Throws a `ClientError` for bad options.
+ */
+export function protectedResourceMetadata(opts) {
+  const [facts, text] = read(opts);
+  const document = final(wasm.protectedResourceMetadata(facts, text));
+  return new Response(JSON.stringify(document), { headers: { "Content-Type": "application/json", "Cache-Control": "public, max-age=3600" } });
 }
 
 /** Whether this runs in Cloudflare Workers (workerd), which compiles no WebAssembly from bytes. */

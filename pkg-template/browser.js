@@ -10,5 +10,5 @@ import { inCloudflareWorkers, locatable, misplacedEntry } from "./api.js";
 if (inCloudflareWorkers() || !locatable(import.meta.url)) throw misplacedEntry('"browser"');
 await init({ module_or_path: new URL("./stytch_sessions_wasm_bg.wasm", import.meta.url) });
 
-export { Client, B2BClient, verifyJwt, verifyB2BJwt, authenticateRequest, authenticateB2BRequest, cacheApiJwksStore, kvJwksStore } from "./api.js";
+export { Client, B2BClient, verifyJwt, verifyB2BJwt, authenticateRequest, authenticateB2BRequest, authenticateAccessToken, authenticateB2BAccessToken, protectedResourceMetadata, cacheApiJwksStore, kvJwksStore } from "./api.js";
 export { StytchError, RequestError, ClientError } from "./errors.js";

@@ -1315,7 +1315,9 @@ export type ClientErrorCode =
   | "jwks_invalid"
   | "invalid_argument"
   | "invalid_permissions"
-  | "tenancy_mismatch";
+  | "tenancy_mismatch"
+  | "missing_scopes"
+  | "token_invalid";
 
 /** The claims a `ClientError` can name as the one at fault. */
 export type ClaimName =
@@ -1326,7 +1328,9 @@ export type ClaimName =
   | "iat"
   | "sub"
   | "https://stytch.com/session"
-  | "https://stytch.com/organization";
+  | "https://stytch.com/organization"
+  | "scope"
+  | "client_id";
 
 /** Rejected locally: a bad or unverifiable token, an unusable key set, or a bad argument. */
 export declare class ClientError extends Error {

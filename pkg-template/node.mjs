@@ -23,5 +23,5 @@ if (wasm.protocol !== "file:") {
 }
 initSync({ module: readFileSync(wasm) });
 
-export { Client, B2BClient, verifyJwt, verifyB2BJwt, authenticateRequest, authenticateB2BRequest, cacheApiJwksStore, kvJwksStore } from "./api.js";
+export { Client, B2BClient, verifyJwt, verifyB2BJwt, authenticateRequest, authenticateB2BRequest, authenticateAccessToken, authenticateB2BAccessToken, protectedResourceMetadata, cacheApiJwksStore, kvJwksStore } from "./api.js";
 export { StytchError, RequestError, ClientError } from "./errors.js";

@@ -6,5 +6,5 @@ import { instantiate } from "./instantiate.js";
 
 instantiate(wasmModule);
 
-export { Client, B2BClient, verifyJwt, verifyB2BJwt, authenticateRequest, authenticateB2BRequest, cacheApiJwksStore, kvJwksStore } from "./api.js";
+export { Client, B2BClient, verifyJwt, verifyB2BJwt, authenticateRequest, authenticateB2BRequest, authenticateAccessToken, authenticateB2BAccessToken, protectedResourceMetadata, cacheApiJwksStore, kvJwksStore } from "./api.js";
 export { StytchError, RequestError, ClientError } from "./errors.js";

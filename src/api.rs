@@ -554,6 +554,7 @@ pub enum Kind {
     Number,
     Object,
     Array,
+    Bool,
 }
 
 impl Kind {
@@ -565,6 +566,7 @@ impl Kind {
                 | (Kind::Number, Value::Number(_))
                 | (Kind::Object, Value::Object(_))
                 | (Kind::Array, Value::Array(_))
+                | (Kind::Bool, Value::Bool(_))
         )
     }
 }
@@ -591,6 +593,10 @@ pub enum Endpoint {
     B2bRbacPolicy,
     /// `GET /v1/b2b/rbac/organizations/{organization_id}`: an organization's own roles.
     B2bOrgPolicy,
+    /// `POST /v1/public/{project_id}/oauth2/token`: an M2M client's access token.
+    OauthToken,
+    /// `POST /v1/public/{project_id}/oauth2/introspect`: whether an access token is active.
+    OauthIntrospect,
 }
 
 impl Endpoint {
@@ -615,7 +621,25 @@ impl Endpoint {
             Self::B2bAttest => ("POST", "/v1/b2b/sessions/attest"),
             Self::B2bRbacPolicy => ("GET", "/v1/b2b/rbac/policy"),
             Self::B2bOrgPolicy => ("GET", "/v1/b2b/rbac/organizations"),
+            // The project id and the rest of the path follow (`oauth_suffix`).
+            Self::OauthToken | Self::OauthIntrospect => ("POST", "/v1/public"),
         }
+    }
+
+    /// What follows [`Self::route`]'s path for project `project_id` (the OAuth endpoints carry
+    /// it in their path).
+    pub fn oauth_suffix(self, project_id: &str) -> String {
+        let tail = match self {
+            Self::OauthToken => "/oauth2/token",
+            _ => "/oauth2/introspect",
+        };
+        ["/", &crate::http::percent_encode(project_id), tail].concat()
+    }
+
+    /// Whether it is an OAuth 2.0 endpoint: authenticated by the client's own credentials in a
+    /// form-encoded body, never by the project's Basic auth.
+    pub fn oauth(self) -> bool {
+        matches!(self, Self::OauthToken | Self::OauthIntrospect)
     }
 
     /// Whether it judges a session token or JWT (its identical requests share one answer).
@@ -662,6 +686,12 @@ impl Endpoint {
                 &[STATUS[0], STATUS[1], ("policy", Kind::Object)]
             }
             Self::B2bOrgPolicy => &[STATUS[0], STATUS[1], ("org_policy", Kind::Object)],
+            Self::OauthToken => &[
+                ("access_token", Kind::String),
+                ("expires_in", Kind::Number),
+                ("token_type", Kind::String),
+            ],
+            Self::OauthIntrospect => &[("active", Kind::Bool)],
             Self::B2bGet => &[STATUS[0], STATUS[1], ("member_sessions", Kind::Array)],
             Self::B2bAuthenticate => &[
                 STATUS[0],

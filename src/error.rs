@@ -38,11 +38,15 @@ pub enum ClientErrorCode {
     InvalidPermissions,
     /// A member session's authorization check names another organization than the session's.
     TenancyMismatch,
+    /// An M2M access token lacks a scope the call requires (`required_scopes`).
+    MissingScopes,
+    /// Token introspection found the token inactive, or could not introspect it.
+    TokenInvalid,
 }
 
 impl ClientErrorCode {
     /// Every code, in the order of `docs/rules.md`, "Errors".
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 15] = [
         Self::JwtInvalid,
         Self::JwtIncorrectAlgorithm,
         Self::JwtSignatureInvalid,
@@ -56,6 +60,8 @@ impl ClientErrorCode {
         Self::InvalidArgument,
         Self::InvalidPermissions,
         Self::TenancyMismatch,
+        Self::MissingScopes,
+        Self::TokenInvalid,
     ];
 
     /// The stable code string JavaScript sees as `error.code`.
@@ -74,6 +80,8 @@ impl ClientErrorCode {
             Self::InvalidArgument => "invalid_argument",
             Self::InvalidPermissions => "invalid_permissions",
             Self::TenancyMismatch => "tenancy_mismatch",
+            Self::MissingScopes => "missing_scopes",
+            Self::TokenInvalid => "token_invalid",
         }
     }
 }
@@ -123,6 +131,14 @@ impl StytchError {
     /// Reads a Stytch error body: a JSON object with a string `error_type` and a numeric
     /// `status_code`. `None` for anything else.
     pub fn from_body(body: &str) -> Option<Self> {
+        Self::from_answer(0, body)
+    }
+
+    /// Reads an error answer of HTTP status `status`: Stytch's body (`status_code`,
+    /// `error_type`, `error_message`, …), or an OAuth 2.0 error body (RFC 6749 §5.2: `error`,
+    /// `error_description`, `error_uri`), which the OAuth endpoints answer; its `status_code` is
+    /// the body's when it has one, else `status`.
+    pub fn from_answer(status: u16, body: &str) -> Option<Self> {
         let o = crate::json::parse_object(body.as_bytes()).ok()?;
         let text = |name: &str| {
             o.get(name)
@@ -130,12 +146,30 @@ impl StytchError {
                 .unwrap_or("")
                 .to_owned()
         };
+        let status_code = match o.get("status_code").and_then(|v| v.as_u64()) {
+            Some(code) => u16::try_from(code).ok()?,
+            None if status >= 400 && o.get("error").is_some() => status,
+            None => return None,
+        };
+        let oauth = o.get("error_type").is_none();
+        let (error_type, error_message, error_url) = match oauth {
+            false => (
+                o.get("error_type")?.as_str()?.to_owned(),
+                text("error_message"),
+                text("error_url"),
+            ),
+            true => (
+                o.get("error")?.as_str()?.to_owned(),
+                text("error_description"),
+                text("error_uri"),
+            ),
+        };
         Some(Self {
-            status_code: u16::try_from(o.get("status_code")?.as_u64()?).ok()?,
-            error_type: o.get("error_type")?.as_str()?.to_owned(),
+            status_code,
+            error_type,
             request_id: text("request_id"),
-            error_message: text("error_message"),
-            error_url: text("error_url"),
+            error_message,
+            error_url,
             error_details: o.given("error_details").map(crate::json::Value::to_json),
             body: body.to_owned(),
         })

@@ -387,7 +387,7 @@ pub fn refused(status: u16, code: &str) -> String {
 
 /// The token of `Authorization: Bearer <token>` (the scheme in any case), `Some("")` for a
 /// Bearer header without one; `None` for any other scheme.
-fn bearer_token(authorization: &str) -> Option<&str> {
+pub(crate) fn bearer_token(authorization: &str) -> Option<&str> {
     let value = authorization.trim();
     let (scheme, rest) = value.split_at_checked(6)?;
     if !scheme.eq_ignore_ascii_case("bearer") {

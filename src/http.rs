@@ -23,8 +23,9 @@ impl fmt::Debug for HttpRequest {
             .headers
             .iter()
             .map(|(name, value)| match *name {
-                "Authorization" => (*name, "[redacted]"),
-                _ => (*name, value.as_str()),
+                // Credentials (Basic auth, a member's session token or JWT) never print.
+                "Content-Type" => (*name, value.as_str()),
+                _ => (*name, "[redacted]"),
             })
             .collect();
         f.debug_struct("HttpRequest")
@@ -102,7 +103,7 @@ pub fn base_url(project_id: &str, custom_base_url: Option<&str>) -> Result<Strin
     }
 }
 
-fn check_base_url(url: &str) -> bool {
+pub(crate) fn check_base_url(url: &str) -> bool {
     let allowed = |c: char| c.is_ascii_graphic() && !matches!(c, '@' | '?' | '#' | '\\');
     if !url.chars().all(allowed) {
         return false;
@@ -171,9 +172,53 @@ pub fn percent_encode(value: &str) -> String {
     out
 }
 
+/// `application/x-www-form-urlencoded` text of `pairs`, as `URLSearchParams` writes it:
+/// `*-._`, letters and digits as they are, a space as `+`, every other byte `%XX`.
+pub fn form_urlencode(pairs: &[(&str, &str)]) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::new();
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        for (j, part) in [name, value].into_iter().enumerate() {
+            if j == 1 {
+                out.push('=');
+            }
+            for byte in part.bytes() {
+                match byte {
+                    b' ' => out.push('+'),
+                    b if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_') => {
+                        out.push(char::from(b))
+                    }
+                    b => {
+                        out.push('%');
+                        out.push(char::from(HEX[usize::from(b >> 4)]));
+                        out.push(char::from(HEX[usize::from(b & 15)]));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_bodies_are_written_as_url_search_params_writes_them() {
+        let body = form_urlencode(&[
+            ("client_id", "m2m-client-test-1"),
+            ("scope", "read:users write:*"),
+            ("x", "a&b=c/é~"),
+        ]);
+        assert_eq!(
+            body,
+            "client_id=m2m-client-test-1&scope=read%3Ausers+write%3A*&x=a%26b%3Dc%2F%C3%A9%7E"
+        );
+    }
 
     #[test]
     fn base_urls() {

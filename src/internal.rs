@@ -7,6 +7,8 @@
 pub mod b64;
 #[path = "gate.rs"]
 pub mod gate;
+#[path = "gate_access.rs"]
+pub mod gate_access;
 #[path = "json.rs"]
 pub mod json;
 #[path = "jws.rs"]

@@ -21,8 +21,8 @@ pub struct Verified {
     pub times: Times,
     /// What it answers as its profile marshals it (for a session JWT, the session), as JSON.
     pub session: Rc<str>,
-    /// Its roles, for authorization checks.
-    pub roles: Rc<[String]>,
+    /// What its checks judge: a session's roles, an access token's scopes.
+    pub grants: Rc<[String]>,
     /// Its organization (a B2B member session), which a check must name.
     pub organization_id: Option<Rc<str>>,
 }
@@ -50,7 +50,7 @@ pub fn verify_parsed(
         key: key.fingerprint,
         times,
         session: marshalled.answer,
-        roles: marshalled.roles,
+        grants: marshalled.grants,
         organization_id: marshalled.organization_id,
     })
 }

@@ -29,6 +29,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod access_token;
 pub mod api;
 pub mod b2b;
 pub mod b2b_client;
@@ -41,6 +42,7 @@ pub mod http;
 pub mod jwk;
 pub mod jwt;
 pub mod member_session;
+pub mod oauth;
 pub mod product;
 pub mod rbac;
 pub mod session;

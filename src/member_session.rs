@@ -82,9 +82,16 @@ pub fn member_session_json(mut claims: Object) -> Result<(String, String)> {
     Ok((out, organization_id))
 }
 
-/// Takes the organization claim out of `claims`: `(organization_id, slug)`. A token without it
-/// is not a member session (a consumer session JWT is refused here, before anything is asked).
+/// Takes the organization claim out of `claims`: `(organization_id, slug)`.
 fn take_organization(claims: &mut Object) -> Result<(String, String)> {
+    let organization = organization_of(claims)?;
+    claims.remove(ORGANIZATION_CLAIM);
+    Ok(organization)
+}
+
+/// The organization claim of `claims`: `(organization_id, slug)`. A token without it is not a
+/// member's (a consumer session JWT is refused here, before anything is asked).
+pub fn organization_of(claims: &Object) -> Result<(String, String)> {
     let malformed = || {
         Error::claim(
             ClientErrorCode::JwtInvalid,
@@ -92,14 +99,14 @@ fn take_organization(claims: &mut Object) -> Result<(String, String)> {
             "JWT's https://stytch.com/organization claim is malformed",
         )
     };
-    let claim = match claims.remove(ORGANIZATION_CLAIM) {
+    let claim = match claims.given(ORGANIZATION_CLAIM) {
         Some(Value::Object(claim)) => claim,
         Some(_) => return Err(malformed()),
         None => {
             return Err(Error::claim(
                 ClientErrorCode::JwtInvalid,
                 ORGANIZATION_CLAIM,
-                "JWT has no https://stytch.com/organization claim: not a B2B member session (a consumer session JWT goes to Client, not B2BClient)",
+                "JWT has no https://stytch.com/organization claim: not a B2B member's (a consumer JWT goes to Client, not B2BClient)",
             ))
         }
     };

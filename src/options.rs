@@ -115,6 +115,26 @@ impl<'a> Fields<'a> {
             .ok_or_else(|| self.wrong(name, "a string"))
     }
 
+    /// An optional list of non-empty strings (scopes): at most 256 of at most 1,024 bytes each.
+    pub fn strings(&self, name: &str) -> Result<Option<Vec<String>>> {
+        let Some(value) = self.object.given(name) else {
+            return Ok(None);
+        };
+        let wrong = || self.wrong(name, "an array of at most 256 non-empty strings");
+        let items = value
+            .as_array()
+            .filter(|a| a.len() <= 256)
+            .ok_or_else(wrong)?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item.as_str() {
+                Some(s) if !s.is_empty() && s.len() <= 1024 => out.push(s.to_owned()),
+                _ => return Err(wrong()),
+            }
+        }
+        Ok(Some(out))
+    }
+
     /// An optional non-negative integer.
     pub fn uint(&self, name: &str) -> Result<Option<u64>> {
         match self.object.given(name) {

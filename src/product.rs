@@ -6,7 +6,7 @@
 
 use crate::api::Endpoint;
 use crate::error::{Error, Result};
-use crate::profile::{Profile, MEMBER_SESSION, SESSION};
+use crate::profile::{Profile, ACCESS_TOKEN, B2B_ACCESS_TOKEN, MEMBER_SESSION, SESSION};
 use crate::rbac::AuthorizationCheck;
 
 /// One Stytch product with sessions.
@@ -18,6 +18,8 @@ pub struct Product {
     pub jwks: Endpoint,
     /// What its session JWTs are.
     pub session: &'static Profile,
+    /// What its Connected Apps access tokens are.
+    pub access_token: &'static Profile,
     /// The endpoint that judges a session token or JWT (`authenticate`).
     pub authenticate: Endpoint,
     /// The project's RBAC policy.
@@ -35,6 +37,7 @@ pub const CONSUMER: Product = Product {
     name: "consumer",
     jwks: Endpoint::GetJwks,
     session: &SESSION,
+    access_token: &ACCESS_TOKEN,
     authenticate: Endpoint::Authenticate,
     policy: Endpoint::RbacPolicy,
     org_policy: None,
@@ -47,6 +50,7 @@ pub const B2B: Product = Product {
     name: "b2b",
     jwks: Endpoint::B2bGetJwks,
     session: &MEMBER_SESSION,
+    access_token: &B2B_ACCESS_TOKEN,
     authenticate: Endpoint::B2bAuthenticate,
     policy: Endpoint::B2bRbacPolicy,
     org_policy: Some(Endpoint::B2bOrgPolicy),

@@ -17,8 +17,8 @@ use std::rc::Rc;
 pub struct Marshalled {
     /// The call's answer, as JSON (for a session JWT, the session).
     pub answer: Rc<str>,
-    /// The roles an authorization check judges.
-    pub roles: Rc<[String]>,
+    /// What an authorization check judges: a session's roles, an access token's scopes.
+    pub grants: Rc<[String]>,
     /// The organization a B2B token belongs to: a check must name it.
     pub organization_id: Option<Rc<str>>,
 }
@@ -34,8 +34,20 @@ pub struct Profile {
     pub member: &'static str,
     /// `max_token_age_seconds` when the caller gives none (`None`: no bound but `exp`).
     pub default_max_age_seconds: Option<u64>,
-    /// The verified token's claims as the call's answer and the roles its check judges.
+    /// The verified token's claims as the call's answer and what its check judges.
     pub marshal: fn(Object) -> Result<Marshalled>,
+    /// What an `authorization_check` is judged against: the policy's roles (sessions) or its
+    /// scopes (Connected Apps access tokens).
+    pub judged_by: Judged,
+}
+
+/// Which part of the RBAC policy judges a token's `authorization_check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judged {
+    /// The policy's roles, held by a session.
+    Roles,
+    /// The policy's scopes, granted to an access token.
+    Scopes,
 }
 
 /// A consumer session JWT: the session, built as Stytch's SDKs build it.
@@ -44,6 +56,7 @@ pub const SESSION: Profile = Profile {
     member: "session",
     default_max_age_seconds: Some(crate::claims::DEFAULT_MAX_TOKEN_AGE_SECONDS),
     marshal: marshal_session,
+    judged_by: Judged::Roles,
 };
 
 /// A B2B member session JWT: the member session, built as stytch-node's `B2BClient` builds it.
@@ -52,6 +65,34 @@ pub const MEMBER_SESSION: Profile = Profile {
     member: "member_session",
     default_max_age_seconds: Some(crate::claims::DEFAULT_MAX_TOKEN_AGE_SECONDS),
     marshal: marshal_member_session,
+    judged_by: Judged::Roles,
+};
+
+/// An M2M access token (client credentials): no default age bound (stytch-node has none).
+pub const M2M_TOKEN: Profile = Profile {
+    name: "m2m",
+    member: "m2m",
+    default_max_age_seconds: None,
+    marshal: crate::access_token::marshal_m2m,
+    judged_by: Judged::Scopes,
+};
+
+/// A consumer project's Connected Apps access token.
+pub const ACCESS_TOKEN: Profile = Profile {
+    name: "access_token",
+    member: "access_token",
+    default_max_age_seconds: None,
+    marshal: crate::access_token::marshal_access_token,
+    judged_by: Judged::Scopes,
+};
+
+/// A B2B project's Connected Apps access token (it names the member's organization).
+pub const B2B_ACCESS_TOKEN: Profile = Profile {
+    name: "b2b_access_token",
+    member: "access_token",
+    default_max_age_seconds: None,
+    marshal: crate::access_token::marshal_b2b_access_token,
+    judged_by: Judged::Scopes,
 };
 
 fn marshal_session(claims: Object) -> Result<Marshalled> {
@@ -65,7 +106,7 @@ fn marshal_session(claims: Object) -> Result<Marshalled> {
     let roles = session_roles(&claims);
     Ok(Marshalled {
         answer: Rc::from(session_json(claims)?),
-        roles,
+        grants: roles,
         organization_id: None,
     })
 }
@@ -75,7 +116,7 @@ fn marshal_member_session(claims: Object) -> Result<Marshalled> {
     let (answer, organization_id) = member_session_json(claims)?;
     Ok(Marshalled {
         answer: Rc::from(answer),
-        roles,
+        grants: roles,
         organization_id: Some(Rc::from(organization_id)),
     })
 }

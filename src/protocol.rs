@@ -222,9 +222,24 @@ pub fn error_json(error: &Error, out: &mut String) {
             json::write_str(message, out);
         }
         Error::Stytch(e) => {
-            // The API's error body, which was read as a JSON object (`StytchError::from_body`).
-            out.push_str("{\"class\":\"StytchError\",\"fields\":");
-            out.push_str(&e.body);
+            // The API's error, in Stytch's names whatever shape it came in (a Stytch body or an
+            // OAuth 2.0 one: `StytchError::from_answer`).
+            out.push_str("{\"class\":\"StytchError\",\"fields\":{\"status_code\":");
+            json::push_u64(out, u64::from(e.status_code));
+            for (name, value) in [
+                (",\"request_id\":", &e.request_id),
+                (",\"error_type\":", &e.error_type),
+                (",\"error_message\":", &e.error_message),
+                (",\"error_url\":", &e.error_url),
+            ] {
+                out.push_str(name);
+                json::write_str(value, out);
+            }
+            if let Some(details) = &e.error_details {
+                out.push_str(",\"error_details\":");
+                out.push_str(details);
+            }
+            out.push('}');
         }
     }
     out.push('}');

@@ -141,10 +141,12 @@ struct Role {
     permissions: Vec<Permission>,
 }
 
-/// The part of a project's RBAC policy a check needs: its roles and their permissions.
+/// The part of a project's RBAC policy a check needs: its roles and its scopes (a scope is
+/// read as a role named by the scope: `{scope, permissions}`), with their permissions.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Policy {
     roles: Vec<Role>,
+    scopes: Vec<Role>,
 }
 
 impl Policy {
@@ -180,9 +182,26 @@ impl Policy {
             .ok_or_else(bad)?;
         let mut read = Vec::with_capacity(roles.len());
         for role in roles {
-            read.push(read_role(role).ok_or_else(bad)?);
+            read.push(read_role(role, "role_id").ok_or_else(bad)?);
         }
-        Ok(Self { roles: read })
+        // Scopes are optional (an organization's policy has none); when present, strict.
+        let mut scopes = Vec::new();
+        if let Some(listed) = policy.given("scopes") {
+            for scope in listed.as_array().ok_or_else(bad)? {
+                scopes.push(read_role(scope, "scope").ok_or_else(bad)?);
+            }
+        }
+        Ok(Self {
+            roles: read,
+            scopes,
+        })
+    }
+
+    /// Judges `check` for an access token granted `scopes`, as Stytch's SDKs do
+    /// (`performScopeAuthorizationCheck`): of the policy's scopes the token holds, those with a
+    /// permission on `check.resource_id` whose actions hold `check.action` or `"*"` grant it.
+    pub fn judge_scopes(&self, scopes: &[String], check: &AuthorizationCheck) -> Verdict {
+        judge(self.scopes.iter(), scopes, check)
     }
 
     /// Judges `check` for a session holding `roles`, as Stytch's SDKs do: of the policy's roles
@@ -201,23 +220,30 @@ impl Policy {
         check: &AuthorizationCheck,
     ) -> Verdict {
         let org_roles = org.map(|p| p.roles.as_slice()).unwrap_or_default();
-        let granting_roles: Vec<String> = self
-            .roles
-            .iter()
-            .chain(org_roles)
-            .filter(|role| roles.contains(&role.role_id))
-            .filter(|role| {
-                role.permissions.iter().any(|p| {
-                    p.resource_id == check.resource_id
-                        && p.actions.iter().any(|a| *a == check.action || a == "*")
-                })
+        judge(self.roles.iter().chain(org_roles), roles, check)
+    }
+}
+
+/// Of `granted` (roles, or scopes read as roles), those `held` with a permission on the check's
+/// resource whose actions hold its action or `"*"`.
+fn judge<'a>(
+    granted: impl Iterator<Item = &'a Role>,
+    held: &[String],
+    check: &AuthorizationCheck,
+) -> Verdict {
+    let granting_roles: Vec<String> = granted
+        .filter(|role| held.contains(&role.role_id))
+        .filter(|role| {
+            role.permissions.iter().any(|p| {
+                p.resource_id == check.resource_id
+                    && p.actions.iter().any(|a| *a == check.action || a == "*")
             })
-            .map(|role| role.role_id.clone())
-            .collect();
-        Verdict {
-            authorized: !granting_roles.is_empty(),
-            granting_roles,
-        }
+        })
+        .map(|role| role.role_id.clone())
+        .collect();
+    Verdict {
+        authorized: !granting_roles.is_empty(),
+        granting_roles,
     }
 }
 
@@ -237,7 +263,8 @@ pub fn denied() -> Error {
     )
 }
 
-fn read_role(value: &Value) -> Option<Role> {
+/// A role `{<name>: id, permissions: [{resource_id, actions}]}` (`name`: `role_id`, or `scope`).
+fn read_role(value: &Value, name: &str) -> Option<Role> {
     let role: &Object = value.as_object()?;
     let mut permissions = Vec::new();
     for p in role.get("permissions")?.as_array()? {
@@ -252,7 +279,7 @@ fn read_role(value: &Value) -> Option<Role> {
         });
     }
     Some(Role {
-        role_id: role.get("role_id")?.as_str()?.to_owned(),
+        role_id: role.get(name)?.as_str()?.to_owned(),
         permissions,
     })
 }

@@ -10,6 +10,7 @@ use super::request::{self, read_answer};
 use super::{policy, Checking, Engine, Next, PolicyStep, Stage};
 use crate::error::{Error, RequestErrorCode, Result};
 use crate::http::{self, HttpResponse};
+use crate::profile::Judged;
 use crate::rbac::{self, Policy};
 use std::rc::Rc;
 
@@ -26,10 +27,16 @@ impl LocalCall<'_> {
         &mut self,
         engine: &mut Engine,
         session: Rc<str>,
-        roles: Rc<[String]>,
+        grants: Rc<[String]>,
         organization_id: Option<Rc<str>>,
         now_ms: f64,
     ) -> Next {
+        if let Some(required) = &self.local.required_scopes {
+            // An M2M token's own scopes decide: nothing to fetch.
+            if !crate::access_token::has_scopes(&grants, required) {
+                return Next::Done(Err(crate::access_token::missing_scopes()));
+            }
+        }
         let Some(check) = &self.local.check else {
             return self.answer(session, None);
         };
@@ -39,7 +46,7 @@ impl LocalCall<'_> {
         }
         let checking = Checking {
             session,
-            roles,
+            grants,
             project: None,
         };
         self.plan_policy(engine, checking, Asking::First, now_ms)
@@ -59,7 +66,9 @@ impl LocalCall<'_> {
             .as_ref()
             .and_then(|c| c.organization_id.as_deref());
         match (&checking.project, organization) {
-            (Some(_), Some(organization_id)) => Source::Organization(organization_id),
+            (Some(_), Some(organization_id)) if self.local.profile.judged_by == Judged::Roles => {
+                Source::Organization(organization_id)
+            }
             _ => Source::Project,
         }
     }
@@ -97,7 +106,10 @@ impl LocalCall<'_> {
             policy::Plan::Use(policy) => {
                 let (project, org) = match checking.project.take() {
                     Some(project) => (project, Some(policy)),
-                    None if product.org_policy.is_some() => {
+                    // An organization's own roles judge member sessions, not access tokens.
+                    None if product.org_policy.is_some()
+                        && self.local.profile.judged_by == Judged::Roles =>
+                    {
                         checking.project = Some(policy);
                         return self.plan_policy(engine, checking, Asking::First, now_ms);
                     }
@@ -106,7 +118,10 @@ impl LocalCall<'_> {
                 let Some(check) = &self.local.check else {
                     return self.answer(checking.session, None);
                 };
-                let verdict = project.judge_with(org.as_deref(), &checking.roles, check);
+                let verdict = match self.local.profile.judged_by {
+                    Judged::Roles => project.judge_with(org.as_deref(), &checking.grants, check),
+                    Judged::Scopes => project.judge_scopes(&checking.grants, check),
+                };
                 if verdict.authorized {
                     self.answer(checking.session, Some(verdict))
                 } else if self.local.fallback.is_some() {

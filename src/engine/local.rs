@@ -7,6 +7,7 @@ use super::keys;
 use super::request::Ask;
 use super::shape::Local;
 use super::{Answer, Engine, Input, KeyStep, Next, PolicyStep, Stage};
+use crate::api::Endpoint;
 use crate::claims::{check_times, ClaimRules};
 use crate::config::Config;
 use crate::error::{ClientErrorCode, Error, Result};
@@ -53,6 +54,9 @@ impl<'a> LocalCall<'a> {
                 }
                 _ => super::out_of_order(),
             },
+            (Stage::Introspecting, Input::Response(response)) => {
+                self.introspected(engine, response, now_ms)
+            }
             (Stage::ApiWaiting { patience }, Input::Woke) => {
                 self.ask_api(engine, Asking::Waited(patience), now_ms)
             }
@@ -66,6 +70,12 @@ impl<'a> LocalCall<'a> {
     /// The first step: the memo, else the keys for the token's kid.
     fn start(&mut self, engine: &mut Engine, now_ms: f64) -> Next {
         let config = self.config;
+        if let Some(body) = &self.local.introspect {
+            *self.stage = Stage::Introspecting;
+            let url = super::request::oauth_url(config, Endpoint::OauthIntrospect);
+            let timeout_ms = config.api_timeout_ms();
+            return Next::Send(super::request::form_request(url, body.clone(), timeout_ms));
+        }
         if self.local.check.is_some() && config.secret.is_none() {
             return Next::Done(Err(Error::invalid_argument(
                 "authorization_check needs the project secret: the RBAC policy is read with it",
@@ -109,9 +119,9 @@ impl<'a> LocalCall<'a> {
         let profile = self.local.profile;
         let verified = engine.memo.recall(&self.local.token, url, profile, keys)?;
         self.facts.memo = true;
-        let (session, roles, organization_id, times) = (
+        let (session, grants, organization_id, times) = (
             verified.session.clone(),
-            verified.roles.clone(),
+            verified.grants.clone(),
             verified.organization_id.clone(),
             verified.times,
         );
@@ -119,7 +129,7 @@ impl<'a> LocalCall<'a> {
             .rules(now_ms)
             .and_then(|rules| check_times(&times, &rules));
         Some(match judged {
-            Ok(()) => self.verified(engine, session, roles, organization_id, now_ms),
+            Ok(()) => self.verified(engine, session, grants, organization_id, now_ms),
             Err(e) => self.refused(engine, e, now_ms),
         })
     }
@@ -169,11 +179,11 @@ impl<'a> LocalCall<'a> {
         });
         match verified {
             Ok(verified) => {
-                let (session, roles) = (verified.session.clone(), verified.roles.clone());
+                let (session, grants) = (verified.session.clone(), verified.grants.clone());
                 let organization_id = verified.organization_id.clone();
                 let (url, profile) = (&self.config.jwks_url, self.local.profile);
                 engine.memo.remember(token, url, profile, verified);
-                self.verified(engine, session, roles, organization_id, now_ms)
+                self.verified(engine, session, grants, organization_id, now_ms)
             }
             Err(e) => self.refused(engine, e, now_ms),
         }
@@ -220,6 +230,24 @@ impl<'a> LocalCall<'a> {
         match self.local.fallback {
             Some(_) => self.ask_api(engine, Asking::First, now_ms),
             None => Next::Done(Err(error)),
+        }
+    }
+
+    /// The introspection answered: an active token is checked as a verified one is (its scopes
+    /// against a check); an inactive one, or no answer, is `token_invalid`.
+    #[inline(never)]
+    fn introspected(
+        &mut self,
+        engine: &mut Engine,
+        response: Result<crate::http::HttpResponse>,
+        now_ms: f64,
+    ) -> Next {
+        let answer = response
+            .and_then(|r| super::request::read_answer(Endpoint::OauthIntrospect, r))
+            .and_then(|body| crate::access_token::marshal_introspection(&body));
+        match answer {
+            Ok(m) => self.verified(engine, m.answer, m.grants, m.organization_id, now_ms),
+            Err(e) => Next::Done(Err(crate::access_token::not_introspected(&e))),
         }
     }
 

@@ -31,14 +31,13 @@ mod key_fetch;
 pub mod keys;
 mod local;
 pub mod memo;
+mod operation;
 pub mod outage;
 pub mod policy;
 mod request;
 pub mod shape;
 pub mod stored;
 
-use crate::api::{AttestParams, ExchangeAccessTokenParams, MigrateParams, RevokeParams};
-use crate::api::{AuthenticateJwtParams, AuthenticateParams, LocalJwtParams};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
@@ -57,6 +56,7 @@ use std::rc::Rc;
 pub use answer::Answer;
 pub use facts::Facts;
 pub use flight::WAIT_POLL_MS;
+pub use operation::Operation;
 
 /// The keys, the memo, the policies and the API's answers of one module instance (or of
 /// whatever a Rust caller shares).
@@ -104,33 +104,6 @@ impl Engine {
     pub fn answers(&self) -> &Answers {
         &self.answers
     }
-}
-
-/// One operation of the Sessions API, with its parameters.
-#[non_exhaustive]
-#[derive(Debug, Clone)]
-pub enum Operation {
-    /// `verifyJwt` and `authenticateJwtLocal`: local verification only.
-    VerifyJwt {
-        token: String,
-        params: LocalJwtParams,
-    },
-    /// Local verification, and the API when the token is genuine but cannot be judged locally.
-    AuthenticateJwt(AuthenticateJwtParams),
-    Authenticate(AuthenticateParams),
-    Get {
-        user_id: String,
-    },
-    GetJwks {
-        project_id: String,
-    },
-    Migrate(MigrateParams),
-    Revoke(RevokeParams),
-    ExchangeAccessToken(ExchangeAccessTokenParams),
-    Attest(AttestParams),
-    /// Any other API-only call, its request already written (the B2B operations but
-    /// `authenticate` and `getJWKS`, which are the ones above, of the config's product).
-    Api(ApiCall),
 }
 
 /// What the driver hands a call.
@@ -185,6 +158,8 @@ enum Stage {
     Api {
         shared: Option<(answers::Key, u64)>,
     },
+    /// The token's introspection request is out.
+    Introspecting,
     /// Waiting for another call's identical API request to land.
     ApiWaiting {
         patience: Patience,
@@ -218,7 +193,8 @@ enum PolicyStep {
 #[derive(Debug)]
 struct Checking {
     session: Rc<str>,
-    roles: Rc<[String]>,
+    /// The session's roles, or the access token's scopes.
+    grants: Rc<[String]>,
     /// The project's policy, once had; a B2B check then needs its organization's.
     project: Option<Rc<rbac::Policy>>,
 }

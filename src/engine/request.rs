@@ -66,6 +66,13 @@ impl Ask<'_> {
     /// Sends the request, or (for `authenticate`, which judges a token) takes the answer of an
     /// identical request in flight or remembered.
     pub fn send(self, engine: &mut Engine, stage: &mut Stage, asking: Asking, now_ms: f64) -> Next {
+        if self.endpoint.oauth() {
+            // The client's credentials are in the form body: no Basic auth, nothing shared.
+            *stage = Stage::Api { shared: None };
+            let url = oauth_url(self.config, self.endpoint);
+            let body = self.body.unwrap_or_default().to_owned();
+            return Next::Send(form_request(url, body, self.config.api_timeout_ms()));
+        }
         let Some(authorization) = self.config.authorization() else {
             return Next::Done(Err(Error::invalid_argument(
                 "this call needs the project secret",
@@ -161,19 +168,42 @@ pub(super) fn request(
     }
 }
 
+/// The URL of OAuth endpoint `endpoint` of the project.
+pub(super) fn oauth_url(config: &Config, endpoint: Endpoint) -> String {
+    let (_, path) = endpoint.route();
+    let suffix = endpoint.oauth_suffix(&config.project_id);
+    [&config.base_url, path, &suffix].concat()
+}
+
+/// A `POST` of a form-encoded `body` (an OAuth 2.0 endpoint's), with no Basic auth.
+pub(super) fn form_request(url: String, body: String, timeout_ms: u32) -> HttpRequest {
+    HttpRequest {
+        method: "POST",
+        url,
+        headers: vec![(
+            "Content-Type",
+            "application/x-www-form-urlencoded".to_owned(),
+        )],
+        body: Some(body),
+        timeout_ms,
+    }
+}
+
 /// Reads an API answer: status < 400 with the members `endpoint` promises → the body as sent;
 /// status ≥ 400 with a Stytch error body → [`Error::Stytch`]; anything else →
 /// `invalid_response`.
 pub fn read_answer(endpoint: Endpoint, response: HttpResponse) -> Result<String> {
     if response.status >= 400 {
-        return Err(match StytchError::from_body(&response.body) {
-            Some(e) => Error::Stytch(Box::new(e)),
-            None => invalid_response(
-                &endpoint.name(),
-                response.status,
-                " without a Stytch error body",
-            ),
-        });
+        return Err(
+            match StytchError::from_answer(response.status, &response.body) {
+                Some(e) => Error::Stytch(Box::new(e)),
+                None => invalid_response(
+                    &endpoint.name(),
+                    response.status,
+                    " without a Stytch error body",
+                ),
+            },
+        );
     }
     let Ok(Value::Object(body)) = json::parse(response.body.as_bytes()) else {
         return Err(invalid_response(
@@ -198,10 +228,12 @@ pub fn read_answer(endpoint: Endpoint, response: HttpResponse) -> Result<String>
 pub(super) fn read_jwks(response: &HttpResponse) -> Result<KeySet> {
     const WHAT: &str = "JWKS fetch";
     if response.status >= 400 {
-        return Err(match StytchError::from_body(&response.body) {
-            Some(e) => Error::Stytch(Box::new(e)),
-            None => invalid_response(WHAT, response.status, " without a Stytch error body"),
-        });
+        return Err(
+            match StytchError::from_answer(response.status, &response.body) {
+                Some(e) => Error::Stytch(Box::new(e)),
+                None => invalid_response(WHAT, response.status, " without a Stytch error body"),
+            },
+        );
     }
     let keys = KeySet::from_json(response.body.as_bytes()).map_err(|_| {
         invalid_response(

@@ -72,9 +72,14 @@ pub struct Local {
     /// The time to judge at (`current_date`), in milliseconds; the clock when `None`.
     pub current_date_ms: Option<f64>,
     pub check: Option<AuthorizationCheck>,
+    /// Scopes an M2M token must hold (`required_scopes`), judged from the token alone.
+    pub required_scopes: Option<Vec<String>>,
     /// `authenticateJwt`: what the API is asked with when the token cannot be judged locally.
     /// `None`: local verification only (`verifyJwt`, `authenticateJwtLocal`).
     pub fallback: Option<Fallback>,
+    /// Token introspection: the token is judged by the API (this form body) instead of the
+    /// keys; its answer is then checked as a verified token's would be.
+    pub introspect: Option<String>,
 }
 
 /// The parts of `authenticateJwt`'s API request beside the token and the check.
@@ -98,7 +103,36 @@ impl Shape {
                 clock_tolerance_seconds: params.clock_tolerance_seconds,
                 current_date_ms: params.current_date_ms,
                 check: params.authorization_check,
+                required_scopes: None,
                 fallback: None,
+                introspect: None,
+            }),
+            Operation::VerifyToken {
+                profile,
+                token,
+                params,
+                required_scopes,
+            } => Shape::Local(Local {
+                profile,
+                token,
+                max_token_age_seconds: params.max_token_age_seconds,
+                clock_tolerance_seconds: params.clock_tolerance_seconds,
+                current_date_ms: params.current_date_ms,
+                check: params.authorization_check,
+                required_scopes,
+                fallback: None,
+                introspect: None,
+            }),
+            Operation::Introspect { body, check } => Shape::Local(Local {
+                profile: product.access_token,
+                token: String::new(),
+                max_token_age_seconds: None,
+                clock_tolerance_seconds: None,
+                current_date_ms: None,
+                check,
+                required_scopes: None,
+                fallback: None,
+                introspect: Some(body),
             }),
             // `max_token_age_seconds: 0` asks the API only.
             Operation::AuthenticateJwt(p) if p.max_token_age_seconds == Some(0) => {
@@ -115,6 +149,8 @@ impl Shape {
                 clock_tolerance_seconds: p.clock_tolerance_seconds,
                 current_date_ms: None,
                 check: p.authorization_check,
+                required_scopes: None,
+                introspect: None,
                 fallback: Some(Fallback {
                     session_duration_minutes: p.session_duration_minutes,
                     session_custom_claims: p.session_custom_claims,

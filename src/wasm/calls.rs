@@ -18,6 +18,7 @@ use crate::engine::{Call, Input, Next, Operation};
 use crate::error::{Error, Result};
 use crate::gate::{self, GateOptions};
 use crate::http::HttpResponse;
+use crate::internal::gate_access::{self, AccessGate};
 use crate::json;
 use crate::product::{B2B, CONSUMER};
 use crate::protocol::{self, answered, failed, LOADED, RESPONSE, WOKE};
@@ -32,6 +33,8 @@ enum Finish {
     Answer,
     /// `authenticateRequest`'s verdict on the request (see [`crate::gate`]).
     Gate(Box<GateOptions>),
+    /// `authenticateAccessToken`'s verdict (see [`crate::gate_access`]).
+    AccessGate(Box<AccessGate>),
 }
 
 struct InFlight {
@@ -153,16 +156,19 @@ pub fn verify_jwt(
     }
 }
 
-/// `client.sessions[op](params, options)` for a client made with `client` (its checked options
-/// text), with a JWKS store or not, a `B2BClient` (`b2b`) or a `Client`; `facts` and `params`
-/// are the params object's, `options` the JSON text of the second argument (B2B `revoke`'s).
-#[wasm_bindgen(js_name = sessionsCall)]
+/// A client's call `op` (`"authenticate"`, … for `client.sessions`; `"m2m.token"`,
+/// `"idp.introspectTokenLocal"`, … for `client.m2m` and `client.idp`) for a client made with
+/// `client` (its checked options text), with a JWKS store or not, a `B2BClient` (`b2b`) or a
+/// `Client`. `facts` and `params` are the first argument's when it is an object; `token` is it
+/// when it is a string; `options` is the JSON text of the second argument.
+#[wasm_bindgen(js_name = clientCall)]
 #[allow(clippy::too_many_arguments)]
-pub fn sessions_call(
+pub fn client_call(
     op: &str,
     client: &str,
     store: bool,
     b2b: bool,
+    token: Option<String>,
     facts: u32,
     params: Option<String>,
     options: Option<String>,
@@ -171,17 +177,19 @@ pub fn sessions_call(
 ) -> String {
     forget_facts();
     let read = || -> Result<(Rc<Config>, Operation)> {
-        let config = config_cache::client(client, variant(store, b2b))?;
+        let variant = variant(store, b2b);
+        let config = config_cache::client(client, variant)?;
         let read = |what: &'static str| params_value(facts, params.as_deref(), what);
-        let operation = match b2b {
-            false => operation(op, read, current_date)?,
-            true => {
-                let options = |what: &'static str| match options.as_deref() {
-                    None => Ok(json::Value::Null),
-                    Some(text) => config_cache::options_value(text, what),
-                };
-                crate::b2b::operation(op, read, options, current_date)?
-            }
+        let options = |what: &'static str| match options.as_deref() {
+            None => Ok(json::Value::Null),
+            Some(text) => config_cache::options_value(text, what),
+        };
+        let operation = if op.starts_with("m2m.") || op.starts_with("idp.") {
+            crate::oauth::operation(op, variant.product, token, read, options, current_date)?
+        } else if b2b {
+            crate::b2b::operation(op, read, options, current_date)?
+        } else {
+            operation(op, read, current_date)?
         };
         Ok((config, operation))
     };
@@ -216,6 +224,45 @@ pub fn authenticate_request(
     match gate_options.operation(authorization.as_deref(), cookie.as_deref()) {
         Some(operation) => start(config, operation, Finish::Gate(Box::new(gate_options)), now),
         None => answered(&gate::refused(401, gate::NO_SESSION)),
+    }
+}
+
+/// `authenticateAccessToken(request, options)` once the driver has read the request's
+/// `Authorization` header: its final step is `A` with `{ok: true, token_type, token}` or `{ok:
+/// false, status, code, body, www_authenticate?, error?}`; it is `E` only for bad options.
+#[wasm_bindgen(js_name = authenticateAccessToken)]
+pub fn authenticate_access_token(
+    authorization: Option<String>,
+    b2b: bool,
+    facts: u32,
+    options: Option<String>,
+    now: f64,
+) -> String {
+    forget_facts();
+    let read = || -> Result<(Rc<Config>, AccessGate)> {
+        let what = "authenticateAccessToken options";
+        let text = options_text(facts, options.as_deref(), what)?;
+        config_cache::access_gate(text, variant(facts & STORE != 0, b2b))
+    };
+    let (config, gate) = match read() {
+        Ok(read) => read,
+        Err(e) => return failed(&e),
+    };
+    match gate.operation(authorization.as_deref()) {
+        Some(operation) => start(config, operation, Finish::AccessGate(Box::new(gate)), now),
+        None => answered(&gate.no_token()),
+    }
+}
+
+/// `protectedResourceMetadata(options)`: `A` with the RFC 9728 document, or `E`.
+#[wasm_bindgen(js_name = protectedResourceMetadata)]
+pub fn protected_resource_metadata(facts: u32, options: Option<String>) -> String {
+    let what = "protectedResourceMetadata options";
+    let document = params_value(facts, options.as_deref(), what)
+        .and_then(|value| gate_access::metadata_document(&value));
+    match document {
+        Ok(text) => answered(&text),
+        Err(e) => failed(&e),
     }
 }
 
@@ -358,18 +405,24 @@ fn settle(finish: Finish, result: Result<crate::engine::Answer>, now: f64) -> St
             Ok(answer) => answered(&answer.to_json()),
             Err(e) => failed(&e),
         },
+        Finish::AccessGate(gate) => match gate.verdict(result) {
+            Ok(text) => answered(&text),
+            Err((refusal, error)) => refusal_step(&refusal, &error),
+        },
         Finish::Gate(gate) => match gate.verdict(result, now) {
             Ok(text) => answered(&text),
-            Err((refusal, error)) => {
-                // The refusal, with the error it stands for as `error` (for logging: it holds
-                // no secret).
-                let mut out = String::from(protocol::ANSWER);
-                out.push_str(refusal.strip_suffix('}').unwrap_or(&refusal));
-                out.push_str(",\"error\":");
-                protocol::error_json(&error, &mut out);
-                out.push('}');
-                out
-            }
+            Err((refusal, error)) => refusal_step(&refusal, &error),
         },
     }
+}
+
+/// A gate's refusal, with the error it stands for as `error` (for logging: it holds no
+/// secret).
+fn refusal_step(refusal: &str, error: &Error) -> String {
+    let mut out = String::from(protocol::ANSWER);
+    out.push_str(refusal.strip_suffix('}').unwrap_or(refusal));
+    out.push_str(",\"error\":");
+    protocol::error_json(error, &mut out);
+    out.push('}');
+    out
 }

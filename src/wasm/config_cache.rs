@@ -7,6 +7,7 @@ use crate::api::LocalJwtParams;
 use crate::config::Config;
 use crate::error::Error;
 use crate::gate::GateOptions;
+use crate::internal::gate_access::AccessGate;
 use crate::json;
 use crate::product::Product;
 use std::cell::RefCell;
@@ -31,6 +32,7 @@ thread_local! {
     static CLIENTS: Entries<Rc<Config>> = const { RefCell::new(Vec::new()) };
     static VERIFIES: Entries<(Rc<Config>, LocalJwtParams)> = const { RefCell::new(Vec::new()) };
     static GATES: Entries<(Rc<Config>, GateOptions)> = const { RefCell::new(Vec::new()) };
+    static ACCESS_GATES: Entries<(Rc<Config>, AccessGate)> = const { RefCell::new(Vec::new()) };
 }
 
 /// The JSON value of an options (or params) text, `what` naming them in the error.
@@ -104,6 +106,15 @@ pub fn gate(options: &str, variant: Variant) -> Result<(Rc<Config>, GateOptions)
     cached(&GATES, options, variant, || {
         let value = options_value(options, "authenticateRequest options")?;
         let (config, gate) = GateOptions::read_for(&value, variant.product)?;
+        Ok((Rc::new(config.with_jwks_store(variant.jwks_store)), gate))
+    })
+}
+
+/// The configuration and the gate's own options of `authenticateAccessToken(request, options)`.
+pub fn access_gate(options: &str, variant: Variant) -> Result<(Rc<Config>, AccessGate), Error> {
+    cached(&ACCESS_GATES, options, variant, || {
+        let value = options_value(options, "authenticateAccessToken options")?;
+        let (config, gate) = AccessGate::read_for(&value, variant.product)?;
         Ok((Rc::new(config.with_jwks_store(variant.jwks_store)), gate))
     })
 }

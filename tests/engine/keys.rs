@@ -415,6 +415,7 @@ fn a_token_remembered_as_one_profile_never_answers_for_another() {
         member: "other",
         default_max_age_seconds: None,
         marshal: SESSION.marshal,
+        judged_by: SESSION.judged_by,
     };
     let keys = KeySet::from_json(json!({"keys": [key_a().jwk()]}).to_string().as_bytes()).unwrap();
     let rules = stytch_sessions_wasm::claims::ClaimRules {
