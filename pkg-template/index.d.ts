@@ -926,6 +926,10 @@ export declare class Client {
   constructor(options: ClientOptions);
   /** The Sessions API (one object per client, the same on every access). */
   readonly sessions: Sessions;
+  /** M2M access tokens: verify them, get one for a client. */
+  readonly m2m: M2M;
+  /** Connected Apps access tokens: introspect them, locally or through the API. */
+  readonly idp: IDP;
 }
 
 /** {@link authenticateRequest} let the request in. */
@@ -1197,6 +1201,8 @@ export declare class B2BClient {
   /** Throws a {@link ClientError} (`invalid_argument`) on bad options. */
   constructor(options: ClientOptions);
   readonly sessions: B2BSessions;
+  readonly m2m: M2M;
+  readonly idp: IDP<B2BIntrospectTokenClaims>;
 }
 
 /** Options of {@link verifyB2BJwt}. */
@@ -1233,6 +1239,263 @@ export declare function authenticateB2BRequest(
   request: Request,
   options: B2BAuthenticateRequestOptions,
 ): Promise<B2BRequestAdmitted | RequestRefused>;
+
+// ---------------------------------------------------------------------------------------------
+// Access tokens: M2M and Connected Apps
+// ---------------------------------------------------------------------------------------------
+
+// <generated: M2MAuthenticateTokenRequest>
+export interface M2MAuthenticateTokenRequest {
+  /** The M2M access token. */
+  access_token: string;
+  /**
+   * Scopes it must hold (`action:resource` or a bare action; a granted `action:*` covers every
+   * resource); one missing → `ClientError` `missing_scopes`.
+   */
+  required_scopes?: string[] | undefined;
+  /** Tokens older than this (by `iat`) fail with `jwt_too_old` (default: no bound). */
+  max_token_age_seconds?: number | undefined;
+  /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
+  clock_tolerance_seconds?: number | undefined;
+}
+// </generated>
+
+/** What `m2m.authenticateToken` answers (stytch-node's). */
+export interface M2MAuthenticateTokenResponse {
+  /** The M2M client the token was issued to (`sub`). */
+  client_id: string;
+  /** Its `scope` claim, split on spaces. */
+  scopes: string[];
+  /** Every claim but the registered ones and `scope`. */
+  custom_claims: JsonObject;
+}
+
+// <generated: M2MTokenRequest>
+export interface M2MTokenRequest {
+  client_id: string;
+  /** Sent in the form body, never in an error or a log. */
+  client_secret: string;
+  /** Scopes to ask for (default: every scope of the client). */
+  scopes?: string[] | undefined;
+}
+// </generated>
+
+/** What `m2m.token` answers: an access token valid for `expires_in` seconds. */
+export interface M2MTokenResponse {
+  access_token: string;
+  expires_in: number;
+  token_type: string;
+  request_id?: string;
+  status_code?: number;
+}
+
+/** The M2M API (`client.m2m`). */
+export interface M2M {
+  /** Verify an M2M access token locally (the project's keys) and judge its scopes. */
+  authenticateToken(params: M2MAuthenticateTokenRequest): Promise<M2MAuthenticateTokenResponse>;
+  /** Get an access token for an M2M client (client credentials; the project secret is not sent). */
+  token(params: M2MTokenRequest): Promise<M2MTokenResponse>;
+}
+
+// <generated: IntrospectTokenLocalOptions>
+export interface IntrospectTokenLocalOptions {
+  /**
+   * Judged against the RBAC policy's scopes (read with the secret, cached 5 minutes): denied →
+   * `ClientError` `invalid_permissions`.
+   */
+  authorization_check?: AuthorizationCheck | undefined;
+  /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
+  clock_tolerance_seconds?: number | undefined;
+  /** The time to verify at, a `Date` or epoch milliseconds (default: now). */
+  current_date?: Date | number | undefined;
+}
+// </generated>
+
+// <generated: IntrospectTokenNetworkRequest>
+export interface IntrospectTokenNetworkRequest {
+  token: string;
+  /** The Connected App client asking. */
+  client_id: string;
+  /** Its secret, for a confidential client. */
+  client_secret?: string | undefined;
+  token_type_hint?: string | undefined;
+}
+// </generated>
+
+// <generated: IntrospectTokenNetworkOptions>
+export interface IntrospectTokenNetworkOptions {
+  /** Judged against the RBAC policy's scopes once the API found the token active. */
+  authorization_check?: AuthorizationCheck | undefined;
+}
+// </generated>
+
+/** What `idp.introspectTokenLocal` and `idp.introspectTokenNetwork` answer (stytch-node's). */
+export interface IntrospectTokenClaims {
+  /** The user (or member) who authorized the app. */
+  subject: string;
+  /** The scopes granted, space-separated. */
+  scope: string;
+  audience: string | string[];
+  /** Unix seconds. */
+  expires_at: number;
+  issued_at: number;
+  issuer: string;
+  not_before: number;
+  token_type: string;
+  custom_claims: JsonObject;
+}
+
+/** A B2B Connected Apps token names the member's organization. */
+export interface B2BIntrospectTokenClaims extends IntrospectTokenClaims {
+  organization?: { organization_id: string; slug: string };
+}
+
+/** The Connected Apps API (`client.idp`). */
+export interface IDP<Claims = IntrospectTokenClaims> {
+  /** Verify a Connected Apps access token locally; an `authorization_check` is judged against the policy's scopes. */
+  introspectTokenLocal(token: string, options?: IntrospectTokenLocalOptions): Promise<Claims>;
+  /** Ask the API whether the token is active (inactive or unknown: `ClientError` `token_invalid`). */
+  introspectTokenNetwork(params: IntrospectTokenNetworkRequest, options?: IntrospectTokenNetworkOptions): Promise<Claims>;
+}
+
+// <generated: AuthenticateAccessTokenOptions>
+export interface AuthenticateAccessTokenOptions {
+  /** `"project-test-…"` or `"project-live-…"`. */
+  project_id: string;
+  /**
+   * The project secret (Basic auth on API calls; `verifyJwt` needs it only for an
+   * `authorization_check`, whose RBAC policy is read with it). Never appears in an error message.
+   */
+  secret?: string | undefined;
+  /**
+   * API base URL. Default `https://api.stytch.com` for `project-live-*`, else
+   * `https://test.stytch.com`. Must be `https://…`, except `http://localhost`, `http://127.0.0.1`
+   * and `http://[::1]` (local development, the emulator). A trailing `/` is ignored.
+   */
+  custom_base_url?: string | undefined;
+  /**
+   * Timeout of each request in milliseconds (default 10 000 for an API call, 5 000 for a JWKS
+   * fetch), at most 2 147 483 647 (a JavaScript timer's longest).
+   */
+  timeout_ms?: number | undefined;
+  /**
+   * Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no
+   * fetch: an array of JWKs, or a JWKS `{ keys: [...] }` as `getJWKS` and the endpoint return it.
+   */
+  jwks?: JWKSInput | undefined;
+  /**
+   * When the pre-seeded `jwks` were fetched (a `Date`, or whole epoch milliseconds as `Date.now()`
+   * gives). Without it their age is unknown: they are due for a refresh at once and serve only
+   * while the JWKS cannot be had, for at most `max_stale_seconds`.
+   */
+  jwks_fetched_at?: Date | number | undefined;
+  /**
+   * How long past its last successful fetch a key set or an RBAC policy may still be used while a
+   * new one cannot be had, in seconds (0 to 86 400; default 3 600).
+   */
+  max_stale_seconds?: number | undefined;
+  /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
+  fetch?: FetchFunction | undefined;
+  /**
+   * Called once per call with what was decided and how (no token, no secret): e.g. to write a
+   * Workers Analytics Engine data point, or to `console.log`. Its errors are ignored.
+   */
+  on_decision?: (decision: Decision) => void | undefined;
+  /**
+   * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
+   * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
+   * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
+   */
+  jwks_store?: JwksStore | undefined;
+  /**
+   * stytch-node's base URL option (e.g. `"https://test.stytch.com/"`), checked as
+   * `custom_base_url`, which wins over it.
+   */
+  env?: string | undefined;
+  /** stytch-node's name for `timeout_ms` (give one of the two; `0` is the default). */
+  timeout?: number | undefined;
+  /** stytch-node's undici `Dispatcher`: accepted and ignored (pass a `fetch` instead). */
+  dispatcher?: object | undefined;
+  /** stytch-node's Fraud API base URL: accepted and ignored (no Sessions call uses it). */
+  fraud_env?: string | undefined;
+  /**
+   * Which tokens are accepted: `"m2m"` (client credentials) or `"connected_app"` (Connected Apps: a
+   * user's or member's authorization of an app, e.g. an MCP client).
+   */
+  token_type: "m2m" | "connected_app";
+  /**
+   * Scopes the token must hold (`action:resource` or a bare action; a granted `action:*` covers
+   * every resource): one missing → 403 `insufficient_scope`.
+   */
+  required_scopes?: string[] | undefined;
+  /**
+   * Judged against the RBAC policy's scopes (read with the secret, cached 5 minutes): denied → 403
+   * `insufficient_scope`.
+   */
+  authorization_check?: AuthorizationCheck | undefined;
+  /** Tokens older than this (by `iat`) are refused (default: no bound but `exp`). */
+  max_token_age_seconds?: number | undefined;
+  /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
+  clock_tolerance_seconds?: number | undefined;
+  /**
+   * The URL of this resource's protected resource metadata (RFC 9728), e.g.
+   * `https://api.example.com/.well-known/oauth-protected-resource`: every challenge then names it,
+   * so that an OAuth client (an MCP client) can find the authorization server.
+   */
+  resource_metadata?: string | undefined;
+}
+// </generated>
+
+/** {@link authenticateAccessToken} let the request in. */
+export type AccessTokenAdmitted =
+  | { ok: true; token_type: "m2m"; token: M2MAuthenticateTokenResponse }
+  | { ok: true; token_type: "connected_app"; token: IntrospectTokenClaims };
+
+/** {@link authenticateAccessToken} refused the request; `response()` carries the RFC 6750 challenge. */
+export interface AccessTokenRefused {
+  ok: false;
+  /** 401 no or a bad token (`WWW-Authenticate: Bearer error="invalid_token"`); 403 a missing scope or a denied check (`error="insufficient_scope"`); 503 Stytch could not judge. */
+  status: 401 | 403 | 503;
+  /** `"no_token"`, or the error's code (`jwt_expired`, `missing_scopes`, `invalid_permissions`, …). */
+  code: string;
+  error?: StytchSessionsError;
+  /** JSON `{ error, code }` with the challenge (and `resource_metadata` when configured). */
+  response(): Response;
+}
+
+/**
+ * Gate a request on an OAuth access token (`Authorization: Bearer`): an M2M or a Connected Apps
+ * token (`token_type`), verified locally with the project's keys, its scopes judged. Rejects only
+ * for bad options.
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#access-tokens | docs/rules.md, "Access tokens"}
+ */
+export declare function authenticateAccessToken(request: Request, options: AuthenticateAccessTokenOptions): Promise<AccessTokenAdmitted | AccessTokenRefused>;
+
+/** {@link authenticateAccessToken} for a B2B project's tokens (its B2B keys; Connected Apps tokens name the member's organization). */
+export declare function authenticateB2BAccessToken(request: Request, options: AuthenticateAccessTokenOptions): Promise<AccessTokenAdmitted | AccessTokenRefused>;
+
+// <generated: ProtectedResourceMetadataOptions>
+export interface ProtectedResourceMetadataOptions {
+  /** This resource's identifier: its https:// URL. */
+  resource: string;
+  /**
+   * The authorization servers that issue its tokens: your Stytch project's domain (its custom
+   * domain, e.g. `https://login.example.com`).
+   */
+  authorization_servers: string[];
+  /** The scopes it understands. */
+  scopes_supported?: string[] | undefined;
+  /** A name for people. */
+  resource_name?: string | undefined;
+}
+// </generated>
+
+/**
+ * This API's protected resource metadata (RFC 9728) as a `Response`, to serve at
+ * `/.well-known/oauth-protected-resource`: what an MCP client reads to find the authorization
+ * server. Throws a {@link ClientError} for bad options.
+ */
+export declare function protectedResourceMetadata(options: ProtectedResourceMetadataOptions): Response;
 
 // ---------------------------------------------------------------------------------------------
 // Errors

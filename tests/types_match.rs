@@ -155,6 +155,8 @@ fn regions() -> Vec<Region> {
         B2bRevokeParams,
     };
     use stytch_sessions_wasm::internal::gate::GateOptions;
+    use stytch_sessions_wasm::internal::gate_access::{self, AccessGate};
+    use stytch_sessions_wasm::oauth;
     use stytch_sessions_wasm::internal::options::{CHECK_MEMBERS, CHECK_TS};
     use stytch_sessions_wasm::Config;
     let cat = |tables: &[&[Member]]| -> Vec<Member> {
@@ -355,6 +357,45 @@ fn regions() -> Vec<Region> {
             b2b::AUTHORIZATION_TS,
             &[],
             vec![b2b::AUTHORIZATION],
+        ),
+        params(
+            "M2MAuthenticateTokenRequest",
+            oauth::AUTHENTICATE_TOKEN_TS,
+            &[],
+            vec![oauth::AUTHENTICATE_TOKEN],
+        ),
+        params("M2MTokenRequest", oauth::TOKEN_TS, &[], vec![oauth::TOKEN]),
+        params(
+            "IntrospectTokenLocalOptions",
+            oauth::INTROSPECT_LOCAL_TS,
+            &[],
+            vec![oauth::INTROSPECT_LOCAL],
+        ),
+        params(
+            "IntrospectTokenNetworkRequest",
+            oauth::INTROSPECT_NETWORK_TS,
+            &[],
+            vec![oauth::INTROSPECT_NETWORK],
+        ),
+        params(
+            "IntrospectTokenNetworkOptions",
+            oauth::INTROSPECT_NETWORK_OPTIONS_TS,
+            &[],
+            vec![oauth::INTROSPECT_NETWORK_OPTIONS],
+        ),
+        Region {
+            name: "AuthenticateAccessTokenOptions",
+            export: true,
+            extends: &[],
+            members: cat(&[Config::OPTIONS_TS, Config::SDK_CLIENT_TS, AccessGate::TS]),
+            one_of: &[],
+            known: Some(AccessGate::KNOWN.to_vec()),
+        },
+        params(
+            "ProtectedResourceMetadataOptions",
+            gate_access::METADATA_TS,
+            &[],
+            vec![gate_access::METADATA],
         ),
     ]
 }
