@@ -53,7 +53,10 @@ pub mod wasm;
 pub mod internal;
 #[cfg(any(test, target_arch = "wasm32"))]
 pub(crate) use internal::gate;
-pub(crate) use internal::{b64, json, jws, key, options, profile, protocol, verify};
+/// Token profiles (kinds of token: sessions, member sessions, M2M and Connected Apps access
+/// tokens), which [`Operation::VerifyToken`] names.
+pub use internal::profile;
+pub(crate) use internal::{b64, json, jws, key, options, protocol, verify};
 
 pub use b2b_client::B2BClient;
 pub use client::{verify_jwt, Client, SharedEngine};

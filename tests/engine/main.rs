@@ -8,6 +8,7 @@
 //! engine's poll interval.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod access;
 mod b2b;
 mod calls;
 #[path = "../common/mod.rs"]
