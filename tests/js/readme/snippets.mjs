@@ -280,6 +280,45 @@ export const CHECKS = {
       }
     },
   },
+  "access-worker": {
+    kind: "workerd",
+    async run(ctx, s) {
+      const { emu } = ctx;
+      const m2m = async (scopes) => {
+        const client = await emu.createM2MClient({ scopes });
+        const res = await fetch(`${process.env.STYTCH_BASE_URL}/v1/public/${PROJECT_ID}/oauth2/token`, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.client_id, client_secret: client.client_secret }),
+        });
+        return { client_id: client.client_id, token: (await res.json()).access_token };
+      };
+      const [reader, other] = [await m2m(["read:reports"]), await m2m(["read:users"])];
+      const w = await ctx.worker(s);
+      try {
+        const ask = async (path, token) => {
+          const res = await fetch(`${w.url}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+          return { status: res.status, challenge: res.headers.get("www-authenticate"), body: parse(await res.text()) };
+        };
+        const meta = await ask("/.well-known/oauth-protected-resource");
+        if (meta.status !== 200 || meta.body?.resource !== w.url || !Array.isArray(meta.body?.authorization_servers)) throw new Error(`metadata: ${meta.status} ${JSON.stringify(meta.body)}`);
+        const ok = await ask("/reports", reader.token);
+        if (ok.status !== 200 || ok.body?.for !== reader.client_id) throw new Error(`M2M token with read:reports: ${ok.status} ${JSON.stringify(ok.body)}`);
+        const rm = `resource_metadata="${w.url}/.well-known/oauth-protected-resource"`;
+        for (const [what, token, status, challenge] of [
+          ["no token", undefined, 401, `Bearer ${rm}`],
+          ["garbage", "garbage", 401, `Bearer error="invalid_token", error_description="jwt_invalid", ${rm}`],
+          ["a token without read:reports", other.token, 403, `Bearer error="insufficient_scope", error_description="missing_scopes", scope="read:reports", ${rm}`],
+        ]) {
+          const r = await ask("/reports", token);
+          if (r.status !== status || r.challenge !== challenge) throw new Error(`${what}: ${r.status} ${r.challenge}`);
+        }
+        ctx.log("metadata document; M2M token with the scope 200; no token 401, garbage 401 invalid_token, missing scope 403 insufficient_scope, each with resource_metadata");
+      } finally {
+        await w.dispose();
+      }
+    },
+  },
   hono: {
     kind: "workerd",
     async run(ctx, s) {
