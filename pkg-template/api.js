@@ -513,11 +513,16 @@ async function gate(b2b, request, opts) {
     if (r.verdict) out.verdict = r.verdict;
     return out;
   }
+  return refusal(r, r.status === 401 ? "Bearer" : undefined);
+}
+
+/** A gate's refusal as the caller gets it: its status, code and error, and `response()`. */
+function refusal(r, challenge) {
   const { status, code, body } = r;
   const error = r.error && toError(r.error);
-  const responseHeaders = { "Content-Type": "application/json", "Cache-Control": "no-store" };
-  if (status === 401) responseHeaders["WWW-Authenticate"] = "Bearer";
-  return { ok: false, status, code, error, response: () => new Response(body, { status, headers: responseHeaders }) };
+  const headers = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+  if (challenge) headers["WWW-Authenticate"] = challenge;
+  return { ok: false, status, code, error, response: () => new Response(body, { status, headers }) };
 }
 
 /**
@@ -545,12 +550,8 @@ async function accessGate(b2b, request, opts) {
   const [facts, text, fetch, store, , , hook] = read(opts);
   const step = wasm.authenticateAccessToken(headers.get("authorization") ?? undefined, b2b, facts, text, Date.now());
   const r = await run(step, { fetch, store, hook, operation: name });
-  if (r.ok) return r;
-  const { status, code, body, www_authenticate } = r;
-  const error = r.error && toError(r.error);
-  const responseHeaders = { "Content-Type": "application/json", "Cache-Control": "no-store" };
-  if (www_authenticate) responseHeaders["WWW-Authenticate"] = www_authenticate;
-  return { ok: false, status, code, error, response: () => new Response(body, { status, headers: responseHeaders }) };
+  // The challenge is the crate's (RFC 6750 §3), copied as it is.
+  return r.ok ? r : refusal(r, r.www_authenticate);
 }
 
 /**

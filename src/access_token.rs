@@ -83,21 +83,8 @@ fn marshal_connected_app(claims: Object, organization: bool) -> Result<Marshalle
             "JWT has no client_id claim: not a Connected Apps access token",
         ));
     }
-    let mut out = String::from("{\"subject\":");
-    let member = |name: &str| claims.get(name).unwrap_or(&Value::Null);
-    json::write(member("sub"), &mut out);
-    out.push_str(",\"scope\":");
-    json::write_str(scope, &mut out);
-    for (name, claim) in [
-        (",\"audience\":", "aud"),
-        (",\"expires_at\":", "exp"),
-        (",\"issued_at\":", "iat"),
-        (",\"issuer\":", "iss"),
-        (",\"not_before\":", "nbf"),
-    ] {
-        out.push_str(name);
-        json::write(member(claim), &mut out);
-    }
+    let mut out = String::new();
+    write_introspected(&claims, scope, &mut out);
     out.push_str(",\"token_type\":\"access_token\",\"custom_claims\":");
     custom_claims(&claims, &["scope", ORGANIZATION_CLAIM], &mut out);
     let mut organization_id = None;
@@ -117,6 +104,26 @@ fn marshal_connected_app(claims: Object, organization: bool) -> Result<Marshalle
         grants: grants.into(),
         organization_id,
     })
+}
+
+/// `{"subject":…,"scope":…,"audience":…,"expires_at":…,"issued_at":…,"issuer":…,"not_before":…`
+/// (no closing brace) from a token's claims or an introspection answer: stytch-node's names.
+fn write_introspected(claims: &Object, scope: &str, out: &mut String) {
+    let member = |name: &str| claims.get(name).unwrap_or(&Value::Null);
+    out.push_str("{\"subject\":");
+    json::write(member("sub"), out);
+    out.push_str(",\"scope\":");
+    json::write_str(scope, out);
+    for (name, claim) in [
+        (",\"audience\":", "aud"),
+        (",\"expires_at\":", "exp"),
+        (",\"issued_at\":", "iat"),
+        (",\"issuer\":", "iss"),
+        (",\"not_before\":", "nbf"),
+    ] {
+        out.push_str(name);
+        json::write(member(claim), out);
+    }
 }
 
 /// A consumer project's Connected Apps access token.
@@ -155,27 +162,14 @@ pub fn marshal_introspection(body: &str) -> Result<Marshalled> {
         return Err(not_active("the token is not active"));
     }
     let scope = answer.get("scope").and_then(Value::as_str).unwrap_or("");
-    let member = |name: &str| answer.get(name).unwrap_or(&Value::Null);
-    let mut out = String::from("{\"subject\":");
-    json::write(member("sub"), &mut out);
-    out.push_str(",\"scope\":");
-    json::write_str(scope, &mut out);
-    for (name, claim) in [
-        (",\"audience\":", "aud"),
-        (",\"expires_at\":", "exp"),
-        (",\"issued_at\":", "iat"),
-        (",\"issuer\":", "iss"),
-        (",\"not_before\":", "nbf"),
-    ] {
-        out.push_str(name);
-        json::write(member(claim), &mut out);
-    }
+    let mut out = String::new();
+    write_introspected(&answer, scope, &mut out);
     out.push_str(",\"custom_claims\":");
     let mut custom = answer.clone();
     custom.retain(|name| !INTROSPECTED.contains(&name));
     json::write_object(&custom, &mut out);
     out.push_str(",\"token_type\":");
-    json::write(member("token_type"), &mut out);
+    json::write(answer.get("token_type").unwrap_or(&Value::Null), &mut out);
     out.push('}');
     let grants: Vec<String> = scope.trim().split(' ').map(str::to_owned).collect();
     Ok(Marshalled {

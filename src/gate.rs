@@ -370,9 +370,17 @@ pub fn refused(status: u16, code: &str) -> String {
         503 => "unavailable",
         _ => "unauthorized",
     };
-    let mut body = String::from("{\"error\":\"");
-    body.push_str(error);
-    body.push_str("\",\"code\":");
+    let mut out = refusal(status, error, code);
+    out.push('}');
+    out
+}
+
+/// The start of a refusal (no closing brace: a gate may add members):
+/// `{"ok":false,"status":…,"code":…,"body":"{\"error\":…,\"code\":…}"`.
+pub(crate) fn refusal(status: u16, error: &str, code: &str) -> String {
+    let mut body = String::from("{\"error\":");
+    json::write_str(error, &mut body);
+    body.push_str(",\"code\":");
     json::write_str(code, &mut body);
     body.push('}');
     let mut out = String::from("{\"ok\":false,\"status\":");
@@ -381,7 +389,6 @@ pub fn refused(status: u16, code: &str) -> String {
     json::write_str(code, &mut out);
     out.push_str(",\"body\":");
     json::write_str(&body, &mut out);
-    out.push('}');
     out
 }
 

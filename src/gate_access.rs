@@ -185,17 +185,7 @@ impl AccessGate {
             503 => "unavailable",
             _ => "unauthorized",
         });
-        let mut body = String::from("{\"error\":");
-        json::write_str(error, &mut body);
-        body.push_str(",\"code\":");
-        json::write_str(code, &mut body);
-        body.push('}');
-        let mut out = String::from("{\"ok\":false,\"status\":");
-        json::push_u64(&mut out, u64::from(status));
-        out.push_str(",\"code\":");
-        json::write_str(code, &mut out);
-        out.push_str(",\"body\":");
-        json::write_str(&body, &mut out);
+        let mut out = crate::internal::gate::refusal(status, error, code);
         if status != 503 {
             out.push_str(",\"www_authenticate\":");
             json::write_str(&challenge, &mut out);
