@@ -1469,9 +1469,13 @@ export interface AccessTokenRefused {
  * for bad options.
  * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#access-tokens | docs/rules.md, "Access tokens"}
  */
+export declare function authenticateAccessToken(request: Request, options: AuthenticateAccessTokenOptions & { token_type: "m2m" }): Promise<Extract<AccessTokenAdmitted, { token_type: "m2m" }> | AccessTokenRefused>;
+export declare function authenticateAccessToken(request: Request, options: AuthenticateAccessTokenOptions & { token_type: "connected_app" }): Promise<Extract<AccessTokenAdmitted, { token_type: "connected_app" }> | AccessTokenRefused>;
 export declare function authenticateAccessToken(request: Request, options: AuthenticateAccessTokenOptions): Promise<AccessTokenAdmitted | AccessTokenRefused>;
 
 /** {@link authenticateAccessToken} for a B2B project's tokens (its B2B keys; Connected Apps tokens name the member's organization). */
+export declare function authenticateB2BAccessToken(request: Request, options: AuthenticateAccessTokenOptions & { token_type: "m2m" }): Promise<Extract<AccessTokenAdmitted, { token_type: "m2m" }> | AccessTokenRefused>;
+export declare function authenticateB2BAccessToken(request: Request, options: AuthenticateAccessTokenOptions & { token_type: "connected_app" }): Promise<{ ok: true; token_type: "connected_app"; token: B2BIntrospectTokenClaims } | AccessTokenRefused>;
 export declare function authenticateB2BAccessToken(request: Request, options: AuthenticateAccessTokenOptions): Promise<AccessTokenAdmitted | AccessTokenRefused>;
 
 // <generated: ProtectedResourceMetadataOptions>

@@ -156,8 +156,8 @@ fn regions() -> Vec<Region> {
     };
     use stytch_sessions_wasm::internal::gate::GateOptions;
     use stytch_sessions_wasm::internal::gate_access::{self, AccessGate};
-    use stytch_sessions_wasm::oauth;
     use stytch_sessions_wasm::internal::options::{CHECK_MEMBERS, CHECK_TS};
+    use stytch_sessions_wasm::oauth;
     use stytch_sessions_wasm::Config;
     let cat = |tables: &[&[Member]]| -> Vec<Member> {
         tables.iter().flat_map(|t| t.iter().copied()).collect()

@@ -7,6 +7,8 @@
 //   deno                deno test over the "deno" entry, net access to 127.0.0.1 only, no read
 //   workerd             worker-example/ bundled by `wrangler deploy --dry-run`, run by Miniflare:
 //                       the demo's six gate requests (the sixth to a second, cold instance)
+//   workerd-access      access-example/ likewise: an M2M-gated API route, an MCP-style endpoint
+//                       gated by a Connected Apps token, the RFC 9728 metadata, the counts
 //   workerd-gate        node --test tests/js/gate/ (authenticateRequest, the JWKS stores, clients)
 //   chromium, firefox   a page importing the "browser" entry (Playwright; geckodriver)
 //   types               tsc against the published .d.ts (ESM and CommonJS resolution), no `any`
@@ -18,5 +20,5 @@
 // Prints a table of the runtimes and "N passed, N failed" last; exits non-zero on any failure.
 import { orchestrate } from "./lib/orchestrate.mjs";
 
-const runtimes = ["node-esm", "node-cjs", "deno", "workerd", "workerd-gate", "chromium", "firefox", "types", "readme"];
+const runtimes = ["node-esm", "node-cjs", "deno", "workerd", "workerd-access", "workerd-gate", "chromium", "firefox", "types", "readme"];
 await orchestrate(runtimes.map((r) => new URL(`package/run-${r}.mjs`, import.meta.url).pathname));

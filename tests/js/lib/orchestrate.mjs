@@ -25,7 +25,7 @@ export async function orchestrate(files, { timeoutMs = 600_000 } = {}) {
   console.log(`\nruntime       result  cases         time    notes`);
   for (const r of rows) {
     const cases = `${r.passed}/${r.passed + r.failed}`;
-    console.log(`${r.name.padEnd(13)} ${r.ok ? "pass" : "FAIL"}    ${cases.padEnd(13)} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.error ?? r.note ?? ""}`);
+    console.log(`${r.name.padEnd(15)} ${r.ok ? "pass" : "FAIL"}    ${cases.padEnd(15)} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.error ?? r.note ?? ""}`);
   }
   const failed = rows.filter((r) => !r.ok).length;
   console.log(`\n${rows.length - failed} passed, ${failed} failed`);

@@ -187,9 +187,9 @@ export function formatScenario(rows) {
  * A fresh copy of worker-example/ in `dir`, with the packed tarball installed from its file
  * (not the source tree) and the type packages linked from tests/js. Returns the npm install time.
  */
-export async function prepareWorkerProject(repoRoot, tarball, dir) {
+export async function prepareWorkerProject(repoRoot, tarball, dir, example = "worker-example") {
   const { cpSync, mkdirSync, symlinkSync, writeFileSync } = await import("node:fs");
-  const src = join(repoRoot, "worker-example");
+  const src = join(repoRoot, example);
   mkdirSync(dir, { recursive: true });
   for (const f of ["src", "wrangler.toml", "tsconfig.json"]) cpSync(join(src, f), join(dir, f), { recursive: true });
   const pkg = JSON.parse(readFileSync(join(src, "package.json"), "utf8"));
