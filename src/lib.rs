@@ -43,6 +43,7 @@ pub mod jwk;
 pub mod jwt;
 pub mod member_session;
 pub mod oauth;
+pub mod oauth_client;
 pub mod product;
 pub mod rbac;
 pub mod session;

@@ -3,6 +3,7 @@
 //! call is. The token *kind* is data ([`crate::profile::M2M_TOKEN`], the product's
 //! `access_token`); the engine that judges it is the sessions' one.
 
+use crate::api::Endpoint;
 use crate::api::LocalJwtParams;
 use crate::engine::{ApiCall, Operation};
 use crate::error::{Error, Result};
@@ -11,6 +12,7 @@ use crate::json::Value;
 use crate::options::{members, Fields};
 use crate::product::Product;
 use crate::profile::M2M_TOKEN;
+use crate::rbac::AuthorizationCheck;
 
 members! {
     /// `m2m.authenticateToken`'s params (stytch-node's).
@@ -106,17 +108,7 @@ pub fn operation(
                 f.required_string("client_id")?,
                 f.required_string("client_secret")?,
             );
-            let scopes = f.strings("scopes")?.map(|s| s.join(" "));
-            let mut pairs = vec![
-                ("client_id", id.as_str()),
-                ("client_secret", secret.as_str()),
-                ("grant_type", "client_credentials"),
-            ];
-            if let Some(scope) = scopes.as_deref() {
-                pairs.push(("scope", scope));
-            }
-            let body = form_urlencode(&pairs);
-            Operation::Api(ApiCall::new(crate::api::Endpoint::OauthToken, body))
+            token_operation(&id, &secret, f.strings("scopes")?.as_deref())
         }
         "idp.introspectTokenLocal" => {
             let token = token.ok_or_else(|| {
@@ -150,15 +142,8 @@ pub fn operation(
             let value = read(what)?;
             let f = Fields::of(&value, what, &[INTROSPECT_NETWORK])?;
             let (token, client_id) = (f.required_string("token")?, f.required_string("client_id")?);
-            let mut pairs = vec![("token", token.as_str()), ("client_id", client_id.as_str())];
-            let secret = f.string("client_secret")?.filter(|s| !s.is_empty());
-            let hint = f.string("token_type_hint")?.filter(|s| !s.is_empty());
-            if let Some(secret) = secret.as_deref() {
-                pairs.push(("client_secret", secret));
-            }
-            if let Some(hint) = hint.as_deref() {
-                pairs.push(("token_type_hint", hint));
-            }
+            let secret = f.string("client_secret")?;
+            let hint = f.string("token_type_hint")?;
             let what = "introspectTokenNetwork options";
             let check = match options(what)? {
                 Value::Null => None,
@@ -166,11 +151,56 @@ pub fn operation(
                     .check("authorization_check")?,
             };
             product.fits(check.as_ref())?;
-            Operation::Introspect {
-                body: form_urlencode(&pairs),
+            introspect_operation(
+                &token,
+                &client_id,
+                secret.as_deref(),
+                hint.as_deref(),
                 check,
-            }
+            )
         }
         _ => return Err(Error::invalid_argument("no such m2m or idp operation")),
     })
+}
+
+/// `m2m.token`: the client credentials as a form, and `scope` when scopes are asked for.
+pub fn token_operation(
+    client_id: &str,
+    client_secret: &str,
+    scopes: Option<&[String]>,
+) -> Operation {
+    let scope = scopes.filter(|s| !s.is_empty()).map(|s| s.join(" "));
+    let mut pairs = vec![
+        ("client_id", client_id),
+        ("client_secret", client_secret),
+        ("grant_type", "client_credentials"),
+    ];
+    if let Some(scope) = scope.as_deref() {
+        pairs.push(("scope", scope));
+    }
+    Operation::Api(ApiCall::new(Endpoint::OauthToken, form_urlencode(&pairs)))
+}
+
+/// `idp.introspectTokenNetwork`: the token and the client as a form (an empty secret or hint is
+/// left out, as stytch-node does), then `check` against the policy's scopes.
+pub fn introspect_operation(
+    token: &str,
+    client_id: &str,
+    client_secret: Option<&str>,
+    token_type_hint: Option<&str>,
+    check: Option<AuthorizationCheck>,
+) -> Operation {
+    let mut pairs = vec![("token", token), ("client_id", client_id)];
+    for (name, value) in [
+        ("client_secret", client_secret),
+        ("token_type_hint", token_type_hint),
+    ] {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            pairs.push((name, value));
+        }
+    }
+    Operation::Introspect {
+        body: form_urlencode(&pairs),
+        check,
+    }
 }

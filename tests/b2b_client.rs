@@ -125,3 +125,63 @@ fn remote_calls_go_to_the_b2b_routes_with_their_headers() {
         .url
         .ends_with("/v1/b2b/sessions/exchange"));
 }
+
+#[test]
+fn the_rust_clients_verify_access_tokens_and_send_oauth_forms() {
+    use stytch_sessions_wasm::Client;
+    let c = Client::new(
+        Config::new(PROJECT_ID, Some("secret-test-b2b"), None).unwrap(),
+        Stytch::new(),
+    );
+    let mut m2m = payload();
+    m2m.remove("https://stytch.com/session");
+    m2m.insert("sub".into(), json!("m2m-client-test-1"));
+    m2m.insert("scope".into(), json!("read:users"));
+    let token = key_a().sign(&Value::Object(m2m));
+    let required = ["read:users".to_owned()];
+    let t = settle(c.m2m_authenticate_token(&token, Some(&required), &LocalJwtParams::default()))
+        .unwrap();
+    assert_eq!(
+        (t.client_id.as_str(), t.scopes.as_slice()),
+        ("m2m-client-test-1", &required[..])
+    );
+    let missing = ["write:users".to_owned()];
+    let e = settle(c.m2m_authenticate_token(&token, Some(&missing), &LocalJwtParams::default()))
+        .unwrap_err();
+    assert_eq!(e.code(), "missing_scopes");
+    c.host().script_api(
+        200,
+        json!({"access_token": "a.b.c", "expires_in": 3600, "token_type": "bearer"}).to_string(),
+    );
+    let minted = settle(c.m2m_token("m2m-client-test-1", "s3cr3t", Some(&required))).unwrap();
+    assert_eq!(minted.expires_in, 3600);
+    let sent = c.host().log().last().cloned().unwrap();
+    assert!(sent
+        .url
+        .ends_with(&format!("/v1/public/{PROJECT_ID}/oauth2/token")));
+    assert_eq!(
+        sent.body.as_deref(),
+        Some("client_id=m2m-client-test-1&client_secret=s3cr3t&grant_type=client_credentials&scope=read%3Ausers")
+    );
+    assert!(
+        !format!("{sent:?}").contains("s3cr3t"),
+        "a request's Debug never shows the body"
+    );
+    // The B2B client's Connected Apps tokens name the member's organization.
+    let b2b = client(Stytch::new());
+    let mut app = payload();
+    app.remove("https://stytch.com/session");
+    app.insert("client_id".into(), json!("connected-app-test-1"));
+    app.insert("scope".into(), json!("read:docs"));
+    app.insert(
+        "https://stytch.com/organization".into(),
+        json!({"organization_id": ORG, "slug": "acme"}),
+    );
+    let app = key_a().sign(&Value::Object(app));
+    let claims = settle(
+        b2b.inner()
+            .idp_introspect_token_local(&app, &LocalJwtParams::default()),
+    )
+    .unwrap();
+    assert_eq!(claims.organization.unwrap()["organization_id"], ORG);
+}
