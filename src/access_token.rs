@@ -87,16 +87,10 @@ fn marshal_connected_app(claims: Object, organization: bool) -> Result<Marshalle
     write_introspected(&claims, scope, &mut out);
     out.push_str(",\"token_type\":\"access_token\",\"custom_claims\":");
     custom_claims(&claims, &["scope", ORGANIZATION_CLAIM], &mut out);
-    let mut organization_id = None;
-    if organization {
-        let (id, slug) = crate::member_session::organization_of(&claims)?;
-        out.push_str(",\"organization\":{\"organization_id\":");
-        json::write_str(&id, &mut out);
-        out.push_str(",\"slug\":");
-        json::write_str(&slug, &mut out);
-        out.push('}');
-        organization_id = Some(Rc::from(id));
-    }
+    let organization_id = match organization {
+        true => Some(write_organization(&claims, &mut out)?),
+        false => None,
+    };
     out.push('}');
     let grants: Vec<String> = scope.trim().split(' ').map(str::to_owned).collect();
     Ok(Marshalled {
@@ -124,6 +118,18 @@ fn write_introspected(claims: &Object, scope: &str, out: &mut String) {
         out.push_str(name);
         json::write(member(claim), out);
     }
+}
+
+/// `,"organization":{"organization_id":…,"slug":…}` from the organization claim of `claims` (a
+/// B2B project's token); its id.
+fn write_organization(claims: &Object, out: &mut String) -> Result<Rc<str>> {
+    let (id, slug) = crate::member_session::organization_of(claims)?;
+    out.push_str(",\"organization\":{\"organization_id\":");
+    json::write_str(&id, out);
+    out.push_str(",\"slug\":");
+    json::write_str(&slug, out);
+    out.push('}');
+    Ok(Rc::from(id))
 }
 
 /// A consumer project's Connected Apps access token.
@@ -155,7 +161,7 @@ const INTROSPECTED: [&str; 12] = [
 /// An introspection answer (`POST /v1/public/{project_id}/oauth2/introspect`), as
 /// `idp.introspectTokenNetwork` answers it: `{subject, scope, audience, expires_at, issued_at,
 /// issuer, not_before, custom_claims, token_type}`. An inactive token is `token_invalid`.
-pub fn marshal_introspection(body: &str) -> Result<Marshalled> {
+pub fn marshal_introspection(body: &str, organization: bool) -> Result<Marshalled> {
     let answer = json::parse_object(body.as_bytes())
         .map_err(|_| not_active("the introspection answer is not a JSON object"))?;
     if answer.get("active") != Some(&Value::Bool(true)) {
@@ -166,16 +172,20 @@ pub fn marshal_introspection(body: &str) -> Result<Marshalled> {
     write_introspected(&answer, scope, &mut out);
     out.push_str(",\"custom_claims\":");
     let mut custom = answer.clone();
-    custom.retain(|name| !INTROSPECTED.contains(&name));
+    custom.retain(|name| !INTROSPECTED.contains(&name) && name != ORGANIZATION_CLAIM);
     json::write_object(&custom, &mut out);
     out.push_str(",\"token_type\":");
     json::write(answer.get("token_type").unwrap_or(&Value::Null), &mut out);
+    let organization_id = match organization {
+        true => Some(write_organization(&answer, &mut out)?),
+        false => None,
+    };
     out.push('}');
     let grants: Vec<String> = scope.trim().split(' ').map(str::to_owned).collect();
     Ok(Marshalled {
         answer: Rc::from(out),
         grants: grants.into(),
-        organization_id: None,
+        organization_id,
     })
 }
 

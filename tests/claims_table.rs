@@ -151,6 +151,8 @@ fn boundaries() {
             Some(300),
             Some(C::JwtTooOld),
         ),
+        // 0: every token is too old, even one issued this second (stytch-node's rule: only the
+        // API may accept it).
         (
             "max age 0, issued now",
             NOW + 300,
@@ -158,7 +160,7 @@ fn boundaries() {
             Some(NOW),
             0,
             Some(0),
-            None,
+            Some(C::JwtTooOld),
         ),
         (
             "max age 0, issued a second ago",

@@ -244,7 +244,10 @@ impl<'a> LocalCall<'a> {
     ) -> Next {
         let answer = response
             .and_then(|r| super::request::read_answer(Endpoint::OauthIntrospect, r))
-            .and_then(|body| crate::access_token::marshal_introspection(&body));
+            .and_then(|body| {
+                let b2b = self.config.product.org_policy.is_some();
+                crate::access_token::marshal_introspection(&body, b2b)
+            });
         match answer {
             Ok(m) => self.verified(engine, m.answer, m.grants, m.organization_id, now_ms),
             Err(e) => Next::Done(Err(crate::access_token::not_introspected(&e))),
