@@ -8,7 +8,7 @@
 // nothing (a failed verification is reported next to its row, since it would make a row meaningless).
 //
 // Usage: node --expose-gc benches/js/bench.mjs [--quick] [--rounds 11] [--n 200] [--worker-rounds 11]
-//                                                [--cold-runs 7] [--only node,workerd,cold]
+//                                                [--cold-runs 7] [--only workerd,node,parts,cold]
 // (--quick: 3 rounds of 50 tokens, for trying it out.) The report goes to stdout, progress to stderr;
 // BENCH_DEBUG=1 also prints the workerd medians round by round.
 import { spawn } from "node:child_process";
@@ -20,6 +20,7 @@ import { brotliCompressSync, constants as zc, gzipSync } from "node:zlib";
 import { control, PROJECT_ID, SECRET, startEmulatorProcess } from "../../tests/js/lib/emulator.mjs";
 import { killAll, run } from "../../tests/js/lib/procs.mjs";
 import { bundleWorker, startWorker } from "../../tests/js/lib/worker.mjs";
+import { partsBench, partsTable } from "./parts.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "../..");
@@ -37,7 +38,7 @@ const COLD_RUNS = Number(arg("--cold-runs", quick ? 3 : 7));
 // compete for the 2 cores.
 const SLICES = Number(arg("--slices", 10));
 const W_SLICES = Number(arg("--worker-slices", 4));
-const only = arg("--only", "node,workerd,cold").split(",");
+const only = arg("--only", "workerd,node,parts,cold").split(",");
 
 const say = (s) => process.stderr.write(`\x1b[1;34mbench:\x1b[0m ${s}\n`);
 const gc = globalThis.gc ?? (() => {});
@@ -72,7 +73,7 @@ if (install.code !== 0) {
 }
 process.once("exit", () => rmSync(work, { recursive: true, force: true })); // also on Ctrl-C
 symlinkSync(join(here, "node_modules/jose"), join(project, "node_modules/jose"));
-for (const f of ["cold.mjs", "worker.js"]) cpSync(join(here, f), join(project, f));
+for (const f of ["cold.mjs", "worker.js", "cold-worker.js"]) cpSync(join(here, f), join(project, f));
 say(`installed ${tgz} into ${project}`);
 const pkgDir = join(project, "node_modules/stytch-sessions-wasm");
 const pkgVersion = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).version;
@@ -95,8 +96,20 @@ try {
   out(`Package ${tgz} (version ${pkgVersion}); tokens from the local emulator (2048-bit RSA, RS256, ~${(await mint(1))[0].length} characters each).`);
   out();
 
-  if (only.includes("node")) await nodeBench(url, jwks, pools);
-  if (only.includes("workerd")) await workerBench(url, jwks, pools);
+  // workerd first: it is where the package is meant to run.
+  const pkgRows = {};
+  if (only.includes("workerd")) pkgRows.workerd = await workerBench(url, jwks, pools);
+  else if (only.includes("workerd-cold")) await workerColdBench(url, jwks, pools);
+  if (only.includes("node")) pkgRows.node = await nodeBench(url, jwks, pools);
+  if (only.includes("parts")) {
+    say("parts: building nothing (scripts/bench built target/bench-parts); minting tokens");
+    const [token] = await mint(1);
+    const parts = await partsBench({ root, jwks, token, pools: await pools(ROUNDS + 5, 20), projectId: PROJECT_ID, baseUrl: url, rounds: ROUNDS, say });
+    out(`### The parts of a verification, each inside wasm (bench-only module \`benches/wasm-parts\`, built like the package's; µs, medians of ${ROUNDS} rounds)`);
+    out();
+    for (const line of partsTable(parts, pkgRows)) out(line);
+    out();
+  }
   if (only.includes("cold")) await coldBench(url, jwks);
   sizes();
 } finally {
@@ -238,6 +251,7 @@ async function nodeBench(url, jwks, pools) {
     out(`| ${i.label}${bad} | ${fmt(m)} | ${Math.round(1e6 / m).toLocaleString("en-US")} | ${iqr(s)} | ${ratio(m, med.jose)} | ${ratio(m, med.crypto)} |`);
   }
   out();
+  return { fresh: med.ours, repeat: med.oursRepeat };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,6 +260,7 @@ async function workerBench(url, jwks, pools) {
   const bundle = await bundleWorker(project);
   say(`workerd: bundle ${bundle.files.join(" + ")} = ${bundle.raw} bytes (${bundle.gzip} gzip)`);
   const worker = await startWorker(bundle, { PROJECT_ID, EMU_URL: url, JWKS: JSON.stringify(jwks) }, { kv: false });
+  let rows;
   try {
     const call = async (path, init) => {
       const t0 = performance.now();
@@ -299,6 +314,7 @@ async function workerBench(url, jwks, pools) {
     const empty = median(raw.empty);
     const us = Object.fromEntries(eps.map((e) => [e.key, raw[e.key].map((ms) => ((ms - empty) * 1000) / per)]));
     const med = Object.fromEntries(eps.map((e) => [e.key, median(us[e.key])]));
+    rows = { fresh: med.ours, repeat: med.oursRepeat };
     if (process.env.BENCH_DEBUG) for (const e of eps) say(`${e.key} per round: ${Array.from({ length: W_ROUNDS }, (_, r) => fmt(median(us[e.key].slice(r * W_SLICES, (r + 1) * W_SLICES)))).join(" ")}`);
     out(`### workerd (Miniflare ${JSON.parse(readFileSync(join(root, "tests/js/node_modules/miniflare/package.json"), "utf8")).version}, one Worker holding both): µs per token (median of ${W_ROUNDS} rounds × ${W_SLICES} interleaved requests of ${per} tokens, timed by the client, minus the median /empty request)`);
     out();
@@ -316,42 +332,60 @@ async function workerBench(url, jwks, pools) {
   } finally {
     await worker.dispose();
   }
-  await workerColdBench(bundle, url, jwks, pools);
+  await workerColdBench(url, jwks, pools);
+  return rows;
 }
 
 /**
- * The first verified request of a cold isolate: a new workerd per sample, the token loaded into
- * its memory by one request, then the timed request, which is the first verification that isolate
- * makes (the first wasm code run for ours). Both are given the keys up front (ours: `jwks`), so
+ * The first verified request of a cold isolate: a new workerd per sample, running
+ * cold-worker.js, which imports each implementation dynamically. The token goes into the
+ * isolate's memory by one request; then the import is timed (one request, minus a request that
+ * does nothing) and then the first verification (the first wasm code run for ours, apart from
+ * what the package's entry runs at import). Both are given the keys up front (ours: `jwks`), so
  * no JWKS fetch is timed.
  */
-async function workerColdBench(bundle, url, jwks, pools) {
-  const ROUNDS = Math.max(3, Math.min(COLD_RUNS, 7));
-  const times = { "/ours-seeded": [], "/jose": [] };
+async function workerColdBench(url, jwks, pools) {
+  const dir = join(project, "cold");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "wrangler.toml"), `name = "stytch-bench-cold"\nmain = "../cold-worker.js"\ncompatibility_date = "2026-04-01"\nsend_metrics = false\n`);
+  const bundle = await bundleWorker(dir);
+  const ROUNDS = Math.max(3, COLD_RUNS);
+  const times = { ours: { imp: [], first: [], both: [] }, jose: { imp: [], first: [], both: [] } };
   const [tokens] = await pools(1, ROUNDS * 2);
+  const get = async (base, path) => {
+    const t0 = performance.now();
+    const res = await (await fetch(base + path, { signal: AbortSignal.timeout(60_000) })).json();
+    const ms = performance.now() - t0;
+    if (res.ok !== 1) throw new Error(`${path} on a cold isolate: ${JSON.stringify(res)}`);
+    return ms;
+  };
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [i, path] of (r % 2 ? ["/jose", "/ours-seeded"] : ["/ours-seeded", "/jose"]).entries()) {
+    for (const [i, impl] of (r % 2 ? ["jose", "ours"] : ["ours", "jose"]).entries()) {
       const worker = await startWorker(bundle, { PROJECT_ID, EMU_URL: url, JWKS: JSON.stringify(jwks) }, { kv: false });
       try {
         const pool = { cold: [tokens[r * 2 + i]] };
         await fetch(worker.url + "/load", { method: "POST", body: JSON.stringify(pool), headers: { "Content-Type": "application/json" } }).then((x) => x.json());
-        const t0 = performance.now();
-        const res = await (await fetch(`${worker.url}${path}?pool=cold`, { signal: AbortSignal.timeout(60_000) })).json();
-        times[path].push(performance.now() - t0);
-        if (res.ok !== 1) throw new Error(`${path} on a cold isolate: ${JSON.stringify(res)}`);
+        const noop = median([await get(worker.url, "/noop"), await get(worker.url, "/noop"), await get(worker.url, "/noop")]);
+        const imp = (await get(worker.url, `/import?impl=${impl}`)) - noop;
+        const first = await get(worker.url, `${impl === "ours" ? "/ours-seeded" : "/jose"}?pool=cold`);
+        times[impl].imp.push(imp);
+        times[impl].first.push(first);
+        times[impl].both.push(imp + first);
       } finally {
         await worker.dispose();
       }
     }
   }
-  const ours = median(times["/ours-seeded"]);
-  const jose = median(times["/jose"]);
+  const m = (impl, k) => median(times[impl][k]);
+  if (process.env.BENCH_DEBUG) for (const impl of ["ours", "jose"]) for (const k of ["imp", "first", "both"]) say(`cold ${impl} ${k}: ${times[impl][k].map((x) => x.toFixed(2)).join(" ")}`);
   out(`### workerd: the first verified request of a cold isolate (median of ${ROUNDS} isolates each; keys given up front, timed by the client)`);
   out();
-  out("| implementation | first request (ms) | time ÷ jose |");
-  out("|---|---:|---:|");
-  out(`| **ours** \`verifyJwt\` with \`jwks\` | ${fmt(ours, 2)} | ${ratio(ours, jose)} |`);
-  out(`| jose 6 \`jwtVerify\` + \`createLocalJWKSet\` | ${fmt(jose, 2)} | 1.00× |`);
+  out("The import (for ours, the package entry's top level, which workerd runs before the first request) is timed by a request of its own that imports the implementation dynamically, minus the median of three requests that do nothing.");
+  out();
+  out("| implementation | import (ms) | first request (ms) | first request ÷ jose's | import + first request (ms) | ÷ jose's |");
+  out("|---|---:|---:|---:|---:|---:|");
+  out(`| **ours** \`verifyJwt\` with \`jwks\` | ${fmt(m("ours", "imp"), 2)} | ${fmt(m("ours", "first"), 2)} | ${ratio(m("ours", "first"), m("jose", "first"))} | ${fmt(m("ours", "both"), 2)} | ${ratio(m("ours", "both"), m("jose", "both"))} |`);
+  out(`| jose 6 \`jwtVerify\` + \`createLocalJWKSet\` | ${fmt(m("jose", "imp"), 2)} | ${fmt(m("jose", "first"), 2)} | 1.00× | ${fmt(m("jose", "both"), 2)} | 1.00× |`);
   out();
 }
 
