@@ -339,6 +339,7 @@ pub fn verify_jwt(session_jwt: JsValue, options: JsValue) -> Promise {
     let r = read(&options);
     let step = calls::verify_jwt(
         session_jwt.as_string(),
+        false,
         r.facts,
         r.text,
         r.date,
@@ -354,8 +355,14 @@ pub fn authenticate_request_headers(
     options: JsValue,
 ) -> Promise {
     let r = read(&options);
-    let step =
-        calls::authenticate_request(authorization, cookie, r.facts, r.text, js_sys::Date::now());
+    let step = calls::authenticate_request(
+        authorization,
+        cookie,
+        false,
+        r.facts,
+        r.text,
+        js_sys::Date::now(),
+    );
     run(step, r.io, Finish::Gate)
 }
 
@@ -399,12 +406,15 @@ impl Sessions {
         } else {
             None
         };
-        let step = calls::sessions_call(
+        let step = calls::client_call(
             op,
             &c.text,
             c.io.store.is_some(),
+            false,
+            None,
             r.facts,
             r.text,
+            None,
             date,
             js_sys::Date::now(),
         );

@@ -27,6 +27,7 @@ async fn steps_are_tag_id_json_and_the_store_wait_is_the_jwks_timeout() {
     // With a store: the module asks for it first, to be waited for at most the JWKS timeout.
     let step = calls::verify_jwt(
         Some(s.jwt.clone()),
+        false,
         OBJECT | STORE,
         Some(options.to_string()),
         None,
