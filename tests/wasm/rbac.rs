@@ -167,8 +167,10 @@ async fn the_request_gate_admits_refuses_and_never_echoes_the_token() {
         &refs(&secret_and(&[&forged])),
     );
     assert!(!text.contains(&forged[forged.len() - 40..]), "{text}");
-    // Bad options reject; they never become a 401.
-    let bad = authenticate_request_headers(None, None, js(&json!({"project_id": PROJECT_ID})));
+    // Bad options reject; they never become a 401 (without a secret the gate is local-only, a
+    // misspelled option is bad).
+    let bad = js(&json!({"project_id": PROJECT_ID, "secrt": SECRET}));
+    let bad = authenticate_request_headers(None, None, bad);
     check_error(&rejects(bad).await, "ClientError", "invalid_argument", &[]);
 }
 
