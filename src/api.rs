@@ -600,6 +600,30 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
+    /// Every endpoint.
+    pub const ALL: [Self; 20] = [
+        Self::Authenticate,
+        Self::Get,
+        Self::GetJwks,
+        Self::Migrate,
+        Self::Revoke,
+        Self::ExchangeAccessToken,
+        Self::Attest,
+        Self::RbacPolicy,
+        Self::B2bAuthenticate,
+        Self::B2bGet,
+        Self::B2bGetJwks,
+        Self::B2bMigrate,
+        Self::B2bRevoke,
+        Self::B2bExchange,
+        Self::B2bExchangeAccessToken,
+        Self::B2bAttest,
+        Self::B2bRbacPolicy,
+        Self::B2bOrgPolicy,
+        Self::OauthToken,
+        Self::OauthIntrospect,
+    ];
+
     /// The endpoint's method and path, without parameters: the one list of the API's routes.
     pub fn route(self) -> (&'static str, &'static str) {
         match self {

@@ -5,10 +5,15 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use stytch_sessions_wasm::access_token::marshal_introspection;
 use stytch_sessions_wasm::api::{
     AuthenticateResponse, Endpoint, GetResponse, JwksResponse, MigrateResponse, NewSessionResponse,
     RevokeResponse,
 };
+use stytch_sessions_wasm::b2b_client::{
+    B2bAuthenticateResponse, B2bExchangeResponse, B2bGetResponse, B2bNewSessionResponse,
+};
+use stytch_sessions_wasm::oauth_client::M2mTokenResponse;
 use stytch_sessions_wasm::rbac::Policy;
 use stytch_sessions_wasm::engine::read_answer;
 use stytch_sessions_wasm::http::HttpResponse;
@@ -34,7 +39,25 @@ fn check(endpoint: Endpoint, response: &HttpResponse) {
                 Endpoint::ExchangeAccessToken | Endpoint::Attest => {
                     serde_json::from_str::<NewSessionResponse>(&body).is_ok()
                 }
-                Endpoint::RbacPolicy => Policy::from_answer(body.as_bytes()).is_ok(),
+                Endpoint::RbacPolicy | Endpoint::B2bRbacPolicy => {
+                    Policy::from_answer(body.as_bytes()).is_ok()
+                }
+                Endpoint::B2bOrgPolicy => Policy::from_org_answer(body.as_bytes()).is_ok(),
+                Endpoint::B2bAuthenticate => {
+                    serde_json::from_str::<B2bAuthenticateResponse>(&body).is_ok()
+                }
+                Endpoint::B2bGet => serde_json::from_str::<B2bGetResponse>(&body).is_ok(),
+                Endpoint::B2bGetJwks => serde_json::from_str::<JwksResponse>(&body).is_ok(),
+                Endpoint::B2bRevoke => serde_json::from_str::<RevokeResponse>(&body).is_ok(),
+                Endpoint::B2bExchange => serde_json::from_str::<B2bExchangeResponse>(&body).is_ok(),
+                Endpoint::B2bMigrate | Endpoint::B2bExchangeAccessToken | Endpoint::B2bAttest => {
+                    serde_json::from_str::<B2bNewSessionResponse>(&body).is_ok()
+                }
+                Endpoint::OauthToken => serde_json::from_str::<M2mTokenResponse>(&body).is_ok(),
+                Endpoint::OauthIntrospect => {
+                    marshal_introspection(&body, false).is_ok()
+                        | marshal_introspection(&body, true).is_ok()
+                }
             };
         }
         Err(Error::Stytch(e)) => {
@@ -52,16 +75,7 @@ fuzz_target!(|data: &[u8]| {
         _ => (200, data),
     };
     let response = HttpResponse { status, body: String::from_utf8_lossy(body).into_owned() };
-    for endpoint in [
-        Endpoint::Authenticate,
-        Endpoint::Get,
-        Endpoint::GetJwks,
-        Endpoint::Migrate,
-        Endpoint::Revoke,
-        Endpoint::ExchangeAccessToken,
-        Endpoint::Attest,
-        Endpoint::RbacPolicy,
-    ] {
+    for endpoint in Endpoint::ALL {
         check(endpoint, &response);
     }
 });

@@ -10,7 +10,7 @@ const url = Deno.env.get("STYTCH_EMULATOR_URL")!;
 const onFirstVerify = firstVerifyReporter();
 
 Deno.test("the Deno entry exports the API", () => {
-  assert.deepEqual(Object.keys(api).sort(), ["B2BClient", "Client", "ClientError", "RequestError", "StytchError", "authenticateB2BRequest", "authenticateRequest", "cacheApiJwksStore", "kvJwksStore", "verifyB2BJwt", "verifyJwt"]);
+  assert.deepEqual(Object.keys(api).sort(), ["B2BClient", "Client", "ClientError", "RequestError", "StytchError", "authenticateAccessToken", "authenticateB2BAccessToken", "authenticateB2BRequest", "authenticateRequest", "cacheApiJwksStore", "kvJwksStore", "protectedResourceMetadata", "verifyB2BJwt", "verifyJwt"]);
   assert.match(import.meta.resolve("stytch-sessions-wasm"), /stytch-sessions-wasm\/deno\.js$/);
 });
 Deno.test("typed: verifyJwt returns a Session", async () => {

@@ -6,7 +6,7 @@ const api = require("stytch-sessions-wasm");
 
 const url = process.env.STYTCH_EMULATOR_URL;
 test("the CommonJS entry exports the API", () => {
-  assert.deepEqual(Object.keys(api).sort(), ["B2BClient", "Client", "ClientError", "RequestError", "StytchError", "authenticateB2BRequest", "authenticateRequest", "cacheApiJwksStore", "kvJwksStore", "verifyB2BJwt", "verifyJwt"]);
+  assert.deepEqual(Object.keys(api).sort(), ["B2BClient", "Client", "ClientError", "RequestError", "StytchError", "authenticateAccessToken", "authenticateB2BAccessToken", "authenticateB2BRequest", "authenticateRequest", "cacheApiJwksStore", "kvJwksStore", "protectedResourceMetadata", "verifyB2BJwt", "verifyJwt"]);
   assert.match(require.resolve("stytch-sessions-wasm"), /node_modules\/stytch-sessions-wasm\/node\.cjs$/);
 });
 // suite.mjs is an ES module: load it, then run its checks as subtests.

@@ -8,7 +8,7 @@ import { gateChecks } from "./gate.mjs";
 const url = process.env.STYTCH_EMULATOR_URL;
 const onFirstVerify = firstVerifyReporter();
 test("the ESM entry exports the API", () => {
-  assert.deepEqual(Object.keys(api).sort(), ["B2BClient", "Client", "ClientError", "RequestError", "StytchError", "authenticateB2BRequest", "authenticateRequest", "cacheApiJwksStore", "kvJwksStore", "verifyB2BJwt", "verifyJwt"]);
+  assert.deepEqual(Object.keys(api).sort(), ["B2BClient", "Client", "ClientError", "RequestError", "StytchError", "authenticateAccessToken", "authenticateB2BAccessToken", "authenticateB2BRequest", "authenticateRequest", "cacheApiJwksStore", "kvJwksStore", "protectedResourceMetadata", "verifyB2BJwt", "verifyJwt"]);
   const resolved = import.meta.resolve("stytch-sessions-wasm");
   assert.match(resolved, /node_modules\/stytch-sessions-wasm\/node\.mjs$/);
 });
