@@ -87,17 +87,7 @@ fn marshal_connected_app(claims: Object, organization: bool) -> Result<Marshalle
     write_introspected(&claims, scope, &mut out);
     out.push_str(",\"token_type\":\"access_token\",\"custom_claims\":");
     custom_claims(&claims, &["scope", ORGANIZATION_CLAIM], &mut out);
-    let organization_id = match organization {
-        true => Some(write_organization(&claims, &mut out)?),
-        false => None,
-    };
-    out.push('}');
-    let grants: Vec<String> = scope.trim().split(' ').map(str::to_owned).collect();
-    Ok(Marshalled {
-        answer: Rc::from(out),
-        grants: grants.into(),
-        organization_id,
-    })
+    finish(out, scope, organization.then_some(&claims))
 }
 
 /// `{"subject":…,"scope":…,"audience":…,"expires_at":…,"issued_at":…,"issuer":…,"not_before":…`
@@ -118,6 +108,23 @@ fn write_introspected(claims: &Object, scope: &str, out: &mut String) {
         out.push_str(name);
         json::write(member(claim), out);
     }
+}
+
+/// A Connected Apps answer `out` (no closing brace yet) completed: the organization of
+/// `organization`'s claim when it is a B2B token's, and the token's scopes (`scope` split on
+/// spaces, trimmed) as what its checks judge.
+fn finish(mut out: String, scope: &str, organization: Option<&Object>) -> Result<Marshalled> {
+    let organization_id = match organization {
+        Some(claims) => Some(write_organization(claims, &mut out)?),
+        None => None,
+    };
+    out.push('}');
+    let grants: Vec<String> = scope.trim().split(' ').map(str::to_owned).collect();
+    Ok(Marshalled {
+        answer: Rc::from(out),
+        grants: grants.into(),
+        organization_id,
+    })
 }
 
 /// `,"organization":{"organization_id":…,"slug":…}` from the organization claim of `claims` (a
@@ -176,17 +183,7 @@ pub fn marshal_introspection(body: &str, organization: bool) -> Result<Marshalle
     json::write_object(&custom, &mut out);
     out.push_str(",\"token_type\":");
     json::write(answer.get("token_type").unwrap_or(&Value::Null), &mut out);
-    let organization_id = match organization {
-        true => Some(write_organization(&answer, &mut out)?),
-        false => None,
-    };
-    out.push('}');
-    let grants: Vec<String> = scope.trim().split(' ').map(str::to_owned).collect();
-    Ok(Marshalled {
-        answer: Rc::from(out),
-        grants: grants.into(),
-        organization_id,
-    })
+    finish(out, scope, organization.then_some(&answer))
 }
 
 fn not_active(why: &'static str) -> Error {

@@ -6,7 +6,7 @@
 use crate::api::*;
 use crate::config::Config;
 use crate::engine::{Answer, Call, Engine, Input, Next, Operation};
-use crate::error::{Error, RequestErrorCode, Result};
+use crate::error::Result;
 use crate::http::Host;
 use crate::protocol::{self, store_wait_ms, url_host};
 use crate::session::Session;
@@ -203,10 +203,6 @@ async fn within<T>(work: impl Future<Output = T>, limit: impl Future<Output = ()
 
 /// An answer's JSON read into `T`.
 pub(crate) fn typed<T: DeserializeOwned>(answer: Answer) -> Result<T> {
-    serde_json::from_str(&answer.to_json()).map_err(|_| {
-        Error::request(
-            RequestErrorCode::InvalidResponse,
-            "the answer is not the JSON this operation returns",
-        )
-    })
+    let why = "the answer is not the JSON this operation returns";
+    crate::session::typed_json(&answer.to_json(), why)
 }

@@ -38,12 +38,7 @@ impl MemberSession {
     /// Reads a member session from its JSON (as [`member_session_json`] writes it, or as the
     /// API returns it).
     pub fn from_json(json: &str) -> Result<Self> {
-        serde_json::from_str(json).map_err(|_| {
-            Error::request(
-                crate::error::RequestErrorCode::InvalidResponse,
-                "member_session is not the expected JSON",
-            )
-        })
+        crate::session::typed_json(json, "member_session is not the expected JSON")
     }
 }
 

@@ -46,13 +46,17 @@ pub struct Session {
 impl Session {
     /// Reads a session from its JSON (as [`session_json`] writes it, or as the API returns it).
     pub fn from_json(json: &str) -> Result<Self> {
-        serde_json::from_str(json).map_err(|_| {
-            Error::request(
-                crate::error::RequestErrorCode::InvalidResponse,
-                "session is not the expected JSON",
-            )
-        })
+        typed_json(json, "session is not the expected JSON")
     }
+}
+
+/// `json` read into a Rust type; `why` is the `invalid_response` message when it cannot be.
+pub(crate) fn typed_json<T: serde::de::DeserializeOwned>(
+    json: &str,
+    why: &'static str,
+) -> Result<T> {
+    serde_json::from_str(json)
+        .map_err(|_| Error::request(crate::error::RequestErrorCode::InvalidResponse, why))
 }
 
 /// Builds the [`Session`] a verified JWT describes. `claims` must already have passed
