@@ -124,6 +124,51 @@ function factorAt(now, fields) {
   return { ...fields, last_authenticated_at: t, created_at: t, updated_at: t };
 }
 
+/**
+ * The unused record of `token` in an access-token map (`accessTokens` of the consumer or B2B
+ * state) issued less than 5 minutes before `now`; else 404.
+ */
+function exchangeableAccessToken(accessTokens, token, now) {
+  const record = accessTokens.get(token);
+  if (!record) throw new HttpError(404, "idp_access_token_not_found");
+  if (record.used || now - record.issued_at > ACCESS_TOKEN_LIFETIME_SEC) {
+    throw new HttpError(404, "idp_access_token_could_not_be_exchanged");
+  }
+  return record;
+}
+
+/** The factor an exchanged access token `record` adds to the new session. */
+function accessTokenFactor(now, record) {
+  return factorAt(now, {
+    type: "oauth",
+    delivery_method: "oauth_access_token_exchange",
+    oauth_access_token_exchange_factor: { client_id: record.client_id },
+  });
+}
+
+/** The factor an attested trusted auth token `record` adds to a session. */
+function trustedAuthFactor(now, record) {
+  return factorAt(now, {
+    type: "trusted_auth_token",
+    delivery_method: "trusted_token_exchange",
+    trusted_auth_token_factor: { token_id: record.token_id },
+  });
+}
+
+/**
+ * Attest onto a live `session`: merge `update` into its custom claims (checked first, so a bad
+ * update changes nothing), use the trusted auth token `record` up, add `factor`, touch the session
+ * and extend it by `durationSec` when given.
+ */
+function attestOnto(session, { record, update, factor, durationSec }, now) {
+  const merged = mergeClaims(session.custom_claims, update); // may throw before any change
+  record.used = true;
+  session.custom_claims = merged;
+  session.authentication_factors = [...session.authentication_factors, factor];
+  session.last_accessed_at = now;
+  if (durationSec !== undefined) session.expires_at = now + durationSec;
+}
+
 /** `POST /v1/sessions/exchange_access_token` (USAGE.md, "Access tokens and trusted auth tokens"). */
 export function exchangeAccessToken(emu, { body }) {
   const token = stringArg(body, "access_token");
@@ -131,18 +176,10 @@ export function exchangeAccessToken(emu, { body }) {
   const durationSec = durationArg(body);
   const claims = mergeClaims({}, parseClaimsArg(body.session_custom_claims));
   const now = emu.now();
-  const record = emu.state.accessTokens.get(token);
-  if (!record) throw new HttpError(404, "idp_access_token_not_found");
-  if (record.used || now - record.issued_at > ACCESS_TOKEN_LIFETIME_SEC) {
-    throw new HttpError(404, "idp_access_token_could_not_be_exchanged");
-  }
+  const record = exchangeableAccessToken(emu.state.accessTokens, token, now);
   const user = emu.state.users.get(record.user_id);
   record.used = true;
-  const factor = factorAt(now, {
-    type: "oauth",
-    delivery_method: "oauth_access_token_exchange",
-    oauth_access_token_exchange_factor: { client_id: record.client_id },
-  });
+  const factor = accessTokenFactor(now, record);
   return newSessionAnswer(emu, user, { durationSec, claims, factor }, now);
 }
 
@@ -162,11 +199,7 @@ export function attest(emu, { body }) {
   const record = emu.state.trustedTokens.get(token);
   if (!record || record.used || record.profile_id !== profileId) throw new HttpError(401, "invalid_trusted_auth_token");
   const user = emu.state.users.get(record.user_id);
-  const factor = factorAt(now, {
-    type: "trusted_auth_token",
-    delivery_method: "trusted_token_exchange",
-    trusted_auth_token_factor: { token_id: record.token_id },
-  });
+  const factor = trustedAuthFactor(now, record);
   if (!existing) {
     const claims = mergeClaims({}, update);
     record.used = true;
@@ -178,12 +211,7 @@ export function attest(emu, { body }) {
   if (session.user_id !== user.user_id) {
     throw new HttpError(401, "invalid_trusted_auth_token", "The trusted auth token belongs to another user than the session.");
   }
-  const merged = mergeClaims(session.custom_claims, update); // may throw before any change
-  record.used = true;
-  session.custom_claims = merged;
-  session.authentication_factors = [...session.authentication_factors, factor];
-  session.last_accessed_at = now;
-  if (durationSec !== undefined) session.expires_at = now + durationSec;
+  attestOnto(session, { record, update, factor, durationSec }, now);
   return sessionAnswer(emu, user, session, durationSec, now);
 }
 
@@ -241,5 +269,5 @@ export const API_ROUTES = [
 ];
 for (const r of API_ROUTES) r.key = `${r.method} ${r.pattern}`;
 
-/** Argument helpers shared with the B2B routes (b2b-api.mjs). */
-export { given, stringArg, exactlyOne, durationArg, factorAt };
+/** Helpers shared with the B2B routes (b2b-api.mjs): arguments, access-token exchange, attest. */
+export { given, stringArg, exactlyOne, durationArg, exchangeableAccessToken, accessTokenFactor, trustedAuthFactor, attestOnto };

@@ -8,7 +8,7 @@ import { HttpError } from "./errors.mjs";
 import { b2bError } from "./b2b-errors.mjs";
 import { parseClaimsArg, mergeClaims } from "./claims.mjs";
 import {
-  given, stringArg, exactlyOne, durationArg, factorAt, ACCESS_TOKEN_LIFETIME_SEC, MIGRATE_DEFAULT_MINUTES,
+  given, stringArg, exactlyOne, durationArg, exchangeableAccessToken, accessTokenFactor, trustedAuthFactor, attestOnto, MIGRATE_DEFAULT_MINUTES,
 } from "./api.mjs";
 import { ORGANIZATION_CLAIM, mintMemberJwt, memberSessionFromJwt } from "./b2b-jwt.mjs";
 import { parseMemberAuthorizationCheck, authorizeMember } from "./b2b-rbac.mjs";
@@ -212,17 +212,9 @@ export function exchangeAccessToken(emu, { body }) {
   mergeClaims({}, update); // a claims error comes before any token error
   stringArg(body, "telemetry_id");
   const now = emu.now();
-  const record = emu.b2b.accessTokens.get(token);
-  if (!record) throw new HttpError(404, "idp_access_token_not_found");
-  if (record.used || now - record.issued_at > ACCESS_TOKEN_LIFETIME_SEC) {
-    throw new HttpError(404, "idp_access_token_could_not_be_exchanged");
-  }
+  const record = exchangeableAccessToken(emu.b2b.accessTokens, token, now);
   record.used = true;
-  const factor = factorAt(now, {
-    type: "oauth",
-    delivery_method: "oauth_access_token_exchange",
-    oauth_access_token_exchange_factor: { client_id: record.client_id },
-  });
+  const factor = accessTokenFactor(now, record);
   const session = newSession(emu, emu.b2b.members.get(record.member_id), { durationSec, update, factors: [factor] }, now);
   return memberAnswer(emu, session, now, durationSec !== undefined);
 }
@@ -249,11 +241,7 @@ export function attest(emu, { body }) {
   if (org && org.organization_id !== member.organization_id) {
     throw new HttpError(401, "invalid_trusted_auth_token", "The trusted auth token belongs to a member of another organization.");
   }
-  const factor = factorAt(now, {
-    type: "trusted_auth_token",
-    delivery_method: "trusted_token_exchange",
-    trusted_auth_token_factor: { token_id: record.token_id },
-  });
+  const factor = trustedAuthFactor(now, record);
   if (!existing) {
     record.used = true;
     return memberAnswer(emu, newSession(emu, member, { durationSec, update, factors: [factor] }, now), now, true);
@@ -262,12 +250,7 @@ export function attest(emu, { body }) {
   if (session.member_id !== member.member_id) {
     throw new HttpError(401, "invalid_trusted_auth_token", "The trusted auth token belongs to another member than the session.");
   }
-  const merged = mergeClaims(session.custom_claims, update); // may throw before any change
-  record.used = true;
-  session.custom_claims = merged;
-  session.authentication_factors = [...session.authentication_factors, factor];
-  session.last_accessed_at = now;
-  if (durationSec !== undefined) session.expires_at = now + durationSec;
+  attestOnto(session, { record, update, factor, durationSec }, now);
   return memberAnswer(emu, session, now, true);
 }
 

@@ -4,7 +4,7 @@
  * organization claim `{organization_id, slug}`.
  */
 import { HttpError } from "./errors.mjs";
-import { signJwt, verifySessionJwt, SESSION_CLAIM, JWT_LIFETIME_SEC } from "./jwt.mjs";
+import { signJwt, sessionPayload, verifySessionJwt, SESSION_CLAIM } from "./jwt.mjs";
 import { isObject, rfc3339 } from "./util.mjs";
 
 /** The claim holding the member's organization. */
@@ -15,26 +15,12 @@ export const ORGANIZATION_CLAIM = "https://stytch.com/organization";
  * organization claim, session claim, iat, iss, nbf, sub, then custom claims.
  */
 export function memberSessionPayload({ session, slug, projectId, issuer, now, iatOffset = 0 }) {
-  const iat = now + iatOffset;
-  return {
-    aud: [projectId],
-    exp: iat + JWT_LIFETIME_SEC,
-    [ORGANIZATION_CLAIM]: { organization_id: session.organization_id, slug },
-    [SESSION_CLAIM]: {
-      id: session.member_session_id,
-      started_at: rfc3339(session.started_at),
-      last_accessed_at: rfc3339(session.last_accessed_at),
-      expires_at: rfc3339(session.expires_at),
-      attributes: structuredClone(session.attributes),
-      authentication_factors: structuredClone(session.authentication_factors),
-      roles: [...session.roles],
-    },
-    iat,
-    iss: issuer,
-    nbf: iat,
+  return sessionPayload({
+    session, projectId, issuer, now, iatOffset, rfc: rfc3339,
+    id: session.member_session_id,
     sub: session.member_id,
-    ...structuredClone(session.custom_claims),
-  };
+    headClaims: { [ORGANIZATION_CLAIM]: { organization_id: session.organization_id, slug } },
+  });
 }
 
 /** Mint a member session JWT with the current B2B key. */

@@ -2,36 +2,18 @@
  * B2B (USAGE.md, "B2B"): organizations, members and member sessions; the B2B keys and JWT claims;
  * every `/v1/b2b/` route with its errors; the B2B control routes; counts, faults and reset.
  */
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator } from "./index.mjs";
-import { clientFor, decodeJwt, assertStytchError, UUID_ID, RFC3339 } from "./helpers.mjs";
+import { emulatorForFile, decodeJwt, assertStytchError, UUID_ID, RFC3339, rfc, SESSION_CLAIM, B2B_POLICY as PROJECT_POLICY, ORG_ROLES } from "./helpers.mjs";
 
 let emu;
 let c;
 let clock = 1_800_000_000; // a fake clock, in Unix seconds, moved by the tests
-const rfc = (sec) => new Date(sec * 1000).toISOString().replace(".000Z", "Z");
-const SESSION_CLAIM = "https://stytch.com/session";
 const ORG_CLAIM = "https://stytch.com/organization";
 
-before(async () => {
-  emu = await startEmulator({ now: () => clock });
-  c = clientFor(emu);
+emulatorForFile({ now: () => clock }, (started, client) => {
+  [emu, c] = [started, client];
 });
-after(() => emu.close());
-beforeEach(async () => {
-  assert.equal((await c.control("DELETE", "/faults")).status, 200);
-});
-
-const PROJECT_POLICY = {
-  roles: [
-    { role_id: "reader", description: "", permissions: [{ resource_id: "documents", actions: ["read"] }] },
-    { role_id: "admin", description: "", permissions: [{ resource_id: "documents", actions: ["*"] }] },
-  ],
-  resources: [{ resource_id: "documents", description: "", actions: ["read", "write", "delete"] }],
-  scopes: [],
-};
-const ORG_ROLES = [{ role_id: "org-writer", description: "", permissions: [{ resource_id: "documents", actions: ["write"] }] }];
 
 const api = (method, path, body, opts) => c.call(method, `/v1/b2b${path}`, body, opts);
 const post = (path, body, opts) => api("POST", path, body, opts);

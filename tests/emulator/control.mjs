@@ -3,15 +3,12 @@
  * No auth. Each handler returns the JSON body of a 200 answer or throws an HttpError.
  */
 import { HttpError } from "./errors.mjs";
-import { mergeClaims, parseClaimsArg } from "./claims.mjs";
-import { sessionObject, parseFactors, isStringArray } from "./state.mjs";
+import { sessionObject } from "./state.mjs";
 import { mintJwt } from "./api.mjs";
 import { parsePolicy } from "./rbac.mjs";
-import { isObject, newId, newSessionToken } from "./util.mjs";
+import { bad, sessionArgs, issueAccessToken, profileIdArg, issueTrustedAuthToken, keepOldArg } from "./control-mint.mjs";
 import { OAUTH_CONTROL_ROUTES } from "./oauth-control.mjs";
 import { B2B_CONTROL_ROUTES } from "./b2b-control.mjs";
-
-const bad = (msg) => new HttpError(400, "bad_request", msg);
 
 /** `POST /__emulator/users {email?, name?, roles?}` → the User object. */
 function createUser(emu, { body }) {
@@ -33,20 +30,9 @@ function userArg(emu, body) {
  */
 function createSession(emu, { body }) {
   const user = userArg(emu, body);
-  const minutes = body.session_duration_minutes ?? 60;
-  if (!Number.isFinite(minutes) || minutes < 0) throw new HttpError(400, "invalid_session_duration_minutes", "session_duration_minutes must be a number >= 0.");
-  const iatOffset = body.iat_offset_seconds ?? 0;
-  if (!Number.isInteger(iatOffset)) throw bad("iat_offset_seconds must be an integer.");
-  if (body.attributes !== undefined && body.attributes !== null && !isObject(body.attributes)) throw bad("attributes must be an object or null.");
-  if (body.roles !== undefined && body.roles !== null && !isStringArray(body.roles)) throw bad("roles must be an array of strings.");
   const now = emu.now();
-  const session = emu.state.createSession(user, {
-    durationSec: Math.round(minutes * 60),
-    customClaims: mergeClaims({}, parseClaimsArg(body.custom_claims, "custom_claims")),
-    factors: parseFactors(body.factors, now),
-    attributes: body.attributes,
-    roles: body.roles ?? undefined,
-  }, now);
+  const { iatOffset, ...options } = sessionArgs(body, now);
+  const session = emu.state.createSession(user, options, now);
   return {
     session_token: session.token,
     session_jwt: mintJwt(emu, session, now, iatOffset),
@@ -65,30 +51,14 @@ function externalToken(emu, { body }) {
 /** `POST /__emulator/access_tokens {user_id, client_id?}` → `{access_token}`, exchangeable once within 5 minutes. */
 function accessToken(emu, { body }) {
   const user = userArg(emu, body);
-  if (body.client_id !== undefined && body.client_id !== null && typeof body.client_id !== "string") throw bad("client_id must be a string.");
-  const token = newSessionToken();
-  emu.state.accessTokens.set(token, {
-    user_id: user.user_id,
-    client_id: body.client_id ?? newId("connected-app-test"),
-    issued_at: emu.now(),
-    used: false,
-  });
-  return { access_token: token };
+  return issueAccessToken(emu.state.accessTokens, { user_id: user.user_id }, body, emu.now());
 }
 
 /** `POST /__emulator/trusted_auth_tokens {profile_id, user_id}` → `{token}`, attestable once with that profile. */
 function trustedAuthToken(emu, { body }) {
-  if (typeof body.profile_id !== "string" || body.profile_id === "") throw bad("profile_id must be a non-empty string.");
+  const profileId = profileIdArg(body);
   const user = userArg(emu, body);
-  const token = newSessionToken();
-  emu.state.trustedProfiles.add(body.profile_id);
-  emu.state.trustedTokens.set(token, {
-    profile_id: body.profile_id,
-    user_id: user.user_id,
-    token_id: newId("trusted-auth-token-test"),
-    used: false,
-  });
-  return { token };
+  return issueTrustedAuthToken(emu.state, profileId, { user_id: user.user_id });
 }
 
 /** `PUT /__emulator/rbac/policy {roles?, resources?, scopes?}` → the stored policy. */
@@ -99,9 +69,7 @@ function putPolicy(emu, { body }) {
 
 /** `POST /__emulator/keys/rotate {keep_old? = true}` → `{kid}`. */
 async function rotate(emu, { body }) {
-  const keepOld = body.keep_old ?? true;
-  if (typeof keepOld !== "boolean") throw bad("keep_old must be a boolean.");
-  return { kid: await emu.keyRing.rotate(keepOld) };
+  return { kid: await emu.keyRing.rotate(keepOldArg(body)) };
 }
 
 /** `POST /__emulator/faults {...}` → the stored fault. */

@@ -1,21 +1,16 @@
 /** Control interface (USAGE.md): faults, request counts, reset, CORS, the control routes' Host check, and robustness. */
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { request } from "node:http";
 import { startEmulator } from "./index.mjs";
-import { clientFor, assertStytchError } from "./helpers.mjs";
+import { emulatorForFile, assertStytchError } from "./helpers.mjs";
 import { API_ROUTES } from "./api.mjs";
 
 let emu;
 let c;
-before(async () => {
-  emu = await startEmulator();
-  c = clientFor(emu);
-});
-after(() => emu.close());
-beforeEach(async () => {
-  assert.equal((await c.control("DELETE", "/faults")).status, 200);
+emulatorForFile(undefined, (started, client) => {
+  [emu, c] = [started, client];
 });
 
 const JWKS_PATH = () => `/v1/sessions/jwks/${emu.projectId}`;

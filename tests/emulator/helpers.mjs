@@ -1,5 +1,45 @@
 /** Shared helpers for the emulator's own tests (not a test file itself). */
+import { before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
+import { startEmulator } from "./index.mjs";
+
+/** The claim holding the session in a session JWT. */
+export const SESSION_CLAIM = "https://stytch.com/session";
+
+/** Unix seconds as the emulator writes a time: RFC 3339 UTC with whole seconds. */
+export const rfc = (sec) => new Date(sec * 1000).toISOString().replace(".000Z", "Z");
+
+/** A B2B project policy: `reader` reads documents, `admin` does anything to them. */
+export const B2B_POLICY = {
+  roles: [
+    { role_id: "reader", description: "", permissions: [{ resource_id: "documents", actions: ["read"] }] },
+    { role_id: "admin", description: "", permissions: [{ resource_id: "documents", actions: ["*"] }] },
+  ],
+  resources: [{ resource_id: "documents", description: "", actions: ["read", "write", "delete"] }],
+  scopes: [],
+};
+
+/** An organization's own roles: `org-writer` writes documents. */
+export const ORG_ROLES = [{ role_id: "org-writer", description: "", permissions: [{ resource_id: "documents", actions: ["write"] }] }];
+
+/**
+ * One emulator for a test file: started before its tests with `options` (e.g. a fake `now`),
+ * closed after them, its faults cleared before each test. `started(emu, c)` receives it and its
+ * `clientFor` client once it runs.
+ */
+export function emulatorForFile(options, started) {
+  let emu;
+  let c;
+  before(async () => {
+    emu = await startEmulator(options);
+    c = clientFor(emu);
+    started(emu, c);
+  });
+  after(() => emu.close());
+  beforeEach(async () => {
+    assert.equal((await c.control("DELETE", "/faults")).status, 200);
+  });
+}
 
 /** A tiny HTTP client bound to one emulator. */
 export function clientFor(emu) {

@@ -63,16 +63,19 @@ export function signJwt(payload, key) {
 }
 
 /**
- * The payload of a session JWT, keys in Stytch's order: aud, exp, session claim, iat, iss, nbf,
- * sub, then custom claims. `iat = nbf = now + iatOffset`, `exp = iat + 300`, no `jti`.
+ * The payload of a session JWT, keys in Stytch's order: aud, exp, `headClaims` (none for a
+ * consumer session), session claim, iat, iss, nbf, sub, then custom claims.
+ * `iat = nbf = now + iatOffset`, `exp = iat + 300`, no `jti`. The session claim's `id` and `sub`
+ * default to a consumer session's `session_id` and `user_id`.
  */
-export function sessionPayload({ session, projectId, issuer, now, iatOffset = 0, rfc }) {
+export function sessionPayload({ session, projectId, issuer, now, iatOffset = 0, rfc, id = session.session_id, sub = session.user_id, headClaims = {} }) {
   const iat = now + iatOffset;
   return {
     aud: [projectId],
     exp: iat + JWT_LIFETIME_SEC,
+    ...headClaims,
     [SESSION_CLAIM]: {
-      id: session.session_id,
+      id,
       started_at: rfc(session.started_at),
       last_accessed_at: rfc(session.last_accessed_at),
       expires_at: rfc(session.expires_at),
@@ -83,7 +86,7 @@ export function sessionPayload({ session, projectId, issuer, now, iatOffset = 0,
     iat,
     iss: issuer,
     nbf: iat,
-    sub: session.user_id,
+    sub,
     ...structuredClone(session.custom_claims),
   };
 }

@@ -2,24 +2,16 @@
  * Roles, the RBAC policy, authorization checks on authenticate, exchange_access_token and attest
  * (USAGE.md, "RBAC" and "Access tokens and trusted auth tokens").
  */
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startEmulator } from "./index.mjs";
-import { clientFor, decodeJwt, assertStytchError, UUID_ID, RFC3339 } from "./helpers.mjs";
+import { emulatorForFile, decodeJwt, assertStytchError, UUID_ID, RFC3339, rfc, SESSION_CLAIM } from "./helpers.mjs";
 
 let emu;
 let c;
 let clock = 1_800_000_000;
-const rfc = (sec) => new Date(sec * 1000).toISOString().replace(".000Z", "Z");
-const SESSION_CLAIM = "https://stytch.com/session";
 
-before(async () => {
-  emu = await startEmulator({ now: () => clock });
-  c = clientFor(emu);
-});
-after(() => emu.close());
-beforeEach(async () => {
-  assert.equal((await c.control("DELETE", "/faults")).status, 200);
+emulatorForFile({ now: () => clock }, (started, client) => {
+  [emu, c] = [started, client];
 });
 
 const POLICY = {

@@ -11,7 +11,8 @@ import * as stytch from "stytch";
 import { startEmulator } from "../../emulator/index.mjs";
 import { control, PROJECT_ID, SECRET } from "../lib/emulator.mjs";
 import { installedPackage } from "../lib/package-install.mjs";
-import { describeError } from "../sdk/calls.mjs";
+import { sdkClient } from "../sdk/calls.mjs";
+import { agree as agreeOutcomes, outcome } from "../lib/parity.mjs";
 
 const root = new URL("../../..", import.meta.url).pathname;
 const reader = (resource_id, actions) => [{ role_id: "reader", description: "", permissions: [{ resource_id, actions }] }];
@@ -24,10 +25,7 @@ before(async () => {
   ctl = control(emu.url);
   await ctl.putB2BPolicy({ roles: reader("documents", ["read"]) });
   ours = new api.B2BClient({ project_id: PROJECT_ID, secret: SECRET, custom_base_url: emu.url });
-  const warn = console.warn;
-  console.warn = () => {}; // the SDK warns about a custom `env`
-  sdk = new stytch.B2BClient({ project_id: PROJECT_ID, secret: SECRET, env: `${emu.url}/` });
-  console.warn = warn;
+  sdk = sdkClient(emu.url, { projectId: PROJECT_ID, secret: SECRET }, stytch.B2BClient);
 });
 after(() => emu?.close());
 
@@ -42,40 +40,8 @@ async function world(roles = ["reader", "org-writer"], sessions = 1, sessionBody
 }
 const check = (org, action) => ({ organization_id: org.organization_id, resource_id: "documents", action });
 
-/** `{ok, value}` or `{ok: false, error: [class, code, status?]}`, the same for both clients. */
-async function outcome(promise) {
-  try {
-    return { ok: true, value: await promise };
-  } catch (e) {
-    const d = e instanceof stytch.StytchError || e instanceof stytch.ClientError || e instanceof stytch.RequestError ? describeError(e) : { kind: e.name, code: e.code, status_code: e.status_code, error_type: e.error_type };
-    return { ok: false, error: [d.kind, d.error_type ?? d.code, d.status_code].filter((x) => x !== undefined) };
-  }
-}
-
-/** A value's shape: the same keys, the same types at every leaf (values left out). */
-function shape(v) {
-  if (Array.isArray(v)) return v.map(shape);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape(v[k])]));
-  return v === null ? "null" : typeof v;
-}
-
-/** Timestamps compared as instants (the SDK's local `expires_at` carries milliseconds). */
-function instants(v) {
-  if (Array.isArray(v)) return v.map(instants);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /_at$/.test(k) && typeof x === "string" ? Date.parse(x) : instants(x)]));
-  return v;
-}
-
-/** Both outcomes agree: errors by class and code; answers by shape, and `same` members by value. */
-function agree(mine, theirs, same = [], label = "") {
-  assert.equal(mine.ok, theirs.ok, `${label}: ours ${JSON.stringify(mine.error ?? "ok")}, stytch-node ${JSON.stringify(theirs.error ?? "ok")}`);
-  if (!mine.ok) return assert.deepEqual(mine.error, theirs.error, label);
-  assert.deepEqual(shape(mine.value), shape(theirs.value), `${label}: shape`);
-  for (const path of same) {
-    const at = (v) => instants({ [path]: path.split(".").reduce((o, k) => o?.[k], v) });
-    assert.deepEqual(at(mine.value), at(theirs.value), `${label}: ${path}`);
-  }
-}
+/** Both outcomes agree (lib/parity.mjs `agree`), timestamps compared as instants. */
+const agree = (mine, theirs, same, label) => agreeOutcomes(mine, theirs, same, label, { byInstant: true });
 
 /** Runs `call` with each client; `fresh` gives each its own inputs (for calls that use them up). */
 async function both(call, fresh = async () => undefined) {

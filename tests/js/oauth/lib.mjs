@@ -1,14 +1,14 @@
 // Shared setup of the access-token tests (issue 25): an in-process emulator whose clock a test
 // can shift (to mint tokens in the past), the installed package, stytch-node's clients, the
-// tokens of each kind, and the comparisons the parity tests use (as tests/js/b2b/parity.test.mjs).
-import assert from "node:assert/strict";
+// tokens of each kind, and the parity comparisons (tests/js/lib/parity.mjs, re-exported).
 import * as stytch from "stytch";
 import { startEmulator } from "../../emulator/index.mjs";
 import { control, forge, PROJECT_ID, requestCounter, SECRET } from "../lib/emulator.mjs";
 import { installedPackage } from "../lib/package-install.mjs";
-import { describeError } from "../sdk/calls.mjs";
+import { sdkClient } from "../sdk/calls.mjs";
 
 export { forge, PROJECT_ID, SECRET };
+export { agree, outcome } from "../lib/parity.mjs";
 export const root = new URL("../../..", import.meta.url).pathname;
 
 export const JWKS = "GET /v1/sessions/jwks/:project_id";
@@ -44,14 +44,8 @@ export async function emulator() {
 
 /** stytch-node's `Client` and `B2BClient` on the emulator (its warning about a custom env silenced). */
 export function sdkClients(url) {
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    const options = { project_id: PROJECT_ID, secret: SECRET, env: `${url}/` };
-    return { consumer: new stytch.Client(options), b2b: new stytch.B2BClient(options) };
-  } finally {
-    console.warn = warn;
-  }
+  const options = { projectId: PROJECT_ID, secret: SECRET };
+  return { consumer: sdkClient(url, options), b2b: sdkClient(url, options, stytch.B2BClient) };
 }
 
 let n = 0;
@@ -81,34 +75,6 @@ export async function m2mToken(url, client) {
   const body = await res.json();
   if (!res.ok) throw new Error(`token: ${res.status} ${body.error}`);
   return body.access_token;
-}
-
-/** `{ok, value}` or `{ok: false, error: [class, code, status?]}`, the same for both clients. */
-export async function outcome(promise) {
-  try {
-    return { ok: true, value: await promise };
-  } catch (e) {
-    const d = e instanceof stytch.StytchError || e instanceof stytch.ClientError || e instanceof stytch.RequestError ? describeError(e) : { kind: e.name, code: e.code, status_code: e.status_code, error_type: e.error_type };
-    return { ok: false, error: [d.kind, d.error_type ?? d.code, d.status_code].filter((x) => x !== undefined), thrown: e };
-  }
-}
-
-/** A value's shape: the same keys, the same types at every leaf (values left out). */
-function shape(v) {
-  if (Array.isArray(v)) return v.map(shape);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape(v[k])]));
-  return v === null ? "null" : typeof v;
-}
-
-/** Both outcomes agree: errors by class and code; answers by shape, and `same` members by value. */
-export function agree(mine, theirs, same = [], label = "") {
-  assert.equal(mine.ok, theirs.ok, `${label}: ours ${JSON.stringify(mine.error ?? "ok")}, stytch-node ${JSON.stringify(theirs.error ?? "ok")}`);
-  if (!mine.ok) return assert.deepEqual(mine.error, theirs.error, label);
-  assert.deepEqual(shape(mine.value), shape(theirs.value), `${label}: shape`);
-  for (const path of same) {
-    const at = (v) => path.split(".").reduce((o, k) => o?.[k], v);
-    assert.deepEqual(at(mine.value), at(theirs.value), `${label}: ${path}`);
-  }
 }
 
 /** A JWT's payload (not verified). */

@@ -2,56 +2,25 @@
 // every B2B Sessions call, with and without authorization checks (project roles, org roles,
 // denial, tenancy), must work through the SDK exactly as it would against Stytch.
 // Run: cd tests/js && node --test sdk/
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as stytch from "stytch";
-import { control, PROJECT_ID, SECRET, startEmulatorProcess } from "../lib/emulator.mjs";
-import { describeError } from "./calls.mjs";
+import { PROJECT_ID, SECRET } from "../lib/emulator.mjs";
+import { emulatorProcessForFile } from "./emulator-process.mjs";
+import { B2B_POLICY as POLICY, ORG_ROLES } from "../../emulator/helpers.mjs";
+import { sdkClient, settle } from "./calls.mjs";
 
 const ORG_CLAIM = "https://stytch.com/organization";
-const POLICY = {
-  roles: [
-    { role_id: "reader", description: "", permissions: [{ resource_id: "documents", actions: ["read"] }] },
-    { role_id: "admin", description: "", permissions: [{ resource_id: "documents", actions: ["*"] }] },
-  ],
-  resources: [{ resource_id: "documents", description: "", actions: ["read", "write", "delete"] }],
-  scopes: [],
-};
-const ORG_ROLES = [{ role_id: "org-writer", description: "", permissions: [{ resource_id: "documents", actions: ["write"] }] }];
 
 let emu;
 let ctl;
-before(async () => {
-  emu = await startEmulatorProcess(new URL("../../emulator/cli.mjs", import.meta.url).pathname);
-  ctl = control(emu.url);
-});
-after(() => emu?.close());
-beforeEach(async () => {
-  await ctl.reset();
-  await ctl.putB2BPolicy(POLICY);
+emulatorProcessForFile((control) => control.putB2BPolicy(POLICY), (started, control) => {
+  [emu, ctl] = [started, control];
 });
 
-/** A `stytch.B2BClient` for the emulator (its http URL goes in `env`; the custom-env warning is silenced). */
-function client() {
-  const warn = console.warn;
-  console.warn = (...args) => {
-    if (!String(args[0]).includes("custom 'env' value")) warn(...args);
-  };
-  try {
-    return new stytch.B2BClient({ project_id: PROJECT_ID, secret: SECRET, env: `${emu.url}/` });
-  } finally {
-    console.warn = warn;
-  }
-}
+/** A `stytch.B2BClient` for the emulator (calls.mjs `sdkClient`). */
+const client = () => sdkClient(emu.url, { projectId: PROJECT_ID, secret: SECRET }, stytch.B2BClient);
 
-/** `{ok: true, value}` or `{ok: false, error}` (calls.mjs `describeError`). */
-async function settle(promise) {
-  try {
-    return { ok: true, value: await promise };
-  } catch (err) {
-    return { ok: false, error: describeError(err) };
-  }
-}
 const failure = (r) => (r.ok ? ["ok"] : [r.error.kind, r.error.status_code ?? r.error.code, r.error.error_type].filter((x) => x !== undefined));
 const counts = () => ctl.requests();
 let n = 0;

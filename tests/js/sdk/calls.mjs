@@ -9,14 +9,14 @@
 // accepts the issuers `stytch.com/<project_id>` and the URL without its trailing `/`.
 import * as stytch from "stytch";
 
-/** A `stytch.Client` for the emulator at `url` (http://127.0.0.1:PORT). */
-export function sdkClient(url, { projectId, secret }) {
+/** A `stytch.Client` (or `Class`, e.g. `stytch.B2BClient`) for the emulator at `url` (http://127.0.0.1:PORT). */
+export function sdkClient(url, { projectId, secret }, Class = stytch.Client) {
   const warn = console.warn;
   console.warn = (...args) => {
     if (!String(args[0]).includes("custom 'env' value")) warn(...args);
   };
   try {
-    return new stytch.Client({ project_id: projectId, secret, env: url.replace(/\/*$/, "/") });
+    return new Class({ project_id: projectId, secret, env: url.replace(/\/*$/, "/") });
   } finally {
     console.warn = warn;
   }
@@ -37,7 +37,7 @@ export function describeError(err) {
 }
 
 /** `{ ok: true, value }` with the SDK's answer, or `{ ok: false, error }` (see `describeError`). */
-async function settle(promise) {
+export async function settle(promise) {
   try {
     return { ok: true, value: await promise };
   } catch (err) {

@@ -2,9 +2,10 @@
 // (tests/emulator/USAGE.md, "M2M and Connected Apps"): tokens from `m2m.token` must pass
 // `m2m.authenticateToken`, and Connected App tokens `idp.introspectTokenLocal` and
 // `idp.introspectTokenNetwork`, exactly as they would against Stytch.  Run: node --test tests/js/sdk/
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { control, PROJECT_ID, SECRET, startEmulatorProcess } from "../lib/emulator.mjs";
+import { PROJECT_ID, SECRET } from "../lib/emulator.mjs";
+import { emulatorProcessForFile } from "./emulator-process.mjs";
 import * as stytch from "stytch";
 import { sdkClient, describeError } from "./calls.mjs";
 
@@ -21,14 +22,8 @@ const WRITE = { resource_id: "documents", action: "write" };
 
 let emu;
 let ctl;
-before(async () => {
-  emu = await startEmulatorProcess(new URL("../../emulator/cli.mjs", import.meta.url).pathname);
-  ctl = control(emu.url);
-});
-after(() => emu?.close());
-beforeEach(async () => {
-  await ctl.reset();
-  await ctl.putPolicy(POLICY);
+emulatorProcessForFile((control) => control.putPolicy(POLICY), (started, control) => {
+  [emu, ctl] = [started, control];
 });
 
 /** A fresh client each time, so that the SDK's JWKS and policy caches start empty. */
@@ -157,15 +152,7 @@ test("B2B: member tokens through B2BClient.idp (organization, tenancy, scopes) a
   await ctl.putB2BPolicy({ scopes: [{ scope: "read:docs", description: "", permissions: [{ resource_id: "documents", actions: ["read"] }] }] });
   const app = await ctl.createConnectedAppClient();
   const { access_token } = await ctl.mintConnectedAppToken({ member_id: member.member_id, client_id: app.client_id, scopes: ["read:docs"] });
-  const b2b = () => {
-    const warn = console.warn;
-    console.warn = () => {};
-    try {
-      return new stytch.B2BClient({ project_id: PROJECT_ID, secret: SECRET, env: `${emu.url}/` });
-    } finally {
-      console.warn = warn;
-    }
-  };
+  const b2b = () => sdkClient(emu.url, { projectId: PROJECT_ID, secret: SECRET }, stytch.B2BClient);
   const organization = { organization_id: org.organization_id, slug: "acme-oauth" };
   const check = (orgId, action) => ({ authorization_check: { organization_id: orgId, resource_id: "documents", action } });
 

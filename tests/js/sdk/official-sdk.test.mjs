@@ -1,9 +1,10 @@
 // The official `stytch` Node SDK against the emulator (tests/emulator/USAGE.md): every Sessions
 // call the package mirrors, with and without authorization checks, must work through the SDK
 // exactly as it would against Stytch.  Run: node --test tests/js/sdk/
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { control, PROJECT_ID, SECRET, startEmulatorProcess } from "../lib/emulator.mjs";
+import { PROJECT_ID, SECRET } from "../lib/emulator.mjs";
+import { emulatorProcessForFile } from "./emulator-process.mjs";
 import { sdkClient, calls } from "./calls.mjs";
 
 const SESSION_CLAIM = "https://stytch.com/session";
@@ -22,14 +23,8 @@ const DELETE = { resource_id: "documents", action: "delete" };
 
 let emu;
 let ctl;
-before(async () => {
-  emu = await startEmulatorProcess(new URL("../../emulator/cli.mjs", import.meta.url).pathname);
-  ctl = control(emu.url);
-});
-after(() => emu?.close());
-beforeEach(async () => {
-  await ctl.reset();
-  await ctl.putPolicy(POLICY);
+emulatorProcessForFile((control) => control.putPolicy(POLICY), (started, control) => {
+  [emu, ctl] = [started, control];
 });
 
 const client = () => sdkClient(emu.url, { projectId: PROJECT_ID, secret: SECRET });
