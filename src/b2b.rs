@@ -138,14 +138,7 @@ pub fn operation(
                 f.required_string("organization_id")?,
                 f.required_string("member_id")?,
             );
-            let query = [
-                "?organization_id=",
-                &percent_encode(&organization),
-                "&member_id=",
-                &percent_encode(&member),
-            ]
-            .concat();
-            Operation::Api(ApiCall::get(Endpoint::B2bGet, query))
+            get_operation(&organization, &member)
         }
         "revoke" => {
             let body = B2bRevokeParams::body_of(&read(B2bRevokeParams::WHAT)?)?;
@@ -210,4 +203,16 @@ pub fn member_headers(
         }
     }
     Ok(headers)
+}
+
+/// `get`: `GET /v1/b2b/sessions?organization_id=…&member_id=…`.
+pub fn get_operation(organization_id: &str, member_id: &str) -> Operation {
+    let query = [
+        "?organization_id=",
+        &percent_encode(organization_id),
+        "&member_id=",
+        &percent_encode(member_id),
+    ]
+    .concat();
+    Operation::Api(ApiCall::get(Endpoint::B2bGet, query))
 }

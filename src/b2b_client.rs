@@ -12,7 +12,7 @@ use crate::client::{typed, Client, SharedEngine};
 use crate::config::Config;
 use crate::engine::{Answer, ApiCall, Operation};
 use crate::error::Result;
-use crate::http::{percent_encode, Host};
+use crate::http::Host;
 use crate::member_session::MemberSession;
 use crate::product::B2B;
 use crate::rbac::Verdict;
@@ -192,15 +192,8 @@ impl<H: Host> B2BClient<H> {
 
     /// `GET /v1/b2b/sessions?organization_id=&member_id=`.
     pub async fn get(&self, organization_id: &str, member_id: &str) -> Result<B2bGetResponse> {
-        let query = [
-            "?organization_id=",
-            &percent_encode(organization_id),
-            "&member_id=",
-            &percent_encode(member_id),
-        ]
-        .concat();
-        let call = ApiCall::get(Endpoint::B2bGet, query);
-        typed(self.client.run(Operation::Api(call)).await?)
+        let operation = crate::b2b::get_operation(organization_id, member_id);
+        typed(self.client.run(operation).await?)
     }
 
     /// `GET /v1/b2b/sessions/jwks/{project_id}`.
