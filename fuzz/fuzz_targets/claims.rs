@@ -80,7 +80,8 @@ fn model(c: &Map<String, Value>, r: &ClaimRules<'_>) -> Option<&'static str> {
     }
     if let Some(max) = r.max_token_age_seconds {
         let Some(iat) = iat else { return Some("jwt_invalid") };
-        if now - iat > i128::from(max) {
+        // 0: every token is too old (docs/rules.md, "How a session JWT is judged", step 6).
+        if max == 0 || now - iat > i128::from(max) {
             return Some("jwt_too_old");
         }
     }
