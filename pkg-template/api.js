@@ -424,7 +424,9 @@ function serviceClass(b2b, prefix, ops) {
         const [facts, text, , , current] = read(first);
         const second = options === undefined ? undefined : read(options);
         const date = op === "authenticateJwtLocal" ? current : op === "introspectTokenLocal" ? second?.[4] : undefined;
-        const extra = second === undefined ? undefined : second[1] ?? "null";
+        // The second argument's JSON: `null` reads as none; what cannot be read, or is no object,
+        // is refused by the module (never silently dropped: revoke's `authorization` narrows it).
+        const extra = second === undefined ? undefined : options === null ? "null" : second[1] ?? (isObject(options) ? "!" : "0");
         const name = prefix + op;
         const step = wasm.clientCall(name, c.text, c.store !== undefined, b2b, token, facts, text, extra, date, Date.now());
         return run(step, c.hook === undefined ? c : { ...c, operation: `${b2b ? "b2b." : ""}${prefix || "sessions."}${op}` });

@@ -260,6 +260,11 @@ export function checks() {
       const other = await rejection(c.sessions.authenticateJwtLocal({ session_jwt: session.session_jwt, authorization_check: { ...check, organization_id: "organization-test-other" } }));
       assert.ok(other instanceof api.ClientError);
       assert.equal(other.code, "tenancy_mismatch");
+      // revoke's options narrow who it runs as: what is not an options object is refused, never dropped.
+      for (const options of [5, "x", [], { authorisation: {} }]) {
+        const bad = await rejection(c.sessions.revoke({ member_session_id: "member-session-test-none" }, options));
+        assert.equal(bad.code, "invalid_argument", JSON.stringify(options));
+      }
     }],
     ["B2B: authenticateB2BRequest admits a member session cookie and refuses another organization with 403", async ({ api, url }) => {
       const { org, session } = await b2bSetup(url);
