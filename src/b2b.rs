@@ -10,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::http::percent_encode;
 use crate::json::{Object, Value};
 use crate::options::{members, Fields, Member, Names};
-use crate::product::B2B;
 use crate::rbac::AuthorizationCheck;
 
 params! {
@@ -121,14 +120,10 @@ pub fn operation(
 ) -> Result<Operation> {
     let api = |endpoint, body: String| Operation::Api(ApiCall::new(endpoint, body));
     Ok(match op {
-        // The same params as a consumer client's (a check must name its organization, which
-        // the engine judges for every call).
+        // The same params as a consumer client's (that a check names its organization the
+        // engine judges for every call: `Product::fits`).
         "authenticate" | "authenticateJwt" | "authenticateJwtLocal" | "getJWKS" => {
-            let operation = crate::api::sessions_operation(op, read, current_date)?;
-            if let Operation::Authenticate(p) = &operation {
-                B2B.fits(p.authorization_check.as_ref())?;
-            }
-            operation
+            crate::api::sessions_operation(op, read, current_date)?
         }
         "get" => {
             let what = "get params";

@@ -101,6 +101,8 @@ impl GateOptions {
         let f = Fields::of(options, WHAT, &Self::KNOWN)?;
         let config = Config::from_gate_fields(&f)?.with_product(product);
         let mut gate = Self::from_fields(&f, product)?;
+        // Also judged for every call (`Call::step`); here too, so that a misfit rejects as bad
+        // options instead of becoming a request's refusal.
         product.fits(gate.params.authorization_check.as_ref())?;
         if config.secret.is_none() {
             gate.local_only()?;

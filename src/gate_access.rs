@@ -83,6 +83,8 @@ impl AccessGate {
             current_date_ms: None,
             authorization_check: f.check("authorization_check")?,
         };
+        // Also judged for every call (`Call::step`); here too, so that a misfit rejects as bad
+        // options instead of becoming a request's refusal.
         product.fits(params.authorization_check.as_ref())?;
         if params.authorization_check.is_some() && config.secret.is_none() {
             return Err(Error::invalid_argument(

@@ -128,7 +128,6 @@ pub fn operation(
                 }
             }
             .at(what, current_date)?;
-            product.fits(params.authorization_check.as_ref())?;
             let profile = product.access_token;
             Operation::VerifyToken {
                 profile,
@@ -150,7 +149,6 @@ pub fn operation(
                 value => Fields::of(&value, what, &[INTROSPECT_NETWORK_OPTIONS])?
                     .check("authorization_check")?,
             };
-            product.fits(check.as_ref())?;
             introspect_operation(
                 &token,
                 &client_id,

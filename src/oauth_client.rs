@@ -87,9 +87,6 @@ impl<H: Host> Client<H> {
         token: &str,
         params: &LocalJwtParams,
     ) -> Result<IntrospectedToken> {
-        self.config()
-            .product()
-            .fits(params.authorization_check.as_ref())?;
         let operation = Operation::VerifyToken {
             profile: self.config().product().access_token,
             token: token.to_owned(),
@@ -108,7 +105,6 @@ impl<H: Host> Client<H> {
         client_secret: Option<&str>,
         check: Option<AuthorizationCheck>,
     ) -> Result<IntrospectedToken> {
-        self.config().product().fits(check.as_ref())?;
         let operation = introspect_operation(token, client_id, client_secret, None, check);
         local(self.run(operation).await?)
     }

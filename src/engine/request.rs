@@ -29,7 +29,7 @@ pub(super) fn step(
         suffix: &api.suffix,
         body: api.body.as_deref(),
         headers: &api.headers,
-        checked: api.checked,
+        checked: api.check.is_some(),
         reusable: false,
     };
     match (current, input) {

@@ -31,8 +31,9 @@ pub struct ApiCall {
     /// What follows the endpoint's path in the URL (`get`'s query, `getJWKS`'s project id).
     pub suffix: String,
     pub body: Option<String>,
-    /// Whether the request sent an authorization check (its answer then needs a verdict).
-    pub checked: bool,
+    /// The authorization check the request sends, if any (its answer then needs a verdict that
+    /// authorizes).
+    pub check: Option<AuthorizationCheck>,
     /// Headers beside the project's credentials (B2B `revoke`'s member session).
     pub headers: Vec<(&'static str, String)>,
 }
@@ -44,7 +45,7 @@ impl ApiCall {
             endpoint,
             suffix: String::new(),
             body: Some(body),
-            checked: false,
+            check: None,
             headers: Vec::new(),
         }
     }
@@ -55,7 +56,7 @@ impl ApiCall {
             endpoint,
             suffix,
             body: None,
-            checked: false,
+            check: None,
             headers: Vec::new(),
         }
     }
@@ -136,10 +137,10 @@ impl Shape {
             }),
             // `max_token_age_seconds: 0` asks the API only.
             Operation::AuthenticateJwt(p) if p.max_token_age_seconds == Some(0) => {
-                let checked = p.authorization_check.is_some();
+                let params = fallback_params(p);
                 Shape::Api(ApiCall {
-                    checked,
-                    ..ApiCall::new(product.authenticate, fallback_params(p).body())
+                    check: params.authorization_check.clone(),
+                    ..ApiCall::new(product.authenticate, params.body())
                 })
             }
             Operation::AuthenticateJwt(p) => Shape::Local(Local {
@@ -157,7 +158,7 @@ impl Shape {
                 }),
             }),
             Operation::Authenticate(p) => Shape::Api(ApiCall {
-                checked: p.authorization_check.is_some(),
+                check: p.authorization_check.clone(),
                 ..ApiCall::new(product.authenticate, p.body())
             }),
             Operation::Get { user_id } => Shape::Api(ApiCall::get(
@@ -180,7 +181,7 @@ impl Shape {
     pub fn check(&self) -> Option<&AuthorizationCheck> {
         match self {
             Shape::Local(local) => local.check.as_ref(),
-            Shape::Api(_) => None,
+            Shape::Api(api) => api.check.as_ref(),
         }
     }
 }

@@ -211,6 +211,24 @@ fn a_check_names_its_organization_exactly_when_the_product_is_b2b() {
         local(with_secret(), &token_a(), in_org(ORG, "documents", "read")),
     );
     assert_eq!(code(&result), "invalid_argument");
+    // The API-only `authenticate` too: the engine judges the check it would send.
+    let sent = |config, check| {
+        let params = stytch_sessions_wasm::api::AuthenticateParams {
+            session_token: Some("t".repeat(44)),
+            authorization_check: check,
+            ..Default::default()
+        };
+        Call::new(config, Operation::Authenticate(params))
+    };
+    assert_eq!(
+        code(&stytch.run(&mut engine, sent(b2b(), consumer_check))),
+        "invalid_argument"
+    );
+    let org_check = in_org(ORG, "documents", "read");
+    assert_eq!(
+        code(&stytch.run(&mut engine, sent(with_secret(), org_check))),
+        "invalid_argument"
+    );
     assert_eq!(stytch.log().len(), 0);
 }
 
