@@ -34,8 +34,22 @@ impl Facts {
         }
     }
 
-    /// The facts as JSON members (no braces), after `"memo":`.
-    pub fn write(&self, out: &mut String) {
+    /// Whether the API's answer (or its error) decided a call that ended with `result`: the
+    /// decision is not local then.
+    pub fn decided_by_api(result: &crate::error::Result<super::Answer>) -> bool {
+        matches!(
+            result,
+            Ok(super::Answer::Api(_)) | Err(crate::error::Error::Stytch(_))
+        )
+    }
+
+    /// The facts as one JSON object, `local` being `!by_api`.
+    pub fn write(&self, by_api: bool, out: &mut String) {
+        out.push_str(if by_api {
+            "{\"local\":false,"
+        } else {
+            "{\"local\":true,"
+        });
         out.push_str(if self.memo {
             "\"memo\":true"
         } else {
@@ -49,5 +63,6 @@ impl Facts {
             out.push_str(name);
             json::push_u64(out, u64::from(n));
         }
+        out.push('}');
     }
 }

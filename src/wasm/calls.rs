@@ -14,7 +14,7 @@ use super::config_cache;
 use super::ENGINE;
 use crate::api::sessions_operation as operation;
 use crate::config::Config;
-use crate::engine::{Call, Input, Next, Operation};
+use crate::engine::{Call, Facts, Input, Next, Operation};
 use crate::error::{Error, Result};
 use crate::gate::{self, GateOptions};
 use crate::http::HttpResponse;
@@ -23,7 +23,7 @@ use crate::json;
 use crate::product::{B2B, CONSUMER};
 use crate::protocol::{self, answered, failed, LOADED, RESPONSE, WOKE};
 use crate::protocol::{send_failure, url_host, BAD_FETCH, BAD_HOOK, BAD_STORE, OBJECT, STORE};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -50,8 +50,9 @@ thread_local! {
     /// is given until it is done, so each slot is freed when its call ends.
     static CALLS: RefCell<Vec<Option<InFlight>>> = const { RefCell::new(Vec::new()) };
     /// What the call whose final step was given last did ([`last_facts`]); emptied when an
-    /// export starts a call, so a call refused before it started reports none.
-    static LAST_FACTS: RefCell<String> = const { RefCell::new(String::new()) };
+    /// export starts a call, so a call refused before it started reports none. A copy of a few
+    /// numbers per call: its JSON is written only when the driver asks (it has an `on_decision`).
+    static LAST_FACTS: Cell<Option<(Facts, bool)>> = const { Cell::new(None) };
 }
 
 /// What the call whose final step the module gave last did, as JSON `{"local":…,"memo":…,
@@ -59,32 +60,22 @@ thread_local! {
 /// started). For the driver's `on_decision` hook, read right after that final step.
 #[wasm_bindgen(js_name = lastFacts)]
 pub fn last_facts() -> String {
-    LAST_FACTS.with(|f| f.borrow().clone())
+    let mut out = String::new();
+    if let Some((facts, by_api)) = LAST_FACTS.with(Cell::get) {
+        facts.write(by_api, &mut out);
+    }
+    out
 }
 
 /// Empties [`LAST_FACTS`]: a new call starts.
 fn forget_facts() {
-    LAST_FACTS.with(|f| f.borrow_mut().clear());
+    LAST_FACTS.with(|f| f.set(None));
 }
 
-/// Keeps what `call` did, ended with `result`: local unless the API's answer (or its error)
-/// decided.
+/// Keeps what `call` did, ended with `result`.
 fn record_facts(call: &Call, result: &Result<crate::engine::Answer>) {
-    let remote = matches!(
-        result,
-        Ok(crate::engine::Answer::Api(_)) | Err(Error::Stytch(_))
-    );
-    LAST_FACTS.with(|f| {
-        let mut out = f.borrow_mut();
-        out.clear();
-        out.push_str(if remote {
-            "{\"local\":false,"
-        } else {
-            "{\"local\":true,"
-        });
-        call.facts().write(&mut out);
-        out.push('}');
-    });
+    let by_api = Facts::decided_by_api(result);
+    LAST_FACTS.with(|f| f.set(Some((call.facts(), by_api))));
 }
 
 /// Checks `new Client(options)`: `""`, or the `E` step of the error.
