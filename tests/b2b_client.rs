@@ -22,13 +22,7 @@ fn client(host: Stytch) -> B2BClient<Stytch> {
 }
 
 fn member_token() -> String {
-    let mut payload = payload();
-    payload.insert("sub".into(), json!(MEMBER));
-    payload.insert(
-        "https://stytch.com/organization".into(),
-        json!({"organization_id": ORG, "slug": "acme"}),
-    );
-    key_a().sign(&Value::Object(payload))
+    key_a().sign(&Value::Object(member_payload(MEMBER, ORG)))
 }
 
 fn member_session() -> Value {

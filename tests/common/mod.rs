@@ -191,6 +191,18 @@ pub fn payload_at(iat: i64) -> Map<String, Value> {
     }
 }
 
+/// A fresh member session JWT payload: member `member` of organization `organization` (slug
+/// `acme`), the session of [`session_claim`].
+pub fn member_payload(member: &str, organization: &str) -> Map<String, Value> {
+    let mut payload = payload();
+    payload.insert("sub".into(), json!(member));
+    payload.insert(
+        "https://stytch.com/organization".into(),
+        json!({"organization_id": organization, "slug": "acme"}),
+    );
+    payload
+}
+
 /// A fresh payload issued at [`NOW`].
 pub fn payload() -> Map<String, Value> {
     payload_at(NOW)

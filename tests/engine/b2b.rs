@@ -7,7 +7,7 @@ use crate::calls::*;
 use crate::common::*;
 use serde_json::{json, Value};
 use std::rc::Rc;
-use stytch_sessions_wasm::api::{AuthenticateJwtParams, LocalJwtParams};
+
 use stytch_sessions_wasm::product::B2B;
 use stytch_sessions_wasm::rbac::AuthorizationCheck;
 use stytch_sessions_wasm::{Answer, Call, Config, Engine, MemberSession, Operation};
@@ -22,38 +22,9 @@ fn b2b() -> Rc<Config> {
 
 /// A member session JWT of [`ORG`] whose session holds `stytch_member` and `admin`.
 fn member_token() -> String {
-    let mut payload = payload();
-    payload.insert("sub".into(), json!(MEMBER));
-    payload.insert(
-        "https://stytch.com/organization".into(),
-        json!({"organization_id": ORG, "slug": "acme"}),
-    );
+    let mut payload = member_payload(MEMBER, ORG);
     payload.insert("plan".into(), json!("pro"));
     key_a().sign(&Value::Object(payload))
-}
-
-fn local(config: Rc<Config>, token: &str, check: Option<AuthorizationCheck>) -> Call {
-    let params = LocalJwtParams {
-        max_token_age_seconds: Some(86_400),
-        clock_tolerance_seconds: Some(86_400),
-        current_date_ms: None,
-        authorization_check: check,
-    };
-    let token = token.to_owned();
-    Call::new(config, Operation::VerifyJwt { token, params })
-}
-
-fn authenticate(config: Rc<Config>, token: &str, check: Option<AuthorizationCheck>) -> Call {
-    Call::new(
-        config,
-        Operation::AuthenticateJwt(AuthenticateJwtParams {
-            session_jwt: token.to_owned(),
-            max_token_age_seconds: Some(86_400),
-            clock_tolerance_seconds: Some(86_400),
-            authorization_check: check,
-            ..AuthenticateJwtParams::default()
-        }),
-    )
 }
 
 fn in_org(org: &str, resource_id: &str, action: &str) -> Option<AuthorizationCheck> {
@@ -82,7 +53,7 @@ fn with_policies() -> Stytch {
 #[test]
 fn a_member_session_jwt_is_verified_with_the_b2b_keys_into_its_member_session() {
     let (mut engine, stytch) = (Engine::new(), Stytch::new());
-    let result = stytch.run(&mut engine, local(b2b(), &member_token(), None));
+    let result = stytch.run(&mut engine, verify_checked(&b2b(), &member_token(), None));
     let Ok(Answer::Session(json)) = result else {
         panic!("{result:?}")
     };
@@ -114,7 +85,7 @@ fn a_thousand_allowed_org_scoped_checks_fetch_each_policy_once_and_ask_nothing()
         } else {
             ("billing", "refund") // the organization's own role, "*"
         };
-        let call = authenticate(b2b(), &token, in_org(ORG, resource, action));
+        let call = authenticate_checked(&b2b(), &token, in_org(ORG, resource, action));
         let result = stytch.run(&mut engine, call);
         let Ok(Answer::LocalJwt { verdict, .. }) = result else {
             panic!("{result:?}")
@@ -144,10 +115,10 @@ fn a_check_naming_another_organization_is_refused_before_any_policy_or_api_call(
     let other = "organization-test-other";
     let result = stytch.run(
         &mut engine,
-        local(b2b(), &token, in_org(other, "documents", "read")),
+        verify_checked(&b2b(), &token, in_org(other, "documents", "read")),
     );
     assert_eq!(code(&result), "tenancy_mismatch");
-    let call = authenticate(b2b(), &token, in_org(other, "documents", "read"));
+    let call = authenticate_checked(&b2b(), &token, in_org(other, "documents", "read"));
     assert_eq!(code(&stytch.run(&mut engine, call)), "tenancy_mismatch");
     assert_eq!(stytch.policy_fetches() + stytch.count(Route::OrgPolicy), 0);
     assert_eq!(stytch.api_calls(), 0);
@@ -158,10 +129,10 @@ fn a_denied_check_is_refused_locally_and_asks_the_b2b_api_from_authenticate_jwt(
     let (mut engine, stytch) = (Engine::new(), with_policies());
     let token = member_token();
     let check = in_org(ORG, "documents", "delete");
-    let result = stytch.run(&mut engine, local(b2b(), &token, check.clone()));
+    let result = stytch.run(&mut engine, verify_checked(&b2b(), &token, check.clone()));
     assert_eq!(code(&result), "invalid_permissions");
     assert_eq!(stytch.api_calls(), 0);
-    let remote = stytch.run(&mut engine, authenticate(b2b(), &token, check));
+    let remote = stytch.run(&mut engine, authenticate_checked(&b2b(), &token, check));
     assert_eq!(code(&remote), "ok"); // the simulated API authorizes it
     assert_eq!(stytch.api_calls(), 1);
     let log = stytch.log();
@@ -183,13 +154,13 @@ fn each_products_verifier_refuses_the_others_tokens_without_an_api_call() {
     let (mut engine, stytch) = (Engine::new(), Stytch::new());
     // The same keys serve both products here: only the token's claims can tell them apart.
     let consumer = token_a();
-    let result = stytch.run(&mut engine, authenticate(b2b(), &consumer, None));
+    let result = stytch.run(&mut engine, authenticate_checked(&b2b(), &consumer, None));
     assert_eq!(code(&result), "jwt_invalid");
     let Err(e) = &result else { unreachable!() };
     assert!(e.to_string().contains("not a B2B member"), "{e}");
     let result = stytch.run(
         &mut engine,
-        authenticate(with_secret(), &member_token(), None),
+        authenticate_checked(&with_secret(), &member_token(), None),
     );
     assert_eq!(code(&result), "jwt_invalid");
     let Err(e) = &result else { unreachable!() };
@@ -203,12 +174,12 @@ fn a_check_names_its_organization_exactly_when_the_product_is_b2b() {
     let consumer_check = Some(AuthorizationCheck::new("documents", "read"));
     let result = stytch.run(
         &mut engine,
-        local(b2b(), &member_token(), consumer_check.clone()),
+        verify_checked(&b2b(), &member_token(), consumer_check.clone()),
     );
     assert_eq!(code(&result), "invalid_argument");
     let result = stytch.run(
         &mut engine,
-        local(with_secret(), &token_a(), in_org(ORG, "documents", "read")),
+        verify_checked(&with_secret(), &token_a(), in_org(ORG, "documents", "read")),
     );
     assert_eq!(code(&result), "invalid_argument");
     // The API-only `authenticate` too: the engine judges the check it would send.
@@ -244,7 +215,7 @@ fn an_organization_policy_too_large_to_keep_allows_nothing() {
     stytch.serve_org_policy(json!({ "roles": roles }));
     let result = stytch.run(
         &mut engine,
-        local(b2b(), &member_token(), in_org(ORG, "billing", "read")),
+        verify_checked(&b2b(), &member_token(), in_org(ORG, "billing", "read")),
     );
     assert_eq!(code(&result), "invalid_response");
 }

@@ -5,6 +5,7 @@ use crate::common::*;
 use serde_json::{json, Value};
 use std::rc::Rc;
 use stytch_sessions_wasm::api::{AuthenticateJwtParams, LocalJwtParams};
+use stytch_sessions_wasm::rbac::AuthorizationCheck;
 use stytch_sessions_wasm::{Answer, Call, Config, Operation, Result};
 
 pub fn public() -> Rc<Config> {
@@ -17,23 +18,38 @@ pub fn with_secret() -> Rc<Config> {
 
 /// Local verification with options under which a token minted at `NOW` stays valid for a day.
 pub fn verify(config: &Rc<Config>, token: &str) -> Call {
+    verify_checked(config, token, None)
+}
+
+/// [`verify`] with an authorization check.
+pub fn verify_checked(config: &Rc<Config>, token: &str, check: Option<AuthorizationCheck>) -> Call {
     let params = LocalJwtParams {
         max_token_age_seconds: Some(86_400),
         clock_tolerance_seconds: Some(86_400),
         current_date_ms: None,
-        authorization_check: None,
+        authorization_check: check,
     };
     let token = token.to_owned();
     Call::new(config.clone(), Operation::VerifyJwt { token, params })
 }
 
 pub fn authenticate_jwt(config: &Rc<Config>, token: &str) -> Call {
+    authenticate_checked(config, token, None)
+}
+
+/// [`authenticate_jwt`] with an authorization check.
+pub fn authenticate_checked(
+    config: &Rc<Config>,
+    token: &str,
+    check: Option<AuthorizationCheck>,
+) -> Call {
     Call::new(
         config.clone(),
         Operation::AuthenticateJwt(AuthenticateJwtParams {
             session_jwt: token.to_owned(),
             max_token_age_seconds: Some(86_400),
             clock_tolerance_seconds: Some(86_400),
+            authorization_check: check,
             ..AuthenticateJwtParams::default()
         }),
     )

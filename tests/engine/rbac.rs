@@ -5,7 +5,7 @@ use crate::calls::*;
 use crate::common::*;
 use serde_json::{json, Value};
 use std::rc::Rc;
-use stytch_sessions_wasm::api::{AuthenticateJwtParams, LocalJwtParams};
+use stytch_sessions_wasm::api::LocalJwtParams;
 use stytch_sessions_wasm::engine::policy::MAX_AGE_MS;
 use stytch_sessions_wasm::rbac::{AuthorizationCheck, Verdict};
 use stytch_sessions_wasm::{Answer, Call, Config, Engine, Error, Input, Next, Operation};
@@ -35,27 +35,11 @@ fn check(resource_id: &str, action: &str) -> Option<AuthorizationCheck> {
 }
 
 fn verify_checked(token: &str, check: Option<AuthorizationCheck>) -> Call {
-    let params = LocalJwtParams {
-        max_token_age_seconds: Some(86_400),
-        clock_tolerance_seconds: Some(86_400),
-        current_date_ms: None,
-        authorization_check: check,
-    };
-    let token = token.to_owned();
-    Call::new(with_secret(), Operation::VerifyJwt { token, params })
+    crate::calls::verify_checked(&with_secret(), token, check)
 }
 
 fn authenticate_checked(token: &str, check: Option<AuthorizationCheck>) -> Call {
-    Call::new(
-        with_secret(),
-        Operation::AuthenticateJwt(AuthenticateJwtParams {
-            session_jwt: token.to_owned(),
-            max_token_age_seconds: Some(86_400),
-            clock_tolerance_seconds: Some(86_400),
-            authorization_check: check,
-            ..AuthenticateJwtParams::default()
-        }),
-    )
+    crate::calls::authenticate_checked(&with_secret(), token, check)
 }
 
 fn verdict(result: &stytch_sessions_wasm::Result<Answer>) -> Option<Verdict> {
