@@ -193,16 +193,19 @@ struct Parser<'a> {
 const SYNTAX: &str = "not valid JSON";
 
 impl Parser<'_> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.at).copied()
     }
 
+    #[inline(always)]
     fn space(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.at += 1;
         }
     }
 
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> bool {
         if self.peek() == Some(byte) {
             self.at += 1;
@@ -265,10 +268,7 @@ impl Parser<'_> {
                 return Err(SYNTAX);
             }
         }
-        // Duplicates, found in O(n log n) so a hostile object with many members stays cheap.
-        let mut names: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-        names.sort_unstable();
-        if names.windows(2).any(|w| w[0] == w[1]) {
+        if has_duplicate_names(&members) {
             return Err("duplicate member name");
         }
         Ok(Value::Object(Object(members)))
@@ -422,10 +422,35 @@ impl Parser<'_> {
     }
 }
 
+/// Whether two of `members` share a name: pairwise for the small objects tokens and answers
+/// are made of (no allocation), sorted above [`PAIRWISE_MAX`] members so that a hostile object
+/// with many members stays O(n log n).
+fn has_duplicate_names(members: &[(String, Value)]) -> bool {
+    if members.len() <= PAIRWISE_MAX {
+        return members.iter().enumerate().any(|(i, (name, _))| {
+            members
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .any(|(other, _)| other == name)
+        });
+    }
+    let mut names: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+    names.sort_unstable();
+    names.windows(2).any(|w| w[0] == w[1])
+}
+
+/// Most members compared pairwise for duplicates (at most 120 comparisons).
+const PAIRWISE_MAX: usize = 16;
+
 /// Whether `int.frac × 10^exponent` is beyond the largest double (it would parse as infinity).
 /// Exact above 10^309 and below 10^308; in between, the significant digits are compared with
 /// those of the largest double's rounding boundary, 1.7976931348623158 × 10^308.
 fn overflows_double(int: &[u8], frac: &[u8], exponent: i64) -> bool {
+    // Every number a token or an answer holds: fewer than 300 integer digits, no exponent.
+    if exponent == 0 && int.len() < 300 {
+        return false;
+    }
     let digits: Vec<u8> = int.iter().chain(frac).copied().collect();
     let Some(first) = digits.iter().position(|&d| d != b'0') else {
         return false; // zero

@@ -13,7 +13,7 @@ use crate::jwk::KeySet;
 use crate::jwt::Verified;
 use crate::profile::Profile;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// Most remembered tokens.
@@ -22,16 +22,20 @@ pub const MAX_ENTRIES: usize = 2048;
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
 struct Entry {
+    token: Box<str>,
     scope: Rc<str>,
     profile: &'static str,
     verified: Verified,
     bytes: usize,
 }
 
-/// Token → what its verification established, and under which JWKS URL.
+/// Token → what its verification established, and under which JWKS URL. Keyed by the hash of
+/// the token's tail ([`tail_hash`]); an entry holds its whole token, compared on every recall.
+/// Two remembered tokens with the same hash (only genuine tokens are remembered, and their
+/// tails are their signatures) keep the later one.
 pub struct Memo {
-    entries: HashMap<Rc<str>, Entry, TailHash>,
-    order: VecDeque<Rc<str>>,
+    entries: HashMap<u64, Entry, BuildHasherDefault<KeyHasher>>,
+    order: VecDeque<u64>,
     bytes: usize,
 }
 
@@ -45,7 +49,7 @@ impl Memo {
     /// Nothing remembered.
     pub const fn new() -> Self {
         Self {
-            entries: HashMap::with_hasher(TailHash),
+            entries: HashMap::with_hasher(BuildHasherDefault::new()),
             order: VecDeque::new(),
             bytes: 0,
         }
@@ -59,8 +63,10 @@ impl Memo {
         profile: &Profile,
         keys: &KeySet,
     ) -> Option<&Verified> {
-        let entry = self.entries.get(token)?;
-        let same = &*entry.scope == scope && entry.profile == profile.name;
+        let entry = self.entries.get(&tail_hash(token))?;
+        let same = same_text(&entry.token, token)
+            && &*entry.scope == scope
+            && entry.profile == profile.name;
         (same && keys.holds(&entry.verified.key)).then_some(&entry.verified)
     }
 
@@ -71,28 +77,21 @@ impl Memo {
         // What the entry holds, doubled for what verifying it left in the allocator (measured in
         // workerd: ~6.5 KB of wasm memory per 2.5 KB token), so the bound is close to the truth.
         let bytes = 2 * (token.len() + verified.session.len()) + scope.len() + 512;
-        if let Some(entry) = self.entries.get_mut(token) {
-            self.bytes = self.bytes - entry.bytes + bytes;
-            *entry = Entry {
-                scope: Rc::from(scope),
-                profile,
-                verified,
-                bytes,
-            };
+        let hash = tail_hash(token);
+        let entry = Entry {
+            token: Box::from(token),
+            scope: Rc::from(scope),
+            profile,
+            verified,
+            bytes,
+        };
+        if let Some(old) = self.entries.get_mut(&hash) {
+            self.bytes = self.bytes - old.bytes + bytes;
+            *old = entry;
         } else {
-            let token: Rc<str> = Rc::from(token);
             self.bytes += bytes;
-            let scope = Rc::from(scope);
-            self.entries.insert(
-                token.clone(),
-                Entry {
-                    scope,
-                    profile,
-                    verified,
-                    bytes,
-                },
-            );
-            self.order.push_back(token);
+            self.entries.insert(hash, entry);
+            self.order.push_back(hash);
         }
         while self.entries.len() > MAX_ENTRIES || self.bytes > MAX_BYTES {
             let Some(oldest) = self.order.pop_front() else {
@@ -120,37 +119,42 @@ impl Memo {
     }
 }
 
-/// Hashes only the last 16 bytes written of a key: the tail of a token is its signature, which
-/// differs between any two genuine tokens. Only verified tokens are stored, so chosen collisions
-/// cost an attacker a full comparison per stored token that shares the tail, nothing more.
-#[derive(Clone, Copy, Default)]
-pub struct TailHash;
+/// A hash of the last 16 bytes of a token: its signature's tail, which differs between any two
+/// genuine tokens. Only verified tokens are remembered, and a recall compares the whole token,
+/// so a chosen collision costs an attacker one comparison and a miss, nothing more.
+fn tail_hash(token: &str) -> u64 {
+    let bytes = token.as_bytes();
+    let tail = bytes.get(bytes.len().saturating_sub(16)..).unwrap_or(bytes);
+    tail.iter().fold(bytes.len() as u64, |h, &b| {
+        (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
+    })
+}
 
-/// The hasher behind [`TailHash`].
-#[derive(Default)]
-pub struct TailHasher(u64);
-
-impl Hasher for TailHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let tail = bytes.get(bytes.len().saturating_sub(16)..).unwrap_or(bytes);
-        for &b in tail {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+/// Whether two texts are equal, compared eight bytes at a time (the module's `memcmp` compares
+/// one byte at a time: a 1.5 KB token was a microsecond of every memo hit).
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |x: &[u8], at: usize| {
+        x.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_ne_bytes)
+    };
+    let mut at = 0;
+    while let (Some(x), Some(y)) = (word(a, at), word(b, at)) {
+        if x != y {
+            return false;
         }
+        at += 8;
     }
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    a.get(at..) == b.get(at..)
 }
 
-impl BuildHasher for TailHash {
-    type Hasher = TailHasher;
-    fn build_hasher(&self) -> TailHasher {
-        TailHasher::default()
-    }
-}
-
-/// Hashes an [`super::answers::Key`] by its first eight bytes: it is a SHA-256 already (and the standard
-/// library's keyed hasher would be code in the module for nothing).
+/// Hashes an [`super::answers::Key`] by its first eight bytes (it is a SHA-256 already), and a
+/// memo entry's key, a [`tail_hash`] already (the standard library's keyed hasher would be code
+/// in the module for nothing).
 #[derive(Default)]
 pub struct KeyHasher(u64);
 

@@ -14,5 +14,6 @@ mod calls;
 #[path = "../common/mod.rs"]
 mod common;
 mod keys;
+mod memo;
 mod rbac;
 mod store;
