@@ -18,6 +18,7 @@ cp Cargo.lock "$lock"
 node scripts/lib/bindgen-features.mjs "$target/bench-parts/wasm32-unknown-unknown/release/stytch_bench_parts.wasm" "$tmp/stytch_bench_parts.wasm" hide
 wasm-bindgen --target web --out-dir "$tmp/wb" "$tmp/stytch_bench_parts.wasm"
 node scripts/lib/bindgen-features.mjs "$tmp/wb/stytch_bench_parts_bg.wasm" "$tmp/wb/stytch_bench_parts_bg.wasm" restore
+node scripts/lib/glue-strings.mjs "$tmp/wb/stytch_bench_parts.js"
 mkdir -p "$out"
 "$tools/wasm-opt" -O3 -ocimfs 200 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \

@@ -121,6 +121,19 @@ export function checks() {
       assert.equal(res.user.user_id, user.user_id);
       assert.equal(res.user.emails[0].email, user.emails[0].email);
     }],
+    ["strings beyond ASCII cross into the module intact, wherever their first such character is", async ({ api, url }) => {
+      const { fresh } = await setup(url);
+      // The package copies each string into the module with TextEncoder.encodeInto (scripts/lib/glue-strings.mjs):
+      // two-, three- and four-byte characters at the start, after a long ASCII run, and last.
+      const claims = { a: "é at the start", b: `${"x".repeat(2000)}日本語 after 2000 ASCII`, c: "ends with a crab 🦀", d: "🦀", e: "mixed é 日 🦀 é" };
+      const res = await client(api, url).sessions.authenticate({ session_token: fresh.session_token, session_custom_claims: claims });
+      for (const [k, v] of Object.entries(claims)) assert.equal(res.session.custom_claims[k], v, k);
+      // A token with such a character is refused as a malformed token, like any other.
+      for (const token of [`é${fresh.session_jwt}`, `${fresh.session_jwt}🦀`]) {
+        const err = await rejection(api.verifyJwt(token, { project_id: PROJECT_ID, custom_base_url: url }));
+        assert.equal(err.code, "jwt_invalid");
+      }
+    }],
     ["client.sessions.authenticateJwt: local for a fresh JWT, remote for an old one", async ({ api, url }) => {
       const { user, fresh } = await setup(url);
       const c = client(api, url);
