@@ -4,7 +4,7 @@
 // requests (the clock does not advance inside a Worker) and divides the difference between k
 // and 0 iterations by k.
 import wasmModule from "./stytch_bench_parts_bg.wasm";
-import { initSync, rsa_setup, rsa_verify, rsa_key_setup, sha256, verify_setup, verify_pure, verify_call_repeat } from "./stytch_bench_parts.mjs";
+import { initSync, rsa_setup, rsa_verify, rsa_key_setup, sha256, verify_setup, verify_pure, verify_call_repeat, verify_steps } from "./stytch_bench_parts.mjs";
 
 initSync({ module: wasmModule });
 let setup;
@@ -26,6 +26,11 @@ export default {
       case "/sha": ok = sha256(message, iters); break;
       case "/pure": ok = 0; for (let i = 0; i < iters; i++) ok += verify_pure(setup.now) === setup.tokens.length ? 1 : 0; break;
       case "/repeat": ok = verify_call_repeat(setup.token, setup.options, setup.nowMs, iters); break;
+      case "/parse": case "/claims": case "/judge": case "/marshal": {
+        const step = ["/parse", "/claims", "/judge", "/marshal"].indexOf(url.pathname);
+        ok = iters === 0 ? 0 : verify_steps(step, setup.now, iters) / setup.tokens.length;
+        break;
+      }
       default: return new Response("not found", { status: 404 });
     }
     return Response.json({ ok, iters });

@@ -1,5 +1,6 @@
 // The parts of one verification, each timed on its own (./scripts/bench --only parts): the RSA
-// public operation alone, the key's set-up, SHA-256 of the signing input, the whole verification
+// public operation alone, the key's set-up, SHA-256 of the signing input, the steps but the
+// signature (parse, claims, judge, marshal; cumulative), the whole verification
 // without the engine or the JavaScript boundary, and the package's call made from inside wasm
 // (the engine and its memo, no boundary). They run in the bench-only module of
 // benches/wasm-parts (built by its build.sh like the package's), in Node and in workerd. The
@@ -51,6 +52,11 @@ export async function partsBench({ root, jwks, token, pools, projectId, baseUrl,
     sha: () => time(() => m.sha256(message, 200), 200),
     pure: () => time(() => m.verify_pure(now) + m.verify_pure(now) + m.verify_pure(now), 3 * pool.length),
     repeat: () => time(() => m.verify_call_repeat(token, options, Date.now(), 500), 500),
+    // The steps of a verification but the signature, each run cumulatively (`verify_steps`).
+    parse: () => time(() => m.verify_steps(0, now, 10), 10 * pool.length),
+    claims: () => time(() => m.verify_steps(1, now, 10), 10 * pool.length),
+    judge: () => time(() => m.verify_steps(2, now, 10), 10 * pool.length),
+    marshal: () => time(() => m.verify_steps(3, now, 10), 10 * pool.length),
   };
   const node = {};
   for (const k of Object.keys(parts)) node[k] = [];
@@ -92,8 +98,8 @@ export async function partsBench({ root, jwks, token, pools, projectId, baseUrl,
         if (res.ok !== iters) throw new Error(`parts: workerd ${path}: ${res.ok} of ${iters} runs succeeded`);
         return ms;
       };
-      const plan = { rsa: 100, key: 20, sha: 1000, pure: 5, repeat: 2000 };
-      const per = { rsa: 1, key: 1, sha: 1, pure: pool.length, repeat: 1 };
+      const plan = { rsa: 100, key: 20, sha: 1000, pure: 5, repeat: 2000, parse: 20, claims: 20, judge: 20, marshal: 20 };
+      const per = { rsa: 1, key: 1, sha: 1, pure: pool.length, repeat: 1, parse: pool.length, claims: pool.length, judge: pool.length, marshal: pool.length };
       const samples = Object.fromEntries(Object.keys(plan).map((k) => [k, []]));
       for (let r = -2; r <= rounds; r++) {
         for (const [k, iters] of Object.entries(plan)) {
@@ -152,6 +158,10 @@ export function partsTable({ node, workerd }, pkg = {}) {
     row("the package's `verifyJwt` call made inside wasm, new token (engine, memo, answer text)", "call"),
     row("the same, the same token again (memo hit)", "repeat"),
     row("a key's set-up (`FastPublicKey::new`: R² mod n), once per key", "key"),
+    row("the steps but the signature: parse the JWS (split, base64url, header JSON)", "parse"),
+    row("… and parse the claims (JSON)", "claims"),
+    row("… and judge them (iss, aud, times)", "judge"),
+    row("… and marshal the session (its JSON answer)", "marshal"),
   ];
   for (const [k, label] of [["repeat", "the boundary: the package's same-token call from JavaScript minus the in-wasm memo hit"], ["fresh", "the boundary and the JavaScript driver, new token: the package's call minus the in-wasm call"]]) {
     const inner = k === "repeat" ? "repeat" : "call";

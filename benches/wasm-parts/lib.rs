@@ -195,3 +195,45 @@ pub fn rsa_check(n: &[u8], e: &[u8], digest: &[u8], sig: &[u8]) -> u32 {
     };
     u32::from(key.verify_rs256_digest(&digest, sig))
 }
+
+/// The steps of [`verify_pure`] one by one over its tokens, `rounds` times each: `step` 0 parses
+/// the JWS (split, base64url, header), 1 parses the claims as well, 2 judges the claims as well,
+/// 3 marshals the session as well (all but the signature). Counts the runs that succeeded.
+#[wasm_bindgen]
+pub fn verify_steps(step: u32, now: f64, rounds: u32) -> u32 {
+    PURE.with(|p| {
+        let p = p.borrow();
+        let Some(p) = p.as_ref() else { return 0 };
+        let rules = ClaimRules {
+            project_id: &p.project_id,
+            base_url: &p.base_url,
+            now: now as i64,
+            clock_tolerance_seconds: 0,
+            max_token_age_seconds: Some(300),
+        };
+        let mut ok = 0;
+        for _ in 0..rounds {
+            for t in &p.tokens {
+                let Ok(jws) = jws::parse(black_box(t)) else { continue };
+                if step == 0 {
+                    ok += u32::from(black_box(&jws).payload.len() > 1);
+                    continue;
+                }
+                let Ok(claims) = stytch_sessions_wasm::internal::verify::parse_claims(&jws) else { continue };
+                if step == 1 {
+                    ok += u32::from(black_box(&claims).len() > 1);
+                    continue;
+                }
+                if stytch_sessions_wasm::claims::validate(&claims, &rules).is_err() {
+                    continue;
+                }
+                if step == 2 {
+                    ok += 1;
+                    continue;
+                }
+                ok += u32::from((stytch_sessions_wasm::profile::SESSION.marshal)(claims).is_ok());
+            }
+        }
+        ok
+    })
+}
