@@ -436,8 +436,39 @@ fn has_duplicate_names(members: &[(String, Value)]) -> bool {
         });
     }
     let mut names: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-    names.sort_unstable();
+    heapsort(&mut names);
     names.windows(2).any(|w| w[0] == w[1])
+}
+
+/// Sorts `names`: heapsort, O(n log n) at worst and a few hundred bytes of code in the module,
+/// where the standard library's sort is 3 KB (this is its only sort).
+fn heapsort(names: &mut [&str]) {
+    let n = names.len();
+    for root in (0..n / 2).rev() {
+        sift_down(names, root, n);
+    }
+    for end in (1..n).rev() {
+        names.swap(0, end);
+        sift_down(names, 0, end);
+    }
+}
+
+/// Moves `names[root]` down the heap held in `names[..end]` until its children are not greater.
+fn sift_down(names: &mut [&str], mut root: usize, end: usize) {
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && names.get(child) < names.get(child + 1) {
+            child += 1;
+        }
+        if names.get(root) >= names.get(child) {
+            return;
+        }
+        names.swap(root, child);
+        root = child;
+    }
 }
 
 /// Most members compared pairwise for duplicates (at most 120 comparisons).
@@ -589,6 +620,41 @@ mod tests {
         assert!(parse_object(br#"{"a":1,"\u0061":2}"#).is_err());
         assert!(parse_object(br#"{"a":{"b":1,"b":1}}"#).is_err());
         assert!(parse_object(br#"{"a":[{"b":1,"b":1}]}"#).is_err());
+    }
+
+    /// Pairwise up to 16 members, sorted above: a duplicate is found wherever it is, in objects
+    /// of every size, and distinct names never are; the sort orders like the standard one.
+    #[test]
+    fn finds_duplicates_in_objects_of_every_size() {
+        for n in [1, 2, 15, 16, 17, 18, 100, 1000] {
+            let names: Vec<String> = (0..n).map(|i| format!("m{}", (i * 7919) % n)).collect();
+            let text = |names: &[String]| {
+                let members: Vec<String> = names.iter().map(|k| format!("\"{k}\":0")).collect();
+                format!("{{{}}}", members.join(","))
+            };
+            assert!(
+                parse_object(text(&names).as_bytes()).is_ok(),
+                "{n} distinct"
+            );
+            for (i, j) in [(0, n - 1), (n / 2, n / 2 + 1), (n - 2, n - 1), (0, 1)] {
+                if i >= j || j >= n {
+                    continue;
+                }
+                let mut dup = names.clone();
+                dup[j] = dup[i].clone();
+                assert_eq!(
+                    parse_object(text(&dup).as_bytes()),
+                    Err("duplicate member name"),
+                    "{n} members, {i} = {j}"
+                );
+            }
+        }
+        let words: Vec<String> = (0..500).map(|i| format!("w{}", (i * 7919) % 263)).collect();
+        let mut sorted: Vec<&str> = words.iter().map(String::as_str).collect();
+        let mut expected = sorted.clone();
+        heapsort(&mut sorted);
+        expected.sort();
+        assert_eq!(sorted, expected);
     }
 
     #[test]
