@@ -169,7 +169,7 @@ impl AccessGate {
             params.push(("error", error.to_owned()));
             params.push(("error_description", code.to_owned()));
             if let (403, Some(scopes)) = (status, &self.required_scopes) {
-                params.push(("scope", scopes.join(" ")));
+                params.push(("scope", crate::http::space_separated(scopes)));
             }
         }
         if let Some(url) = &self.resource_metadata {

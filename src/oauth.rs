@@ -167,7 +167,9 @@ pub fn token_operation(
     client_secret: &str,
     scopes: Option<&[String]>,
 ) -> Operation {
-    let scope = scopes.filter(|s| !s.is_empty()).map(|s| s.join(" "));
+    let scope = scopes
+        .filter(|s| !s.is_empty())
+        .map(crate::http::space_separated);
     let mut pairs = vec![
         ("client_id", client_id),
         ("client_secret", client_secret),

@@ -350,10 +350,12 @@ pub fn snake_case(name: &str) -> String {
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut last: Vec<usize> = (0..=b.len()).collect();
+    // Three rows, reused: the one before the last (for swaps), the last, and the one written.
+    let mut before: Vec<usize> = (0..=b.len()).collect();
+    let mut last = before.clone();
+    let mut row = before.clone();
     for i in 1..=a.len() {
-        let mut row = vec![i; b.len() + 1];
+        row[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut d = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + cost);
@@ -362,7 +364,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
             }
             row[j] = d;
         }
-        before = std::mem::replace(&mut last, row);
+        std::mem::swap(&mut before, &mut last);
+        std::mem::swap(&mut last, &mut row);
     }
     last[b.len()]
 }

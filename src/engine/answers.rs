@@ -1,19 +1,18 @@
 //! The API's answers to the calls that judge a token (`POST /v1/sessions/authenticate`), shared
 //! by the calls of one engine, so that nothing an attacker repeats costs an API call each time
-//! (`docs/rules.md`, "When the API is asked"): identical requests in flight are sent once (the others wait and take its answer); a final
-//! refusal of a token (and its check) is kept for [`REFUSAL_MS`]; an answer the call allows to
-//! be reused (authenticateJwt's fallback) for [`REUSE_MS`].
+//! (`docs/rules.md`, "When the API is asked"): identical requests in flight are sent once (the
+//! others wait and take its answer); a final refusal of a token (and its check) is kept for
+//! [`REFUSAL_MS`]; an answer the call allows to be reused (authenticateJwt's fallback) for
+//! [`REUSE_MS`].
 //!
 //! A request is known by the SHA-256 of its URL, credentials and body (the token, the check and
 //! every parameter): one request's answer never serves another. At most [`MAX_ENTRIES`] and
 //! [`MAX_BYTES`]; the oldest go first.
 
 use super::flight::{Asking, Attempt};
-use super::memo::KeyHasher;
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
-use std::hash::BuildHasherDefault;
+use std::collections::VecDeque;
 
 /// How long a final refusal from the API is remembered (60 seconds).
 pub const REFUSAL_MS: f64 = 60.0 * 1000.0;
@@ -67,11 +66,11 @@ struct Entry {
     bytes: usize,
 }
 
-/// The requests in flight and the answers remembered.
+/// The requests in flight and the answers remembered, oldest first: a linear search over at most
+/// [`MAX_ENTRIES`] keys (a few microseconds), and no hash table's code in the module.
 #[derive(Debug)]
 pub struct Answers {
-    entries: HashMap<Key, Entry, BuildHasherDefault<KeyHasher>>,
-    order: VecDeque<Key>,
+    entries: VecDeque<(Key, Entry)>,
     bytes: usize,
     flights: u64,
 }
@@ -80,15 +79,23 @@ impl Answers {
     /// Nothing remembered.
     pub(crate) const fn new() -> Self {
         Self {
-            entries: HashMap::with_hasher(BuildHasherDefault::new()),
-            order: VecDeque::new(),
+            entries: VecDeque::new(),
             bytes: 0,
             flights: 0,
         }
     }
+    /// Where `key` is (keys are SHA-256s: their first eight bytes are compared first).
+    fn find(&self, key: &Key) -> Option<usize> {
+        let same = |k: &Key| k[..8] == key[..8] && k == key;
+        self.entries.iter().position(|(k, _)| same(k))
+    }
+    fn get(&self, key: &Key) -> Option<&State> {
+        Some(&self.entries.get(self.find(key)?)?.1.state)
+    }
+
     /// What a call `asking` to send request `key` does at `now_ms`, with its timeout.
     pub fn plan(&mut self, key: &Key, now_ms: f64, timeout_ms: u32, asking: Asking) -> Plan {
-        match self.entries.get(key).map(|e| &e.state) {
+        match self.get(key) {
             Some(State::Landed {
                 flight,
                 result,
@@ -125,7 +132,7 @@ impl Answers {
         now_ms: f64,
     ) {
         let latest = matches!(
-            self.entries.get(key).map(|e| &e.state),
+            self.get(key),
             Some(State::InFlight(a)) if a.flight == flight
         );
         if !latest {
@@ -149,7 +156,6 @@ impl Answers {
     /// outlives it; the refusals go too, and are asked again once).
     pub fn forget(&mut self) {
         self.entries.clear();
-        self.order.clear();
         self.bytes = 0;
     }
 
@@ -164,24 +170,21 @@ impl Answers {
     }
 
     fn put(&mut self, key: Key, state: State, bytes: usize) {
-        match self.entries.get_mut(&key) {
-            Some(entry) => {
+        match self.find(&key).and_then(|i| self.entries.get_mut(i)) {
+            Some((_, entry)) => {
                 self.bytes = self.bytes - entry.bytes + bytes;
                 *entry = Entry { state, bytes };
             }
             None => {
                 self.bytes += bytes;
-                self.entries.insert(key, Entry { state, bytes });
-                self.order.push_back(key);
+                self.entries.push_back((key, Entry { state, bytes }));
             }
         }
         while self.entries.len() > MAX_ENTRIES || self.bytes > MAX_BYTES {
-            let Some(oldest) = self.order.pop_front() else {
+            let Some((_, gone)) = self.entries.pop_front() else {
                 break;
             };
-            if let Some(gone) = self.entries.remove(&oldest) {
-                self.bytes = self.bytes.saturating_sub(gone.bytes);
-            }
+            self.bytes = self.bytes.saturating_sub(gone.bytes);
         }
     }
 }
