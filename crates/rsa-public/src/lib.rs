@@ -80,19 +80,25 @@ impl FastPublicKey {
             e,
             k: n_be.len(),
         };
-        // R^2 = R * 2^(s * 2^t) with 28 l = s * 2^t: compute R * 2^s mod n by doubling from
-        // 2^(bits - 1) < n, then square t times in Montgomery form (each squaring doubles the
-        // power of two: mont(R x, R x) = R x^2).
+        // R^2 = R * 2^(28 l): the Montgomery form of 2^(28 l), by square-and-multiply from
+        // the Montgomery form of 2 (R * 2 mod n, by doubling from 2^(bits - 1) < n), since
+        // mont(R a, R b) = R a b. About 12 squarings and 26 doublings: a few doublings more
+        // would be as fast once optimised, but V8 runs this first in its baseline tier, where a
+        // loop of ~280 doublings made it hot enough to be recompiled, which cost a cold
+        // isolate's first request more than a millisecond (benches/RESULTS.md).
         let rbits = W as usize * l;
-        let t = rbits.trailing_zeros();
         let mut x = vec![0u32; l];
         *x.get_mut((bits - 1) / W as usize)? = 1 << ((bits - 1) % W as usize);
-        for _ in 0..(rbits + (rbits >> t) - (bits - 1)) {
+        for _ in 0..(rbits + 1 - (bits - 1)) {
             double_mod(&mut x, &key.n);
         }
+        let two = Spread::of(&x);
         let mut scratch = Scratch::new(l);
-        for _ in 0..t {
+        for i in (0..rbits.ilog2()).rev() {
             key.sqr(&mut x, &mut scratch);
+            if rbits >> i & 1 == 1 {
+                key.mul(&mut x, &two, &mut scratch);
+            }
         }
         key.r2 = Spread::of(&x);
         Some(key)
