@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bench-only parts module (benches/wasm-parts, never shipped) the way scripts/build
 # builds the package's: cargo (release, simd128), wasm-bindgen --target web with the same hidden
-# features, wasm-opt -O3 -ocimfs 200. Output: target/bench-parts/stytch_bench_parts{.js,_bg.wasm}.
+# features, wasm-opt -O3 -ocimfs 50. Output: target/bench-parts/stytch_bench_parts{.js,_bg.wasm}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -20,7 +20,7 @@ wasm-bindgen --target web --out-dir "$tmp/wb" "$tmp/stytch_bench_parts.wasm"
 node scripts/lib/bindgen-features.mjs "$tmp/wb/stytch_bench_parts_bg.wasm" "$tmp/wb/stytch_bench_parts_bg.wasm" restore
 node scripts/lib/glue-strings.mjs "$tmp/wb/stytch_bench_parts.js"
 mkdir -p "$out"
-"$tools/wasm-opt" -O3 -ocimfs 200 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+"$tools/wasm-opt" -O3 -ocimfs 50 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
   "$tmp/wb/stytch_bench_parts_bg.wasm" -o "$out/stytch_bench_parts_bg.wasm"
 cp "$tmp/wb/stytch_bench_parts.js" "$out/"
