@@ -252,18 +252,26 @@ impl FastPublicKey {
     /// Before rows `i` and `i + 1`: with more than [`NO_CARRY_LIMBS`] limbs, every 32 rows,
     /// carries each accumulator from `i` on into the next (the last keeps its excess), so that
     /// 32 rows (each adding less than 2^59 to an accumulator) keep every one below 2^64.
+    #[inline(always)]
     fn normalise_before(&self, t: &mut [lanes::A2], i: usize) {
-        if self.n.len() <= NO_CARRY_LIMBS || i == 0 || !i.is_multiple_of(32) {
-            return;
+        if self.n.len() > NO_CARRY_LIMBS && i != 0 && i.is_multiple_of(32) {
+            normalise_from(t, i);
         }
-        let mut carry = 0u64;
-        let end = 2 * t.len();
-        for k in i..end {
-            let s = lanes::get(t, k) + carry;
-            let keep = if k + 1 == end { s } else { s & MASK };
-            lanes::set(t, k, keep);
-            carry = s >> W;
-        }
+    }
+}
+
+/// The carries of [`FastPublicKey::normalise_before`], out of line: only moduli of more than
+/// 3526 bits need them, and the rows of every other stay small for V8 to compile.
+#[cold]
+#[inline(never)]
+fn normalise_from(t: &mut [lanes::A2], i: usize) {
+    let mut carry = 0u64;
+    let end = 2 * t.len();
+    for k in i..end {
+        let s = lanes::get(t, k) + carry;
+        let keep = if k + 1 == end { s } else { s & MASK };
+        lanes::set(t, k, keep);
+        carry = s >> W;
     }
 }
 
