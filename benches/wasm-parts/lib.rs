@@ -101,6 +101,19 @@ thread_local! {
     static PURE: RefCell<Option<Pure>> = const { RefCell::new(None) };
 }
 
+impl Pure {
+    /// The claim rules the package applies by default, at `now` (seconds).
+    fn rules(&self, now: f64) -> ClaimRules<'_> {
+        ClaimRules {
+            project_id: &self.project_id,
+            base_url: &self.base_url,
+            now: now as i64,
+            clock_tolerance_seconds: 0,
+            max_token_age_seconds: Some(300),
+        }
+    }
+}
+
 /// Tokens (one per line) and the JWKS (JSON `{"keys": [...]}`) for [`verify_pure`].
 #[wasm_bindgen]
 pub fn verify_setup(tokens: &str, jwks: &str, project_id: &str, base_url: &str) -> u32 {
@@ -131,13 +144,7 @@ pub fn verify_pure(now: f64) -> u32 {
     PURE.with(|p| {
         let p = p.borrow();
         let Some(p) = p.as_ref() else { return 0 };
-        let rules = ClaimRules {
-            project_id: &p.project_id,
-            base_url: &p.base_url,
-            now: now as i64,
-            clock_tolerance_seconds: 0,
-            max_token_age_seconds: Some(300),
-        };
+        let rules = p.rules(now);
         p.tokens
             .iter()
             .filter(|t| verify_session_jwt(t, &p.keys, &rules).is_ok())
@@ -204,22 +211,20 @@ pub fn verify_steps(step: u32, now: f64, rounds: u32) -> u32 {
     PURE.with(|p| {
         let p = p.borrow();
         let Some(p) = p.as_ref() else { return 0 };
-        let rules = ClaimRules {
-            project_id: &p.project_id,
-            base_url: &p.base_url,
-            now: now as i64,
-            clock_tolerance_seconds: 0,
-            max_token_age_seconds: Some(300),
-        };
+        let rules = p.rules(now);
         let mut ok = 0;
         for _ in 0..rounds {
             for t in &p.tokens {
-                let Ok(jws) = jws::parse(black_box(t)) else { continue };
+                let Ok(jws) = jws::parse(black_box(t)) else {
+                    continue;
+                };
                 if step == 0 {
                     ok += u32::from(black_box(&jws).payload.len() > 1);
                     continue;
                 }
-                let Ok(claims) = stytch_sessions_wasm::internal::verify::parse_claims(&jws) else { continue };
+                let Ok(claims) = stytch_sessions_wasm::internal::verify::parse_claims(&jws) else {
+                    continue;
+                };
                 if step == 1 {
                     ok += u32::from(black_box(&claims).len() > 1);
                     continue;
