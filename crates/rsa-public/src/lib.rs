@@ -80,25 +80,23 @@ impl FastPublicKey {
             e,
             k: n_be.len(),
         };
-        // R^2 = R * 2^(28 l): the Montgomery form of 2^(28 l), by square-and-multiply from
-        // the Montgomery form of 2 (R * 2 mod n, by doubling from 2^(bits - 1) < n), since
-        // mont(R a, R b) = R a b. About 12 squarings and 26 doublings: a few doublings more
-        // would be as fast once optimised, but V8 runs this first in its baseline tier, where a
-        // loop of ~280 doublings made it hot enough to be recompiled, which cost a cold
-        // isolate's first request more than a millisecond (benches/RESULTS.md).
+        // R^2 = R * 2^(s * 2^t) with 28 l = s * 2^t: compute R * 2^s mod n by doubling from
+        // 2^(bits - 1) < n, then square t times in Montgomery form (each squaring doubles the
+        // power of two: mont(R x, R x) = R x^2). The doubling is a function of its own: V8
+        // recompiles a function once it has run enough, and ~280 doublings inline made the
+        // whole set-up (2 KB) one to recompile during a cold isolate's first verification, or
+        // squaring the Montgomery form of 2 up instead made the squaring hot a verification
+        // sooner; recompiling 518 bytes of doubling costs little (benches/RESULTS.md).
         let rbits = W as usize * l;
+        let t = rbits.trailing_zeros();
         let mut x = vec![0u32; l];
         *x.get_mut((bits - 1) / W as usize)? = 1 << ((bits - 1) % W as usize);
-        for _ in 0..(rbits + 1 - (bits - 1)) {
+        for _ in 0..(rbits + (rbits >> t) - (bits - 1)) {
             double_mod(&mut x, &key.n);
         }
-        let two = Spread::of(&x);
         let mut scratch = Scratch::new(l);
-        for i in (0..rbits.ilog2()).rev() {
+        for _ in 0..t {
             key.sqr(&mut x, &mut scratch);
-            if rbits >> i & 1 == 1 {
-                key.mul(&mut x, &two, &mut scratch);
-            }
         }
         key.r2 = Spread::of(&x);
         Some(key)
@@ -649,7 +647,8 @@ fn sub_in_place(a: &mut [u32], b: &[u32]) {
     }
 }
 
-/// x = 2 x mod n (requires x < n).
+/// x = 2 x mod n (requires x < n). Out of line: see [`FastPublicKey::new`].
+#[inline(never)]
 fn double_mod(x: &mut [u32], n: &[u32]) {
     let mut carry = 0u32;
     for v in x.iter_mut() {
