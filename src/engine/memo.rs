@@ -132,7 +132,7 @@ fn tail_hash(token: &str) -> u64 {
 
 /// Whether two texts are equal, compared eight bytes at a time (the module's `memcmp` compares
 /// one byte at a time: a 1.5 KB token was a microsecond of every memo hit).
-pub(crate) fn same_text(a: &str, b: &str) -> bool {
+fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
