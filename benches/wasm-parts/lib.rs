@@ -152,43 +152,35 @@ pub fn verify_pure(now: f64) -> u32 {
     })
 }
 
-/// The package's own `verifyJwt` export (not B2B) called from inside wasm on each of `tokens` (one per
-/// line; the same line repeated for a memo hit), with `options` (the JSON text the package's
-/// JavaScript would pass): the engine and its memo, without the JavaScript boundary. Counts the
-/// answers (steps that start with `A`).
+/// Whether the package's own `verifyJwt` export (not B2B), called from inside wasm on `token`
+/// with `options` (the JSON text the package's JavaScript would pass), answers (its step starts
+/// with `A`): the engine and its memo, without the JavaScript boundary.
+fn verify_answers(token: &str, options: &str, now_ms: f64) -> bool {
+    let step = calls::verify_jwt(
+        Some(token.to_owned()),
+        false,
+        protocol::OBJECT,
+        Some(options.to_owned()),
+        None,
+        now_ms,
+    );
+    step.starts_with('A')
+}
+
+/// [`verify_answers`] on each of `tokens` (one per line): how many answered.
 #[wasm_bindgen]
 pub fn verify_call(tokens: &str, options: &str, now_ms: f64) -> u32 {
     tokens
         .lines()
-        .filter(|t| {
-            let step = calls::verify_jwt(
-                Some((*t).to_owned()),
-                false,
-                protocol::OBJECT,
-                Some(options.to_owned()),
-                None,
-                now_ms,
-            );
-            step.starts_with('A')
-        })
+        .filter(|t| verify_answers(t, options, now_ms))
         .count() as u32
 }
 
-/// [`verify_call`] on the same token `iters` times (after the first, each is a memo hit).
+/// [`verify_answers`] on the same token `iters` times (after the first, each is a memo hit).
 #[wasm_bindgen]
 pub fn verify_call_repeat(token: &str, options: &str, now_ms: f64, iters: u32) -> u32 {
     (0..iters)
-        .filter(|_| {
-            let step = calls::verify_jwt(
-                Some(token.to_owned()),
-                false,
-                protocol::OBJECT,
-                Some(options.to_owned()),
-                None,
-                now_ms,
-            );
-            step.starts_with('A')
-        })
+        .filter(|_| verify_answers(token, options, now_ms))
         .count() as u32
 }
 
