@@ -27,7 +27,9 @@ fn url_value(c: u8) -> Option<u32> {
 pub fn decode_url(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
     let mut chunks = bytes.chunks_exact(4);
-    let mut out = vec![0u8; bytes.len() / 4 * 3];
+    // Room for the remainder's one or two bytes too, so that pushing them never reallocates.
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3 + 2);
+    out.resize(bytes.len() / 4 * 3, 0);
     // Four table lookups a chunk, one check: an invalid character's value (64) is the only one
     // with bit 6 set, so the OR of the four has it exactly when one of them is invalid.
     let value = |c: u8| u32::from(URL_VALUES[usize::from(c)]);
