@@ -6,9 +6,9 @@
 
 use crate::error::{ClientErrorCode, Error, Result};
 use crate::json::{self, Object, Value};
-use crate::member_session::ORGANIZATION_CLAIM;
+use crate::member_session::{organization_of, ORGANIZATION_CLAIM};
 use crate::profile::Marshalled;
-use crate::session::{RESERVED_CLAIMS, SESSION_CLAIM};
+use crate::session::{write_custom_claims, SESSION_CLAIM};
 use std::rc::Rc;
 
 /// Refuses what is not an access token, and gives its `scope` claim.
@@ -30,16 +30,9 @@ fn scope_of<'a>(claims: &'a Object, kind: &str) -> Result<&'a str> {
     }
 }
 
-/// `custom_claims`: every claim but the registered ones and `except`.
-fn custom_claims(claims: &Object, except: &[&str], out: &mut String) {
-    let mut custom = claims.clone();
-    custom.retain(|name| !RESERVED_CLAIMS.contains(&name) && !except.contains(&name));
-    json::write_object(&custom, out);
-}
-
 /// A Stytch M2M access token: `{client_id, scopes, custom_claims}`; its scopes are what
 /// `required_scopes` (and a check) judge.
-pub fn marshal_m2m(claims: Object) -> Result<Marshalled> {
+pub fn marshal_m2m(mut claims: Object) -> Result<Marshalled> {
     let scope = scope_of(&claims, "an M2M")?;
     if claims.given("client_id").is_some() {
         return Err(Error::Client {
@@ -62,7 +55,7 @@ pub fn marshal_m2m(claims: Object) -> Result<Marshalled> {
         json::write_str(s, &mut out);
     }
     out.push_str("],\"custom_claims\":");
-    custom_claims(&claims, &["scope"], &mut out);
+    write_custom_claims(&mut claims, &["scope"], &mut out);
     out.push('}');
     Ok(Marshalled {
         answer: Rc::from(out),
@@ -74,8 +67,8 @@ pub fn marshal_m2m(claims: Object) -> Result<Marshalled> {
 /// A Connected Apps access token, as `idp.introspectTokenLocal` answers it: `{subject, scope,
 /// audience, expires_at, issued_at, issuer, not_before, token_type: "access_token",
 /// custom_claims}`; with `organization` (B2B), also `{organization: {organization_id, slug}}`.
-fn marshal_connected_app(claims: Object, organization: bool) -> Result<Marshalled> {
-    let scope = scope_of(&claims, "a Connected Apps")?;
+fn marshal_connected_app(mut claims: Object, organization: bool) -> Result<Marshalled> {
+    let scope = scope_of(&claims, "a Connected Apps")?.to_owned();
     if claims.get("client_id").and_then(Value::as_str).is_none() {
         return Err(Error::claim(
             ClientErrorCode::JwtInvalid,
@@ -83,11 +76,12 @@ fn marshal_connected_app(claims: Object, organization: bool) -> Result<Marshalle
             "JWT has no client_id claim: not a Connected Apps access token",
         ));
     }
+    let organization = organization.then(|| organization_of(&claims)).transpose()?;
     let mut out = String::new();
-    write_introspected(&claims, scope, &mut out);
+    write_introspected(&claims, &scope, &mut out);
     out.push_str(",\"token_type\":\"access_token\",\"custom_claims\":");
-    custom_claims(&claims, &["scope", ORGANIZATION_CLAIM], &mut out);
-    finish(out, scope, organization.then_some(&claims))
+    write_custom_claims(&mut claims, &["scope", ORGANIZATION_CLAIM], &mut out);
+    finish(out, &scope, organization)
 }
 
 /// `{"subject":…,"scope":…,"audience":…,"expires_at":…,"issued_at":…,"issuer":…,"not_before":…`
@@ -110,14 +104,22 @@ fn write_introspected(claims: &Object, scope: &str, out: &mut String) {
     }
 }
 
-/// A Connected Apps answer `out` (no closing brace yet) completed: the organization of
-/// `organization`'s claim when it is a B2B token's, and the token's scopes (`scope` split on
+/// A Connected Apps answer `out` (no closing brace yet) completed: `organization` (the id and
+/// slug of a B2B token's organization claim) when given, and the token's scopes (`scope` split on
 /// spaces, trimmed) as what its checks judge.
-fn finish(mut out: String, scope: &str, organization: Option<&Object>) -> Result<Marshalled> {
-    let organization_id = match organization {
-        Some(claims) => Some(write_organization(claims, &mut out)?),
-        None => None,
-    };
+fn finish(
+    mut out: String,
+    scope: &str,
+    organization: Option<(String, String)>,
+) -> Result<Marshalled> {
+    let organization_id = organization.map(|(id, slug)| {
+        out.push_str(",\"organization\":{\"organization_id\":");
+        json::write_str(&id, &mut out);
+        out.push_str(",\"slug\":");
+        json::write_str(&slug, &mut out);
+        out.push('}');
+        Rc::from(id)
+    });
     out.push('}');
     let grants: Vec<String> = scope.trim().split(' ').map(str::to_owned).collect();
     Ok(Marshalled {
@@ -125,18 +127,6 @@ fn finish(mut out: String, scope: &str, organization: Option<&Object>) -> Result
         grants: grants.into(),
         organization_id,
     })
-}
-
-/// `,"organization":{"organization_id":…,"slug":…}` from the organization claim of `claims` (a
-/// B2B project's token); its id.
-fn write_organization(claims: &Object, out: &mut String) -> Result<Rc<str>> {
-    let (id, slug) = crate::member_session::organization_of(claims)?;
-    out.push_str(",\"organization\":{\"organization_id\":");
-    json::write_str(&id, out);
-    out.push_str(",\"slug\":");
-    json::write_str(&slug, out);
-    out.push('}');
-    Ok(Rc::from(id))
 }
 
 /// A consumer project's Connected Apps access token.
@@ -169,21 +159,26 @@ const INTROSPECTED: [&str; 12] = [
 /// `idp.introspectTokenNetwork` answers it: `{subject, scope, audience, expires_at, issued_at,
 /// issuer, not_before, custom_claims, token_type}`. An inactive token is `token_invalid`.
 pub fn marshal_introspection(body: &str, organization: bool) -> Result<Marshalled> {
-    let answer = json::parse_object(body.as_bytes())
+    let mut answer = json::parse_object(body.as_bytes())
         .map_err(|_| not_active("the introspection answer is not a JSON object"))?;
     if answer.get("active") != Some(&Value::Bool(true)) {
         return Err(not_active("the token is not active"));
     }
-    let scope = answer.get("scope").and_then(Value::as_str).unwrap_or("");
+    let scope = answer
+        .get("scope")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let token_type = answer.remove("token_type").unwrap_or(Value::Null);
     let mut out = String::new();
-    write_introspected(&answer, scope, &mut out);
+    write_introspected(&answer, &scope, &mut out);
+    let organization = organization.then(|| organization_of(&answer)).transpose()?;
     out.push_str(",\"custom_claims\":");
-    let mut custom = answer.clone();
-    custom.retain(|name| !INTROSPECTED.contains(&name) && name != ORGANIZATION_CLAIM);
-    json::write_object(&custom, &mut out);
+    answer.retain(|name| !INTROSPECTED.contains(&name) && name != ORGANIZATION_CLAIM);
+    json::write_object(&answer, &mut out);
     out.push_str(",\"token_type\":");
-    json::write(answer.get("token_type").unwrap_or(&Value::Null), &mut out);
-    finish(out, scope, organization.then_some(&answer))
+    json::write(&token_type, &mut out);
+    finish(out, &scope, organization)
 }
 
 fn not_active(why: &'static str) -> Error {
@@ -209,22 +204,18 @@ pub fn not_introspected(cause: &Error) -> Error {
 /// judges it: a scope is `action:resource` (or a bare action), and a granted `action:*` covers
 /// every resource of that action.
 pub fn has_scopes(held: &[String], required: &[String]) -> bool {
-    let split = |scope: &str| -> (String, String) {
+    fn split(scope: &str) -> (&str, &str) {
         match scope.split_once(':') {
-            Some((action, resource)) => {
-                // stytch-node keeps the part before a second `:` only.
-                let resource = resource.split(':').next().unwrap_or("");
-                (action.to_owned(), resource.to_owned())
-            }
-            None => (scope.to_owned(), "-".to_owned()),
+            // stytch-node keeps the part before a second `:` only.
+            Some((action, resource)) => (action, resource.split(':').next().unwrap_or("")),
+            None => (scope, "-"),
         }
-    };
-    let granted: Vec<(String, String)> = held.iter().map(|s| split(s)).collect();
+    }
     required.iter().all(|scope| {
         let (action, resource) = split(scope);
-        granted
-            .iter()
-            .any(|(a, r)| *a == action && (r == "*" || *r == resource))
+        held.iter()
+            .map(|s| split(s))
+            .any(|(a, r)| a == action && (r == "*" || r == resource))
     })
 }
 

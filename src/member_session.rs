@@ -70,7 +70,7 @@ pub fn member_session_json(mut claims: Object) -> Result<(String, String)> {
     out.push_str(",\"authentication_factors\":");
     parts.write_factors(&mut out);
     out.push_str(",\"custom_claims\":");
-    write_custom_claims(&mut claims, &mut out);
+    write_custom_claims(&mut claims, &[], &mut out);
     out.push_str(",\"roles\":");
     parts.write_roles(&mut out);
     out.push('}');

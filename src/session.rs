@@ -103,7 +103,7 @@ pub fn session_json(mut claims: Object) -> Result<String> {
     out.push_str(",\"authentication_factors\":");
     parts.write_factors(&mut out);
     out.push_str(",\"custom_claims\":");
-    write_custom_claims(&mut claims, &mut out);
+    write_custom_claims(&mut claims, &[], &mut out);
     out.push_str(",\"roles\":");
     parts.write_roles(&mut out);
     out.push('}');
@@ -223,9 +223,10 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// `custom_claims`: every claim left in `claims` but the registered ones.
-pub(crate) fn write_custom_claims(claims: &mut Object, out: &mut String) {
-    claims.retain(|name| !RESERVED_CLAIMS.contains(&name));
+/// `custom_claims`: every claim left in `claims` but the registered ones and `except` (the
+/// others are dropped from `claims`).
+pub(crate) fn write_custom_claims(claims: &mut Object, except: &[&str], out: &mut String) {
+    claims.retain(|name| !RESERVED_CLAIMS.contains(&name) && !except.contains(&name));
     json::write_object(claims, out);
 }
 
