@@ -198,9 +198,7 @@ impl<H: Host> B2BClient<H> {
 
     /// `GET /v1/b2b/sessions/jwks/{project_id}`.
     pub async fn get_jwks(&self, project_id: &str) -> Result<JwksResponse> {
-        crate::http::check_path_value("project_id", project_id)?;
-        let project_id = project_id.to_owned();
-        typed(self.client.run(Operation::GetJwks { project_id }).await?)
+        self.client.get_jwks(project_id).await
     }
 
     /// `POST /v1/b2b/sessions/revoke`, as `authorization`'s member when given.

@@ -5,7 +5,7 @@
 
 use crate::api::LocalJwtParams;
 use crate::client::{typed, Client};
-use crate::engine::{Answer, Operation};
+use crate::engine::Operation;
 use crate::error::Result;
 use crate::http::Host;
 use crate::oauth::{introspect_operation, token_operation};
@@ -64,7 +64,7 @@ impl<H: Host> Client<H> {
             params: params.clone(),
             required_scopes: required_scopes.map(<[String]>::to_vec),
         };
-        local(self.run(operation).await?)
+        typed(self.run(operation).await?)
     }
 
     /// `m2m.token`: an access token for an M2M client (client credentials; no Basic auth).
@@ -93,7 +93,7 @@ impl<H: Host> Client<H> {
             params: params.clone(),
             required_scopes: None,
         };
-        local(self.run(operation).await?)
+        typed(self.run(operation).await?)
     }
 
     /// `idp.introspectTokenNetwork`: asks the API whether the token is active (inactive:
@@ -106,14 +106,6 @@ impl<H: Host> Client<H> {
         check: Option<AuthorizationCheck>,
     ) -> Result<IntrospectedToken> {
         let operation = introspect_operation(token, client_id, client_secret, None, check);
-        local(self.run(operation).await?)
-    }
-}
-
-/// A locally made answer (`Answer::Session`) read into `T`.
-fn local<T: serde::de::DeserializeOwned>(answer: Answer) -> Result<T> {
-    match answer {
-        Answer::Session(json) => typed(Answer::Api(json.to_string())),
-        other => typed(other),
+        typed(self.run(operation).await?)
     }
 }
