@@ -77,12 +77,7 @@ impl AccessGate {
                 "authenticateAccessToken options: resource_metadata must be an https:// URL (http:// only for localhost, 127.0.0.1 or [::1])",
             ));
         }
-        let params = LocalJwtParams {
-            max_token_age_seconds: f.uint("max_token_age_seconds")?,
-            clock_tolerance_seconds: f.uint("clock_tolerance_seconds")?,
-            current_date_ms: None,
-            authorization_check: f.check("authorization_check")?,
-        };
+        let params = LocalJwtParams::from_fields(&f, None)?;
         // Also judged for every call (`Call::step`); here too, so that a misfit rejects as bad
         // options instead of becoming a request's refusal.
         product.fits(params.authorization_check.as_ref())?;
