@@ -645,25 +645,25 @@ impl Endpoint {
             Self::B2bAttest => ("POST", "/v1/b2b/sessions/attest"),
             Self::B2bRbacPolicy => ("GET", "/v1/b2b/rbac/policy"),
             Self::B2bOrgPolicy => ("GET", "/v1/b2b/rbac/organizations"),
-            // The project id and the rest of the path follow (`oauth_suffix`).
+            // `/{project_id}` and the OAuth tail follow (`oauth_tail`).
             Self::OauthToken | Self::OauthIntrospect => ("POST", "/v1/public"),
         }
     }
 
-    /// What follows [`Self::route`]'s path for project `project_id` (the OAuth endpoints carry
-    /// it in their path).
-    pub fn oauth_suffix(self, project_id: &str) -> String {
-        let tail = match self {
-            Self::OauthToken => "/oauth2/token",
-            _ => "/oauth2/introspect",
-        };
-        ["/", &crate::http::percent_encode(project_id), tail].concat()
+    /// What follows `/{project_id}` after [`Self::route`]'s path for an OAuth 2.0 endpoint
+    /// (which carries the project in its path); `None` for every other endpoint.
+    pub fn oauth_tail(self) -> Option<&'static str> {
+        match self {
+            Self::OauthToken => Some("/oauth2/token"),
+            Self::OauthIntrospect => Some("/oauth2/introspect"),
+            _ => None,
+        }
     }
 
     /// Whether it is an OAuth 2.0 endpoint: authenticated by the client's own credentials in a
     /// form-encoded body, never by the project's Basic auth.
     pub fn oauth(self) -> bool {
-        matches!(self, Self::OauthToken | Self::OauthIntrospect)
+        self.oauth_tail().is_some()
     }
 
     /// Whether it judges a session token or JWT (its identical requests share one answer).
@@ -679,7 +679,10 @@ impl Endpoint {
     /// `METHOD /path`, for messages.
     pub fn name(self) -> String {
         let (method, path) = self.route();
-        [method, " ", path].concat()
+        match self.oauth_tail() {
+            Some(tail) => [method, " ", path, "/{project_id}", tail].concat(),
+            None => [method, " ", path].concat(),
+        }
     }
 
     /// The members a successful answer must have.
@@ -857,6 +860,21 @@ pub struct NewSessionResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every endpoint has a name of its own in messages (the two OAuth endpoints once shared
+    /// `POST /v1/public`), and only those two carry the project in their path.
+    #[test]
+    fn endpoints_are_named_apart() {
+        let names: std::collections::HashSet<String> =
+            Endpoint::ALL.iter().map(|e| e.name()).collect();
+        assert_eq!(names.len(), Endpoint::ALL.len());
+        assert_eq!(
+            Endpoint::OauthIntrospect.name(),
+            "POST /v1/public/{project_id}/oauth2/introspect"
+        );
+        let oauth: Vec<Endpoint> = Endpoint::ALL.into_iter().filter(|e| e.oauth()).collect();
+        assert_eq!(oauth, [Endpoint::OauthToken, Endpoint::OauthIntrospect]);
+    }
 
     fn value(text: &str) -> Value {
         json::parse(text.as_bytes()).unwrap()

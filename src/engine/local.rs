@@ -72,9 +72,9 @@ impl<'a> LocalCall<'a> {
         let config = self.config;
         if let Some(body) = &self.local.introspect {
             *self.stage = Stage::Introspecting;
-            let url = super::request::oauth_url(config, Endpoint::OauthIntrospect);
-            let timeout_ms = config.api_timeout_ms();
-            return Next::Send(super::request::form_request(url, body.clone(), timeout_ms));
+            let request =
+                super::request::oauth_request(config, Endpoint::OauthIntrospect, body.clone());
+            return Next::Send(request);
         }
         if self.local.check.is_some() && config.secret.is_none() {
             return Next::Done(Err(Error::invalid_argument(

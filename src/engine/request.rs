@@ -69,9 +69,8 @@ impl Ask<'_> {
         if self.endpoint.oauth() {
             // The client's credentials are in the form body: no Basic auth, nothing shared.
             *stage = Stage::Api { shared: None };
-            let url = oauth_url(self.config, self.endpoint);
             let body = self.body.unwrap_or_default().to_owned();
-            return Next::Send(form_request(url, body, self.config.api_timeout_ms()));
+            return Next::Send(oauth_request(self.config, self.endpoint, body));
         }
         let Some(authorization) = self.config.authorization() else {
             return Next::Done(Err(Error::invalid_argument(
@@ -168,15 +167,14 @@ pub(super) fn request(
     }
 }
 
-/// The URL of OAuth endpoint `endpoint` of the project.
-pub(super) fn oauth_url(config: &Config, endpoint: Endpoint) -> String {
+/// The `POST` of a form-encoded `body` to OAuth 2.0 endpoint `endpoint` of the project (the
+/// client's credentials are in the body: no Basic auth).
+pub(super) fn oauth_request(config: &Config, endpoint: Endpoint, body: String) -> HttpRequest {
     let (_, path) = endpoint.route();
-    let suffix = endpoint.oauth_suffix(&config.project_id);
-    [&config.base_url, path, &suffix].concat()
-}
-
-/// A `POST` of a form-encoded `body` (an OAuth 2.0 endpoint's), with no Basic auth.
-pub(super) fn form_request(url: String, body: String, timeout_ms: u32) -> HttpRequest {
+    let project = crate::http::percent_encode(&config.project_id);
+    let tail = endpoint.oauth_tail().unwrap_or_default();
+    let url = [&config.base_url, path, "/", &project, tail].concat();
+    let timeout_ms = config.api_timeout_ms();
     HttpRequest {
         method: "POST",
         url,
