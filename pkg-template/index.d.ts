@@ -360,96 +360,13 @@ export interface User {
 /** A `fetch`-compatible function (the runtime's own by default). */
 export type FetchFunction = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
-/** Options of `new Client(...)`. */
-// <generated: ClientOptions>
-export interface ClientOptions {
-  /** `"project-test-…"` or `"project-live-…"`. */
-  project_id: string;
-  /**
-   * The project secret (Basic auth on API calls; `verifyJwt` needs it only for an
-   * `authorization_check`, whose RBAC policy is read with it). Never appears in an error message.
-   */
-  secret: string;
-  /**
-   * API base URL. Default `https://api.stytch.com` for `project-live-*`, else
-   * `https://test.stytch.com`. Must be `https://…`, except `http://localhost`, `http://127.0.0.1`
-   * and `http://[::1]` (local development, the emulator). A trailing `/` is ignored.
-   */
-  custom_base_url?: string | undefined;
-  /**
-   * Timeout of each request in milliseconds (default 10 000 for an API call, 5 000 for a JWKS
-   * fetch), at most 2 147 483 647 (a JavaScript timer's longest).
-   */
-  timeout_ms?: number | undefined;
-  /**
-   * Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no
-   * fetch: an array of JWKs, or a JWKS `{ keys: [...] }` as `getJWKS` and the endpoint return it.
-   */
-  jwks?: JWKSInput | undefined;
-  /**
-   * When the pre-seeded `jwks` were fetched (a `Date`, or whole epoch milliseconds as `Date.now()`
-   * gives). Without it their age is unknown: they are due for a refresh at once and serve only
-   * while the JWKS cannot be had, for at most `max_stale_seconds`.
-   */
-  jwks_fetched_at?: Date | number | undefined;
-  /**
-   * How long past its last successful fetch a key set or an RBAC policy may still be used while a
-   * new one cannot be had, in seconds (0 to 86 400; default 3 600).
-   */
-  max_stale_seconds?: number | undefined;
-  /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
-  fetch?: FetchFunction | undefined;
-  /**
-   * Called once per call with what was decided and how (no token, no secret): e.g. to write a
-   * Workers Analytics Engine data point, or to `console.log`. Its errors are ignored.
-   */
-  on_decision?: (decision: Decision) => void | undefined;
-  /**
-   * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
-   * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
-   * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
-   */
-  jwks_store?: JwksStore | undefined;
-  /**
-   * stytch-node's base URL option (e.g. `"https://test.stytch.com/"`), checked as
-   * `custom_base_url`, which wins over it.
-   */
-  env?: string | undefined;
-  /** stytch-node's name for `timeout_ms` (give one of the two; `0` is the default). */
-  timeout?: number | undefined;
-  /** stytch-node's undici `Dispatcher`: accepted and ignored (pass a `fetch` instead). */
-  dispatcher?: object | undefined;
-  /** stytch-node's Fraud API base URL: accepted and ignored (no Sessions call uses it). */
-  fraud_env?: string | undefined;
-}
-// </generated>
-
 /**
- * Where isolates share the project's keys: `get()` returns what `put` was last given (or
- * `undefined`); either may return a promise. Values are opaque strings. A store that fails, is
- * slow or holds garbage is ignored; without a `secret` it is a trust root.
- * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#keys-shared-across-isolates | docs/rules.md, "Keys shared across isolates"}
+ * The options every configuration reads: those of `new Client(...)` ({@link ClientOptions}, which
+ * requires the `secret`), of the gates ({@link authenticateRequest},
+ * {@link authenticateAccessToken}) and of {@link verifyJwt}.
  */
-export interface JwksStore {
-  get(): string | undefined | null | Promise<string | undefined | null>;
-  put(value: string, ttl_seconds: number): unknown;
-}
-
-/** The part of the Workers Cache API {@link cacheApiJwksStore} uses (`caches.default`). */
-export interface CacheLike {
-  match(key: string): Promise<Response | undefined>;
-  put(key: string, response: Response): Promise<unknown>;
-}
-
-/** The part of a Workers KV namespace binding {@link kvJwksStore} uses. */
-export interface KVNamespaceLike {
-  get(key: string): Promise<string | null>;
-  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<unknown>;
-}
-
-/** Options of {@link authenticateRequest}: the client's, `authenticateJwt`'s, and the cookies'. */
-// <generated: AuthenticateRequestOptions>
-export interface AuthenticateRequestOptions extends SessionExtension {
+// <generated: ProjectOptions>
+export interface ProjectOptions {
   /** `"project-test-…"` or `"project-live-…"`. */
   project_id: string;
   /**
@@ -490,13 +407,22 @@ export interface AuthenticateRequestOptions extends SessionExtension {
    * Called once per call with what was decided and how (no token, no secret): e.g. to write a
    * Workers Analytics Engine data point, or to `console.log`. Its errors are ignored.
    */
-  on_decision?: (decision: Decision) => void | undefined;
+  on_decision?: ((decision: Decision) => void) | undefined;
   /**
    * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
    * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
    * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
    */
   jwks_store?: JwksStore | undefined;
+}
+// </generated>
+
+/**
+ * stytch-node's other `ClientConfig` options, which `new Client(...)` and the gates accept:
+ * `env` and `timeout` are honoured, `dispatcher` and `fraud_env` ignored.
+ */
+// <generated: StytchNodeOptions>
+interface StytchNodeOptions {
   /**
    * stytch-node's base URL option (e.g. `"https://test.stytch.com/"`), checked as
    * `custom_base_url`, which wins over it.
@@ -508,6 +434,46 @@ export interface AuthenticateRequestOptions extends SessionExtension {
   dispatcher?: object | undefined;
   /** stytch-node's Fraud API base URL: accepted and ignored (no Sessions call uses it). */
   fraud_env?: string | undefined;
+}
+// </generated>
+
+/** Options of `new Client(...)`. */
+// <generated: ClientOptions>
+export interface ClientOptions extends ProjectOptions, StytchNodeOptions {
+  /**
+   * The project secret (Basic auth on API calls; `verifyJwt` needs it only for an
+   * `authorization_check`, whose RBAC policy is read with it). Never appears in an error message.
+   */
+  secret: string;
+}
+// </generated>
+
+/**
+ * Where isolates share the project's keys: `get()` returns what `put` was last given (or
+ * `undefined`); either may return a promise. Values are opaque strings. A store that fails, is
+ * slow or holds garbage is ignored; without a `secret` it is a trust root.
+ * @see {@link https://github.com/stytch-sessions-wasm/stytch-sessions-wasm/blob/main/docs/rules.md#keys-shared-across-isolates | docs/rules.md, "Keys shared across isolates"}
+ */
+export interface JwksStore {
+  get(): string | undefined | null | Promise<string | undefined | null>;
+  put(value: string, ttl_seconds: number): unknown;
+}
+
+/** The part of the Workers Cache API {@link cacheApiJwksStore} uses (`caches.default`). */
+export interface CacheLike {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, response: Response): Promise<unknown>;
+}
+
+/** The part of a Workers KV namespace binding {@link kvJwksStore} uses. */
+export interface KVNamespaceLike {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<unknown>;
+}
+
+/** Options of {@link authenticateRequest}: the client's, `authenticateJwt`'s, and the cookies'. */
+// <generated: AuthenticateRequestOptions>
+export interface AuthenticateRequestOptions extends ProjectOptions, StytchNodeOptions, SessionExtension {
   /**
    * The cookie holding the session JWT (default `"stytch_session_jwt"`, Stytch's frontend SDKs').
    */
@@ -604,54 +570,7 @@ export interface B2BAuthorizationCheck {
 
 /** Options of the standalone {@link verifyJwt}: no secret is needed (the JWKS is public). */
 // <generated: VerifyJwtOptions>
-export interface VerifyJwtOptions {
-  /** `"project-test-…"` or `"project-live-…"`. */
-  project_id: string;
-  /**
-   * The project secret (Basic auth on API calls; `verifyJwt` needs it only for an
-   * `authorization_check`, whose RBAC policy is read with it). Never appears in an error message.
-   */
-  secret?: string | undefined;
-  /**
-   * API base URL. Default `https://api.stytch.com` for `project-live-*`, else
-   * `https://test.stytch.com`. Must be `https://…`, except `http://localhost`, `http://127.0.0.1`
-   * and `http://[::1]` (local development, the emulator). A trailing `/` is ignored.
-   */
-  custom_base_url?: string | undefined;
-  /**
-   * Timeout of each request in milliseconds (default 10 000 for an API call, 5 000 for a JWKS
-   * fetch), at most 2 147 483 647 (a JavaScript timer's longest).
-   */
-  timeout_ms?: number | undefined;
-  /**
-   * Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no
-   * fetch: an array of JWKs, or a JWKS `{ keys: [...] }` as `getJWKS` and the endpoint return it.
-   */
-  jwks?: JWKSInput | undefined;
-  /**
-   * When the pre-seeded `jwks` were fetched (a `Date`, or whole epoch milliseconds as `Date.now()`
-   * gives). Without it their age is unknown: they are due for a refresh at once and serve only
-   * while the JWKS cannot be had, for at most `max_stale_seconds`.
-   */
-  jwks_fetched_at?: Date | number | undefined;
-  /**
-   * How long past its last successful fetch a key set or an RBAC policy may still be used while a
-   * new one cannot be had, in seconds (0 to 86 400; default 3 600).
-   */
-  max_stale_seconds?: number | undefined;
-  /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
-  fetch?: FetchFunction | undefined;
-  /**
-   * Called once per call with what was decided and how (no token, no secret): e.g. to write a
-   * Workers Analytics Engine data point, or to `console.log`. Its errors are ignored.
-   */
-  on_decision?: (decision: Decision) => void | undefined;
-  /**
-   * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
-   * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
-   * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
-   */
-  jwks_store?: JwksStore | undefined;
+export interface VerifyJwtOptions extends ProjectOptions {
   /** Tokens older than this (by `iat`) fail with `jwt_too_old` (default 300). */
   max_token_age_seconds?: number | undefined;
   /** Allowed clock skew for `exp` and `nbf`, in seconds (default 0). */
@@ -1359,65 +1278,7 @@ export interface IDP<Claims = IntrospectTokenClaims> {
 }
 
 // <generated: AuthenticateAccessTokenOptions>
-export interface AuthenticateAccessTokenOptions {
-  /** `"project-test-…"` or `"project-live-…"`. */
-  project_id: string;
-  /**
-   * The project secret (Basic auth on API calls; `verifyJwt` needs it only for an
-   * `authorization_check`, whose RBAC policy is read with it). Never appears in an error message.
-   */
-  secret?: string | undefined;
-  /**
-   * API base URL. Default `https://api.stytch.com` for `project-live-*`, else
-   * `https://test.stytch.com`. Must be `https://…`, except `http://localhost`, `http://127.0.0.1`
-   * and `http://[::1]` (local development, the emulator). A trailing `/` is ignored.
-   */
-  custom_base_url?: string | undefined;
-  /**
-   * Timeout of each request in milliseconds (default 10 000 for an API call, 5 000 for a JWKS
-   * fetch), at most 2 147 483 647 (a JavaScript timer's longest).
-   */
-  timeout_ms?: number | undefined;
-  /**
-   * Keys to pre-seed the module-level key cache with (e.g. from KV), so a cold isolate needs no
-   * fetch: an array of JWKs, or a JWKS `{ keys: [...] }` as `getJWKS` and the endpoint return it.
-   */
-  jwks?: JWKSInput | undefined;
-  /**
-   * When the pre-seeded `jwks` were fetched (a `Date`, or whole epoch milliseconds as `Date.now()`
-   * gives). Without it their age is unknown: they are due for a refresh at once and serve only
-   * while the JWKS cannot be had, for at most `max_stale_seconds`.
-   */
-  jwks_fetched_at?: Date | number | undefined;
-  /**
-   * How long past its last successful fetch a key set or an RBAC policy may still be used while a
-   * new one cannot be had, in seconds (0 to 86 400; default 3 600).
-   */
-  max_stale_seconds?: number | undefined;
-  /** The `fetch` to use (default: the global one), e.g. a Workers service binding's. */
-  fetch?: FetchFunction | undefined;
-  /**
-   * Called once per call with what was decided and how (no token, no secret): e.g. to write a
-   * Workers Analytics Engine data point, or to `console.log`. Its errors are ignored.
-   */
-  on_decision?: (decision: Decision) => void | undefined;
-  /**
-   * A store shared across isolates (e.g. {@link kvJwksStore} or {@link cacheApiJwksStore}): a cold
-   * isolate reads its keys from it before fetching the JWKS, and every fetch updates it. A store
-   * that fails or holds garbage changes nothing; it never answers a token with an unknown kid.
-   */
-  jwks_store?: JwksStore | undefined;
-  /**
-   * stytch-node's base URL option (e.g. `"https://test.stytch.com/"`), checked as
-   * `custom_base_url`, which wins over it.
-   */
-  env?: string | undefined;
-  /** stytch-node's name for `timeout_ms` (give one of the two; `0` is the default). */
-  timeout?: number | undefined;
-  /** stytch-node's undici `Dispatcher`: accepted and ignored (pass a `fetch` instead). */
-  dispatcher?: object | undefined;
-  /** stytch-node's Fraud API base URL: accepted and ignored (no Sessions call uses it). */
-  fraud_env?: string | undefined;
+export interface AuthenticateAccessTokenOptions extends ProjectOptions, StytchNodeOptions {
   /**
    * Which tokens are accepted: `"m2m"` (client credentials) or `"connected_app"` (Connected Apps: a
    * user's or member's authorization of an app, e.g. an MCP client).
@@ -1446,10 +1307,13 @@ export interface AuthenticateAccessTokenOptions {
 }
 // </generated>
 
-/** {@link authenticateAccessToken} let the request in. */
-export type AccessTokenAdmitted =
+/**
+ * {@link authenticateAccessToken} let the request in: `Claims` are a Connected Apps token's
+ * ({@link B2BIntrospectTokenClaims} from {@link authenticateB2BAccessToken}).
+ */
+export type AccessTokenAdmitted<Claims = IntrospectTokenClaims> =
   | { ok: true; token_type: "m2m"; token: M2MAuthenticateTokenResponse }
-  | { ok: true; token_type: "connected_app"; token: IntrospectTokenClaims };
+  | { ok: true; token_type: "connected_app"; token: Claims };
 
 /** {@link authenticateAccessToken} refused the request; `response()` carries the RFC 6750 challenge. */
 export interface AccessTokenRefused {
@@ -1474,9 +1338,9 @@ export declare function authenticateAccessToken(request: Request, options: Authe
 export declare function authenticateAccessToken(request: Request, options: AuthenticateAccessTokenOptions): Promise<AccessTokenAdmitted | AccessTokenRefused>;
 
 /** {@link authenticateAccessToken} for a B2B project's tokens (its B2B keys; Connected Apps tokens name the member's organization). */
-export declare function authenticateB2BAccessToken(request: Request, options: AuthenticateAccessTokenOptions & { token_type: "m2m" }): Promise<Extract<AccessTokenAdmitted, { token_type: "m2m" }> | AccessTokenRefused>;
-export declare function authenticateB2BAccessToken(request: Request, options: AuthenticateAccessTokenOptions & { token_type: "connected_app" }): Promise<{ ok: true; token_type: "connected_app"; token: B2BIntrospectTokenClaims } | AccessTokenRefused>;
-export declare function authenticateB2BAccessToken(request: Request, options: AuthenticateAccessTokenOptions): Promise<AccessTokenAdmitted | AccessTokenRefused>;
+export declare function authenticateB2BAccessToken(request: Request, options: AuthenticateAccessTokenOptions & { token_type: "m2m" }): Promise<Extract<AccessTokenAdmitted<B2BIntrospectTokenClaims>, { token_type: "m2m" }> | AccessTokenRefused>;
+export declare function authenticateB2BAccessToken(request: Request, options: AuthenticateAccessTokenOptions & { token_type: "connected_app" }): Promise<Extract<AccessTokenAdmitted<B2BIntrospectTokenClaims>, { token_type: "connected_app" }> | AccessTokenRefused>;
+export declare function authenticateB2BAccessToken(request: Request, options: AuthenticateAccessTokenOptions): Promise<AccessTokenAdmitted<B2BIntrospectTokenClaims> | AccessTokenRefused>;
 
 // <generated: ProtectedResourceMetadataOptions>
 export interface ProtectedResourceMetadataOptions {

@@ -12,7 +12,7 @@ use std::fs;
 use stytch_sessions_wasm::internal::options::{Member, Names};
 use stytch_sessions_wasm::member_session::ORGANIZATION_CLAIM;
 use stytch_sessions_wasm::session::SESSION_CLAIM;
-use stytch_sessions_wasm::{ClientErrorCode, RequestErrorCode};
+use stytch_sessions_wasm::{ClientErrorCode, Config, RequestErrorCode};
 
 fn dts() -> String {
     fs::read_to_string(concat!(
@@ -158,17 +158,33 @@ fn regions() -> Vec<Region> {
     use stytch_sessions_wasm::internal::gate_access::{self, AccessGate};
     use stytch_sessions_wasm::internal::options::{CHECK_MEMBERS, CHECK_TS};
     use stytch_sessions_wasm::oauth;
-    use stytch_sessions_wasm::Config;
     let cat = |tables: &[&[Member]]| -> Vec<Member> {
         tables.iter().flat_map(|t| t.iter().copied()).collect()
     };
+    // `name` made the type's own member, and required.
     let required = |mut members: Vec<Member>, name: &str| {
-        members
-            .iter_mut()
-            .filter(|m| m.name == name)
-            .for_each(|m| m.optional = false);
+        members.iter_mut().filter(|m| m.name == name).for_each(|m| {
+            m.optional = false;
+            m.group = None;
+        });
         members
     };
+    // The members of `table` as a group: a type with them extends the group's interface.
+    let group = |table: &[Member], name: &'static str| -> Vec<Member> {
+        table
+            .iter()
+            .map(|m| Member {
+                group: Some(name),
+                ..*m
+            })
+            .collect()
+    };
+    // The options every configuration reads, the secret optional: without one a gate judges
+    // locally only (`Config::from_gate_fields`), and `verifyJwt` needs it only for an
+    // authorization check.
+    let project = group(Config::OPTIONS_TS, "ProjectOptions");
+    // The rest of stytch-node's `ClientConfig`, which `new Client` and the gates read too.
+    let stytch_node = group(Config::SDK_CLIENT_TS, "StytchNodeOptions");
     // The members of the shared session extension, as every params table that has them has
     // them (the same lines: `params!` declares the group once).
     let mut extension: Vec<Member> = Vec::new();
@@ -201,11 +217,27 @@ fn regions() -> Vec<Region> {
     };
     vec![
         Region {
+            name: "ProjectOptions",
+            export: true,
+            extends: &[],
+            members: Config::OPTIONS_TS.to_vec(),
+            one_of: &[],
+            known: None,
+        },
+        Region {
+            name: "StytchNodeOptions",
+            export: false,
+            extends: &[],
+            members: Config::SDK_CLIENT_TS.to_vec(),
+            one_of: &[],
+            known: None,
+        },
+        Region {
             name: "ClientOptions",
             export: true,
             extends: &[],
             // `new Client` requires the secret (`Config::from_client_fields`).
-            members: required(cat(&[Config::OPTIONS_TS, Config::SDK_CLIENT_TS]), "secret"),
+            members: required(cat(&[&project, &stytch_node]), "secret"),
             one_of: &[],
             known: Some(vec![Config::OPTIONS, Config::SDK_CLIENT_OPTIONS]),
         },
@@ -213,11 +245,9 @@ fn regions() -> Vec<Region> {
             name: "AuthenticateRequestOptions",
             export: true,
             extends: &[],
-            // The client options with the secret optional: without one the gate judges locally
-            // only (`Config::from_gate_fields`).
             members: cat(&[
-                Config::OPTIONS_TS,
-                Config::SDK_CLIENT_TS,
+                &project,
+                &stytch_node,
                 GateOptions::TS,
                 AuthenticateJwtParams::TS,
             ])
@@ -231,7 +261,7 @@ fn regions() -> Vec<Region> {
             name: "VerifyJwtOptions",
             export: true,
             extends: &[],
-            members: cat(&[Config::OPTIONS_TS, LocalJwtParams::TS]),
+            members: cat(&[&project, LocalJwtParams::TS]),
             one_of: &[],
             known: Some(vec![Config::OPTIONS, LocalJwtParams::NAMES]),
         },
@@ -387,7 +417,7 @@ fn regions() -> Vec<Region> {
             name: "AuthenticateAccessTokenOptions",
             export: true,
             extends: &[],
-            members: cat(&[Config::OPTIONS_TS, Config::SDK_CLIENT_TS, AccessGate::TS]),
+            members: cat(&[&project, &stytch_node, AccessGate::TS]),
             one_of: &[],
             known: Some(AccessGate::KNOWN.to_vec()),
         },
@@ -405,7 +435,7 @@ const WIDTH: usize = 100;
 
 /// A member's lines: its documentation (one paragraph, on one line when it fits, else wrapped
 /// at [`WIDTH`]), then `name: type;` (`name?: type | undefined;` when it may be left out: the
-/// types are meant for `exactOptionalPropertyTypes` too).
+/// types are meant for `exactOptionalPropertyTypes` too; a function type in parentheses).
 fn render_member(out: &mut String, m: &Member, indent: &str) {
     let words: Vec<&str> = m
         .doc
@@ -435,7 +465,14 @@ fn render_member(out: &mut String, m: &Member, indent: &str) {
         out.push_str(&format!("\n{indent} */\n"));
     }
     if m.optional {
-        out.push_str(&format!("{indent}{}?: {} | undefined;\n", m.name, m.ts));
+        // A function type is parenthesized: `() => void | undefined` is a function that may
+        // return `undefined`, not an optional function.
+        let ts = if m.ts.contains("=>") {
+            format!("({})", m.ts)
+        } else {
+            m.ts.to_owned()
+        };
+        out.push_str(&format!("{indent}{}?: {ts} | undefined;\n", m.name));
     } else {
         out.push_str(&format!("{indent}{}: {};\n", m.name, m.ts));
     }
@@ -614,6 +651,51 @@ fn a_changed_table_changes_its_region() {
     );
     let unknown = ["\n", BEGIN, "Nothing>\n", END, "\n"].concat();
     assert!(std::panic::catch_unwind(|| regenerate(&unknown, &regions)).is_err());
+}
+
+#[test]
+fn the_shared_options_are_declared_once() {
+    // The options every configuration reads are one interface; `new Client` narrows its secret
+    // to required, the gates and `verifyJwt` take them as they are.
+    let regions = regions();
+    let text = |name: &str| render(regions.iter().find(|r| r.name == name).unwrap());
+    let project = text("ProjectOptions");
+    assert!(project.starts_with("export interface ProjectOptions {\n"));
+    assert!(project.contains("\n  secret?: string | undefined;\n"));
+    assert!(project.contains("\n  on_decision?: ((decision: Decision) => void) | undefined;\n"));
+    let client = text("ClientOptions");
+    assert!(
+        client.starts_with(
+            "export interface ClientOptions extends ProjectOptions, StytchNodeOptions {\n"
+        ),
+        "{client}"
+    );
+    assert!(client.ends_with("  secret: string;\n}\n"), "{client}");
+    assert_eq!(client.matches(": ").count(), 1, "{client}");
+    for (name, parents) in [
+        (
+            "AuthenticateRequestOptions",
+            "ProjectOptions, StytchNodeOptions, SessionExtension",
+        ),
+        ("VerifyJwtOptions", "ProjectOptions"),
+        (
+            "AuthenticateAccessTokenOptions",
+            "ProjectOptions, StytchNodeOptions",
+        ),
+    ] {
+        let r = text(name);
+        assert!(
+            r.starts_with(&format!("export interface {name} extends {parents} {{\n")),
+            "{r}"
+        );
+        for m in Config::OPTIONS_TS.iter().chain(Config::SDK_CLIENT_TS) {
+            assert!(
+                !r.contains(&format!("  {}?: ", m.name)),
+                "{name} repeats {}",
+                m.name
+            );
+        }
+    }
 }
 
 #[test]
