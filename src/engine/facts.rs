@@ -2,7 +2,6 @@
 //! `docs/rules.md`, "Observing decisions"): whether the memo answered, and the requests it sent,
 //! by kind. Counts only: never a token, a secret or a URL.
 
-use crate::config::Config;
 use crate::json;
 
 /// What one call did.
@@ -20,17 +19,13 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// Counts a request to `url` of a call under `config`.
-    pub(super) fn sent(&mut self, url: &str, config: &Config) {
-        let product = config.product;
-        let path = url.strip_prefix(config.base_url.as_str()).unwrap_or(url);
-        let policy = |endpoint: crate::api::Endpoint| path.starts_with(endpoint.route().1);
-        if url == config.jwks_url {
-            self.jwks_fetches += 1;
-        } else if policy(product.policy) || product.org_policy.is_some_and(policy) {
-            self.policy_fetches += 1;
-        } else {
-            self.api_calls += 1;
+    /// Counts a request the call sent, by the stage it is in for it: getting keys (a JWKS
+    /// fetch), getting a policy (a policy fetch), anything else (an API call).
+    pub(super) fn sent(&mut self, stage: &super::Stage) {
+        match stage {
+            super::Stage::Keys { .. } => self.jwks_fetches += 1,
+            super::Stage::Policy { .. } => self.policy_fetches += 1,
+            _ => self.api_calls += 1,
         }
     }
 

@@ -258,7 +258,7 @@ impl Call {
         };
         match &next {
             Next::Done(_) => *stage = Stage::Done,
-            Next::Send(request) => facts.sent(&request.url, config),
+            Next::Send(_) => facts.sent(stage),
             _ => {}
         }
         next

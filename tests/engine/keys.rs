@@ -434,3 +434,31 @@ fn a_token_remembered_as_one_profile_never_answers_for_another() {
     assert!(memo.recall(&token, &url, &SESSION, &keys).is_some());
     assert!(memo.recall(&token, &url, &OTHER, &keys).is_none());
 }
+
+/// What a call sent, counted for `on_decision`: by what the call was doing, not by the URL. A
+/// client's own `getJWKS` for its project asks for the very URL the key store fetches, and is an
+/// API call all the same; a verification's fetch of the keys is a JWKS fetch.
+#[test]
+fn a_clients_get_jwks_is_counted_as_an_api_call_and_a_key_fetch_as_a_jwks_fetch() {
+    use stytch_sessions_wasm::engine::Facts;
+    fn facts_of(stytch: &Stytch, engine: &mut Engine, mut call: Call) -> Facts {
+        let mut next = call.step(engine, Input::Start, stytch.now_ms());
+        loop {
+            next = match next {
+                Next::Done(_) => return call.facts(),
+                Next::Send(request) => {
+                    let response = Input::Response(stytch.answer(&request));
+                    call.step(engine, response, stytch.now_ms())
+                }
+                _ => call.step(engine, Input::Woke, stytch.now_ms()),
+            };
+        }
+    }
+    let (mut engine, stytch, config) = (Engine::new(), Stytch::new(), with_secret());
+    let project_id = PROJECT_ID.to_owned();
+    let get_jwks = Call::new(config.clone(), Operation::GetJwks { project_id });
+    let facts = facts_of(&stytch, &mut engine, get_jwks);
+    assert_eq!((facts.api_calls, facts.jwks_fetches), (1, 0));
+    let facts = facts_of(&stytch, &mut engine, verify(&config, &token_a()));
+    assert_eq!((facts.api_calls, facts.jwks_fetches), (0, 1));
+}
