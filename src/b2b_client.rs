@@ -217,7 +217,7 @@ impl<H: Host> B2BClient<H> {
 
     /// `POST /v1/b2b/sessions/exchange`: the member's session in another organization.
     pub async fn exchange(&self, params: &B2bExchangeParams) -> Result<B2bExchangeResponse> {
-        self.api(Endpoint::B2bExchange, params.body()).await
+        self.client.api(Endpoint::B2bExchange, params.body()).await
     }
 
     /// `POST /v1/b2b/sessions/exchange_access_token`.
@@ -225,29 +225,18 @@ impl<H: Host> B2BClient<H> {
         &self,
         params: &ExchangeAccessTokenParams,
     ) -> Result<B2bNewSessionResponse> {
-        self.api(Endpoint::B2bExchangeAccessToken, params.body())
+        self.client
+            .api(Endpoint::B2bExchangeAccessToken, params.body())
             .await
     }
 
     /// `POST /v1/b2b/sessions/attest`.
     pub async fn attest(&self, params: &B2bAttestParams) -> Result<B2bNewSessionResponse> {
-        self.api(Endpoint::B2bAttest, params.body()).await
+        self.client.api(Endpoint::B2bAttest, params.body()).await
     }
 
     /// `POST /v1/b2b/sessions/migrate`.
     pub async fn migrate(&self, params: &B2bMigrateParams) -> Result<B2bNewSessionResponse> {
-        self.api(Endpoint::B2bMigrate, params.body()).await
-    }
-
-    async fn api<T: serde::de::DeserializeOwned>(
-        &self,
-        endpoint: Endpoint,
-        body: String,
-    ) -> Result<T> {
-        typed(
-            self.client
-                .run(Operation::Api(ApiCall::new(endpoint, body)))
-                .await?,
-        )
+        self.client.api(Endpoint::B2bMigrate, params.body()).await
     }
 }

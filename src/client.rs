@@ -5,7 +5,7 @@
 
 use crate::api::*;
 use crate::config::Config;
-use crate::engine::{Answer, Call, Engine, Input, Next, Operation};
+use crate::engine::{Answer, ApiCall, Call, Engine, Input, Next, Operation};
 use crate::error::Result;
 use crate::http::Host;
 use crate::protocol::{self, store_wait_ms, url_host};
@@ -112,14 +112,26 @@ impl<H: Host> Client<H> {
         typed(self.run(Operation::GetJwks { project_id }).await?)
     }
 
+    /// An API-only call: `body` sent to `endpoint`, its answer read into `T`.
+    pub(crate) async fn api<T: DeserializeOwned>(
+        &self,
+        endpoint: Endpoint,
+        body: String,
+    ) -> Result<T> {
+        typed(
+            self.run(Operation::Api(ApiCall::new(endpoint, body)))
+                .await?,
+        )
+    }
+
     /// `POST /v1/sessions/migrate`.
     pub async fn migrate(&self, params: &MigrateParams) -> Result<MigrateResponse> {
-        typed(self.run(Operation::Migrate(params.clone())).await?)
+        self.api(Endpoint::Migrate, params.body()).await
     }
 
     /// `POST /v1/sessions/revoke`.
     pub async fn revoke(&self, params: &RevokeParams) -> Result<RevokeResponse> {
-        typed(self.run(Operation::Revoke(params.clone())).await?)
+        self.api(Endpoint::Revoke, params.body()).await
     }
 
     /// `POST /v1/sessions/exchange_access_token`: a session for a Connected Apps access token.
@@ -127,15 +139,12 @@ impl<H: Host> Client<H> {
         &self,
         params: &ExchangeAccessTokenParams,
     ) -> Result<NewSessionResponse> {
-        typed(
-            self.run(Operation::ExchangeAccessToken(params.clone()))
-                .await?,
-        )
+        self.api(Endpoint::ExchangeAccessToken, params.body()).await
     }
 
     /// `POST /v1/sessions/attest`: a session for a trusted auth token.
     pub async fn attest(&self, params: &AttestParams) -> Result<NewSessionResponse> {
-        typed(self.run(Operation::Attest(params.clone())).await?)
+        self.api(Endpoint::Attest, params.body()).await
     }
 
     /// Verifies locally when it can; asks the API when the token is genuine but the local check

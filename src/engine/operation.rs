@@ -2,7 +2,6 @@
 //! with its parameters. [`super::shape`] is the one place that looks at which one a call is.
 
 use super::ApiCall;
-use crate::api::{AttestParams, ExchangeAccessTokenParams, MigrateParams, RevokeParams};
 use crate::api::{AuthenticateJwtParams, AuthenticateParams, LocalJwtParams};
 
 /// One operation of the Sessions API, with its parameters.
@@ -23,10 +22,6 @@ pub enum Operation {
     GetJwks {
         project_id: String,
     },
-    Migrate(MigrateParams),
-    Revoke(RevokeParams),
-    ExchangeAccessToken(ExchangeAccessTokenParams),
-    Attest(AttestParams),
     /// An access token (or any token of `profile`) verified locally, with the scopes it must
     /// hold (`m2m.authenticateToken`, `idp.introspectTokenLocal`).
     VerifyToken {
@@ -41,7 +36,8 @@ pub enum Operation {
         body: String,
         check: Option<crate::rbac::AuthorizationCheck>,
     },
-    /// Any other API-only call, its request already written (the B2B operations but
-    /// `authenticate` and `getJWKS`, which are the ones above, of the config's product).
+    /// Any other API-only call, its request already written (`migrate`, `revoke`,
+    /// `exchangeAccessToken`, `attest`, and the B2B ones but `authenticate` and `getJWKS`, which
+    /// are the ones above, of the config's product).
     Api(ApiCall),
 }

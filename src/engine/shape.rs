@@ -95,7 +95,6 @@ impl Shape {
     /// Judging a token and fetching the keys go to the product's endpoints; the other
     /// operations name theirs.
     pub fn of(operation: Operation, product: &'static Product) -> Self {
-        let api = |endpoint, body: String| Shape::Api(ApiCall::new(endpoint, body));
         match operation {
             Operation::VerifyJwt { token, params } => Shape::Local(Local {
                 profile: product.session,
@@ -169,10 +168,6 @@ impl Shape {
                 product.jwks,
                 ["/", &http::percent_encode(&project_id)].concat(),
             )),
-            Operation::Migrate(p) => api(Endpoint::Migrate, p.body()),
-            Operation::Revoke(p) => api(Endpoint::Revoke, p.body()),
-            Operation::ExchangeAccessToken(p) => api(Endpoint::ExchangeAccessToken, p.body()),
-            Operation::Attest(p) => api(Endpoint::Attest, p.body()),
             Operation::Api(call) => Shape::Api(call),
         }
     }
