@@ -3,12 +3,12 @@
  * takes the emulator and the parsed request, and returns the success fields (without
  * `request_id`/`status_code`) or throws an HttpError.
  */
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
 import { parseClaimsArg, mergeClaims } from "./claims.mjs";
 import { sessionObject } from "./state.mjs";
 import { parseAuthorizationCheck, authorize } from "./rbac.mjs";
 import { verifySessionJwt, signJwt, sessionPayload, SESSION_CLAIM } from "./jwt.mjs";
-import { rfc3339 } from "./util.mjs";
+import { given, rfc3339 } from "./util.mjs";
 import { OAUTH_API_ROUTES } from "./oauth-api.mjs";
 
 /** Lifetime of an access token minted by `POST /__emulator/access_tokens`, in seconds. */
@@ -19,13 +19,10 @@ const MAX_DURATION = 527040;
 /** Duration of a session that `migrate` mints when no duration is given (not returned). */
 export const MIGRATE_DEFAULT_MINUTES = 60;
 
-/** `undefined`, `null` and `""` count as an argument left out. */
-const given = (v) => v !== undefined && v !== null && v !== "";
-
 function stringArg(body, name) {
   const v = body[name];
   if (!given(v)) return undefined;
-  if (typeof v !== "string") throw new HttpError(400, "bad_request", `${name} must be a string.`);
+  if (typeof v !== "string") throw bad(`${name} must be a string.`);
   return v;
 }
 
@@ -58,7 +55,7 @@ export function mintJwt(emu, session, now, iatOffset = 0) {
 /** Resolve a session JWT (signature checked, `exp` not) to its live session, or 404. */
 function sessionFromJwt(emu, jwt, now) {
   const payload = verifySessionJwt(jwt, emu);
-  const session = emu.state.liveSession(payload[SESSION_CLAIM].id, now);
+  const session = emu.state.sessions.live(payload[SESSION_CLAIM].id, now);
   if (!session || session.user_id !== payload.sub) throw new HttpError(404, "session_not_found");
   return session;
 }
@@ -71,7 +68,7 @@ export function authenticate(emu, { body }) {
   const check = parseAuthorizationCheck(body.authorization_check);
   const now = emu.now();
   const session = kind === "session_token"
-    ? emu.state.liveSessionByToken(value, now)
+    ? emu.state.sessions.liveByToken(value, now)
     : sessionFromJwt(emu, value, now);
   if (!session) throw new HttpError(404, "session_not_found");
   const merged = mergeClaims(session.custom_claims, claims); // may throw before any change
@@ -172,7 +169,7 @@ function attestOnto(session, { record, update, factor, durationSec }, now) {
 /** `POST /v1/sessions/exchange_access_token` (USAGE.md, "Access tokens and trusted auth tokens"). */
 export function exchangeAccessToken(emu, { body }) {
   const token = stringArg(body, "access_token");
-  if (token === undefined) throw new HttpError(400, "bad_request", "access_token is required.");
+  if (token === undefined) throw bad("access_token is required.");
   const durationSec = durationArg(body);
   const claims = mergeClaims({}, parseClaimsArg(body.session_custom_claims));
   const now = emu.now();
@@ -186,9 +183,9 @@ export function exchangeAccessToken(emu, { body }) {
 /** `POST /v1/sessions/attest` (USAGE.md, "Access tokens and trusted auth tokens"). */
 export function attest(emu, { body }) {
   const profileId = stringArg(body, "profile_id");
-  if (profileId === undefined) throw new HttpError(400, "bad_request", "profile_id is required.");
+  if (profileId === undefined) throw bad("profile_id is required.");
   const token = stringArg(body, "token");
-  if (token === undefined) throw new HttpError(400, "bad_request", "token is required.");
+  if (token === undefined) throw bad("token is required.");
   const names = ["session_token", "session_jwt"].filter((n) => given(body[n]));
   if (names.length > 1) throw new HttpError(400, "too_many_session_arguments");
   const existing = names.length ? [names[0], stringArg(body, names[0])] : undefined;
@@ -206,7 +203,7 @@ export function attest(emu, { body }) {
     return newSessionAnswer(emu, user, { durationSec, claims, factor }, now);
   }
   const [kind, value] = existing;
-  const session = kind === "session_token" ? emu.state.liveSessionByToken(value, now) : sessionFromJwt(emu, value, now);
+  const session = kind === "session_token" ? emu.state.sessions.liveByToken(value, now) : sessionFromJwt(emu, value, now);
   if (!session) throw new HttpError(404, "session_not_found");
   if (session.user_id !== user.user_id) {
     throw new HttpError(401, "invalid_trusted_auth_token", "The trusted auth token belongs to another user than the session.");
@@ -220,7 +217,7 @@ export function list(emu, { query }) {
   const userId = query.get("user_id");
   if (!userId) throw new HttpError(400, "invalid_user_id");
   if (!emu.state.users.has(userId)) throw new HttpError(404, "user_not_found");
-  return { sessions: emu.state.liveSessionsOf(userId, emu.now()).map(sessionObject) };
+  return { sessions: emu.state.sessions.liveOf(userId, emu.now()).map(sessionObject) };
 }
 
 /** `GET /v1/sessions/jwks/{project_id}` */
@@ -232,7 +229,7 @@ export function jwks(emu, { params }) {
 /** `POST /v1/sessions/migrate` */
 export function migrate(emu, { body }) {
   const token = stringArg(body, "session_token");
-  if (token === undefined) throw new HttpError(400, "bad_request", "session_token is required.");
+  if (token === undefined) throw bad("session_token is required.");
   const durationSec = durationArg(body);
   const claims = mergeClaims({}, parseClaimsArg(body.session_custom_claims));
   const email = emu.state.externalTokens.get(token);
@@ -247,27 +244,37 @@ export function revoke(emu, { body }) {
   const [kind, value] = exactlyOne(body, ["session_id", "session_token", "session_jwt"],
     "too_many_session_revoke_arguments", "no_session_revoke_arguments");
   const now = emu.now();
-  const session = kind === "session_id" ? emu.state.liveSession(value, now)
-    : kind === "session_token" ? emu.state.liveSessionByToken(value, now)
+  const session = kind === "session_id" ? emu.state.sessions.live(value, now)
+    : kind === "session_token" ? emu.state.sessions.liveByToken(value, now)
       : sessionFromJwt(emu, value, now);
   if (!session) throw new HttpError(404, "session_not_found");
-  emu.state.revoke(session);
+  emu.state.sessions.revoke(session);
   return {};
 }
 
-/** The API routes, with the exact keys used by `GET /__emulator/requests`. */
+/**
+ * The API routes: `{method, pattern, auth, readBody?, handler, help}`, keyed `"<METHOD> <pattern>"`
+ * in index.mjs (the keys `GET /__emulator/requests` counts); `help` is the `--help` line.
+ */
 export const API_ROUTES = [
-  { method: "GET", pattern: "/v1/sessions/jwks/:project_id", re: /^\/v1\/sessions\/jwks\/([^/]+)$/, param: "project_id", auth: false, handler: jwks },
-  { method: "POST", pattern: "/v1/sessions/authenticate", re: /^\/v1\/sessions\/authenticate$/, auth: true, handler: authenticate },
-  { method: "GET", pattern: "/v1/sessions", re: /^\/v1\/sessions$/, auth: true, handler: list },
-  { method: "POST", pattern: "/v1/sessions/migrate", re: /^\/v1\/sessions\/migrate$/, auth: true, handler: migrate },
-  { method: "POST", pattern: "/v1/sessions/revoke", re: /^\/v1\/sessions\/revoke$/, auth: true, handler: revoke },
-  { method: "POST", pattern: "/v1/sessions/exchange_access_token", re: /^\/v1\/sessions\/exchange_access_token$/, auth: true, handler: exchangeAccessToken },
-  { method: "POST", pattern: "/v1/sessions/attest", re: /^\/v1\/sessions\/attest$/, auth: true, handler: attest },
-  { method: "GET", pattern: "/v1/rbac/policy", re: /^\/v1\/rbac\/policy$/, auth: true, handler: policy },
+  { method: "GET", pattern: "/v1/sessions/jwks/:project_id", auth: false, handler: jwks,
+    help: "the JWK set (no auth)" },
+  { method: "POST", pattern: "/v1/sessions/authenticate", auth: true, handler: authenticate,
+    help: "{session_token | session_jwt, session_duration_minutes?, session_custom_claims?, authorization_check?}" },
+  { method: "GET", pattern: "/v1/sessions", auth: true, handler: list,
+    help: "?user_id= → the user's live sessions" },
+  { method: "POST", pattern: "/v1/sessions/migrate", auth: true, handler: migrate,
+    help: "{session_token, session_duration_minutes?, session_custom_claims?}" },
+  { method: "POST", pattern: "/v1/sessions/revoke", auth: true, handler: revoke,
+    help: "{session_id | session_token | session_jwt}" },
+  { method: "POST", pattern: "/v1/sessions/exchange_access_token", auth: true, handler: exchangeAccessToken,
+    help: "{access_token, session_duration_minutes?, session_custom_claims?}" },
+  { method: "POST", pattern: "/v1/sessions/attest", auth: true, handler: attest,
+    help: "{profile_id, token, session_token? | session_jwt?, ...}" },
+  { method: "GET", pattern: "/v1/rbac/policy", auth: true, handler: policy,
+    help: "the RBAC policy {roles, resources, scopes}" },
   ...OAUTH_API_ROUTES,
 ];
-for (const r of API_ROUTES) r.key = `${r.method} ${r.pattern}`;
 
 /** Helpers shared with the B2B routes (b2b-api.mjs): arguments, access-token exchange, attest. */
-export { given, stringArg, exactlyOne, durationArg, exchangeableAccessToken, accessTokenFactor, trustedAuthFactor, attestOnto };
+export { stringArg, exactlyOne, durationArg, exchangeableAccessToken, accessTokenFactor, trustedAuthFactor, attestOnto };

@@ -4,16 +4,16 @@
  * parsed request, and returns the success fields (without `request_id`/`status_code`) or throws
  * an HttpError. Unknown body (or query) parameters are 400 `bad_request`.
  */
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
 import { b2bError } from "./b2b-errors.mjs";
 import { parseClaimsArg, mergeClaims } from "./claims.mjs";
 import {
-  given, stringArg, exactlyOne, durationArg, exchangeableAccessToken, accessTokenFactor, trustedAuthFactor, attestOnto, MIGRATE_DEFAULT_MINUTES,
+  stringArg, exactlyOne, durationArg, exchangeableAccessToken, accessTokenFactor, trustedAuthFactor, attestOnto, MIGRATE_DEFAULT_MINUTES,
 } from "./api.mjs";
 import { ORGANIZATION_CLAIM, mintMemberJwt, memberSessionFromJwt } from "./b2b-jwt.mjs";
 import { parseMemberAuthorizationCheck, authorizeMember } from "./b2b-rbac.mjs";
+import { given } from "./util.mjs";
 
-const bad = (msg) => new HttpError(400, "bad_request", msg);
 const SESSION_ARGS = ["session_token", "session_jwt"];
 /** Factor types Stytch carries into the new session on `exchange` (email magic link, OAuth, SMS OTP). */
 const TRANSFERABLE_FACTORS = new Set(["magic_link", "oauth", "otp"]);
@@ -41,7 +41,7 @@ function claimsUpdate(body) {
 
 /** The live member session named by a token or a JWT, or 404 `session_not_found`. */
 function sessionBy(emu, kind, value, now) {
-  const session = kind === "session_token" ? emu.b2b.liveSessionByToken(value, now) : memberSessionFromJwt(emu, value, now);
+  const session = kind === "session_token" ? emu.b2b.sessions.liveByToken(value, now) : memberSessionFromJwt(emu, value, now);
   if (!session) throw new HttpError(404, "session_not_found");
   return session;
 }
@@ -111,7 +111,7 @@ export function list(emu, { query }) {
   const org = organizationArg(emu, orgArg);
   const member = emu.b2b.members.get(memberId);
   if (!member || member.organization_id !== org.organization_id) throw b2bError(404, "member_not_found");
-  return { member_sessions: emu.b2b.liveSessionsOf(member.member_id, emu.now()).map((s) => emu.b2b.sessionObject(s)) };
+  return { member_sessions: emu.b2b.sessions.liveOf(member.member_id, emu.now()).map((s) => emu.b2b.sessionObject(s)) };
 }
 
 /**
@@ -124,7 +124,7 @@ function actingSession(emu, headers, now) {
   const jwt = headers["x-stytch-member-sessionjwt"];
   if (!token && !jwt) return undefined;
   const found = [];
-  if (token) found.push(emu.b2b.liveSessionByToken(token, now));
+  if (token) found.push(emu.b2b.sessions.liveByToken(token, now));
   if (jwt) {
     try {
       found.push(memberSessionFromJwt(emu, jwt, now));
@@ -160,16 +160,16 @@ export function revoke(emu, { body, headers }) {
   if (name === "member_id") {
     const member = emu.b2b.members.get(value);
     if (!member) throw b2bError(404, "member_not_found");
-    targets = emu.b2b.liveSessionsOf(member.member_id, now);
+    targets = emu.b2b.sessions.liveOf(member.member_id, now);
     organizationId = member.organization_id;
   } else {
-    const session = name === "member_session_id" ? emu.b2b.liveSession(value, now) : sessionBy(emu, name, value, now);
+    const session = name === "member_session_id" ? emu.b2b.sessions.live(value, now) : sessionBy(emu, name, value, now);
     if (!session) throw new HttpError(404, "session_not_found");
     targets = [session];
     organizationId = session.organization_id;
   }
   if (actor && actor.organization_id !== organizationId) throw b2bError(403, "session_authorization_error");
-  for (const s of targets) emu.b2b.revoke(s);
+  for (const s of targets) emu.b2b.sessions.revoke(s);
   return {};
 }
 
@@ -292,17 +292,26 @@ export function orgPolicy(emu, { params }) {
   return { org_policy: { roles: structuredClone(org.custom_roles) } };
 }
 
-/** The B2B API routes, with the exact keys used by `GET /__emulator/requests`. */
+/** The B2B API routes, shaped as api.mjs's `API_ROUTES`. */
 export const B2B_API_ROUTES = [
-  { method: "GET", pattern: "/v1/b2b/sessions/jwks/:project_id", re: /^\/v1\/b2b\/sessions\/jwks\/([^/]+)$/, param: "project_id", auth: false, handler: jwks },
-  { method: "POST", pattern: "/v1/b2b/sessions/authenticate", re: /^\/v1\/b2b\/sessions\/authenticate$/, auth: true, handler: authenticate },
-  { method: "GET", pattern: "/v1/b2b/sessions", re: /^\/v1\/b2b\/sessions$/, auth: true, handler: list },
-  { method: "POST", pattern: "/v1/b2b/sessions/revoke", re: /^\/v1\/b2b\/sessions\/revoke$/, auth: true, handler: revoke },
-  { method: "POST", pattern: "/v1/b2b/sessions/exchange", re: /^\/v1\/b2b\/sessions\/exchange$/, auth: true, handler: exchange },
-  { method: "POST", pattern: "/v1/b2b/sessions/exchange_access_token", re: /^\/v1\/b2b\/sessions\/exchange_access_token$/, auth: true, handler: exchangeAccessToken },
-  { method: "POST", pattern: "/v1/b2b/sessions/attest", re: /^\/v1\/b2b\/sessions\/attest$/, auth: true, handler: attest },
-  { method: "POST", pattern: "/v1/b2b/sessions/migrate", re: /^\/v1\/b2b\/sessions\/migrate$/, auth: true, handler: migrate },
-  { method: "GET", pattern: "/v1/b2b/rbac/policy", re: /^\/v1\/b2b\/rbac\/policy$/, auth: true, handler: policy },
-  { method: "GET", pattern: "/v1/b2b/rbac/organizations/:organization_id", re: /^\/v1\/b2b\/rbac\/organizations\/([^/]+)$/, param: "organization_id", auth: true, handler: orgPolicy },
+  { method: "GET", pattern: "/v1/b2b/sessions/jwks/:project_id", auth: false, handler: jwks,
+    help: "the B2B JWK set (no auth)" },
+  { method: "POST", pattern: "/v1/b2b/sessions/authenticate", auth: true, handler: authenticate,
+    help: "{session_token | session_jwt, ..., authorization_check?}" },
+  { method: "GET", pattern: "/v1/b2b/sessions", auth: true, handler: list,
+    help: "?organization_id=&member_id= → the member's live sessions" },
+  { method: "POST", pattern: "/v1/b2b/sessions/revoke", auth: true, handler: revoke,
+    help: "{member_session_id | session_token | session_jwt | member_id}" },
+  { method: "POST", pattern: "/v1/b2b/sessions/exchange", auth: true, handler: exchange,
+    help: "{organization_id, session_token | session_jwt, ...}" },
+  { method: "POST", pattern: "/v1/b2b/sessions/exchange_access_token", auth: true, handler: exchangeAccessToken,
+    help: "{access_token, ...}" },
+  { method: "POST", pattern: "/v1/b2b/sessions/attest", auth: true, handler: attest,
+    help: "{profile_id, token, organization_id?, ...}" },
+  { method: "POST", pattern: "/v1/b2b/sessions/migrate", auth: true, handler: migrate,
+    help: "{session_token, organization_id, ...}" },
+  { method: "GET", pattern: "/v1/b2b/rbac/policy", auth: true, handler: policy,
+    help: "the B2B RBAC policy" },
+  { method: "GET", pattern: "/v1/b2b/rbac/organizations/:organization_id", auth: true, handler: orgPolicy,
+    help: "an organization's own RBAC roles" },
 ];
-for (const r of B2B_API_ROUTES) r.key = `${r.method} ${r.pattern}`;

@@ -74,14 +74,22 @@ function trustedAuthToken(emu, { body }) {
   return issueTrustedAuthToken(emu.b2b, profileId, { member_id: member.member_id });
 }
 
-/** B2B control routes as `["<METHOD> <path>", handler]`; `:name` segments are path parameters. */
+/** The B2B control routes (registered in control.mjs's `CONTROL_ROUTES`, where their shape is). */
 export const B2B_CONTROL_ROUTES = [
-  ["POST /__emulator/b2b/organizations", createOrganization],
-  ["PUT /__emulator/b2b/organizations/:organization_id/policy", putOrgPolicy],
-  ["POST /__emulator/b2b/members", createMember],
-  ["POST /__emulator/b2b/sessions", createSession],
-  ["PUT /__emulator/b2b/rbac/policy", putPolicy],
-  ["POST /__emulator/b2b/keys/rotate", rotate],
-  ["POST /__emulator/b2b/access_tokens", accessToken],
-  ["POST /__emulator/b2b/trusted_auth_tokens", trustedAuthToken],
+  { method: "POST", pattern: "/__emulator/b2b/organizations", handler: createOrganization,
+    help: "{organization_slug, organization_name?, org_policy?} → the Organization" },
+  { method: "PUT", pattern: "/__emulator/b2b/organizations/:organization_id/policy", handler: putOrgPolicy,
+    help: "{roles} → the organization's roles" },
+  { method: "POST", pattern: "/__emulator/b2b/members", handler: createMember,
+    help: "{organization_id, email_address, name?, roles?} → the Member" },
+  { method: "POST", pattern: "/__emulator/b2b/sessions", handler: createSession,
+    help: "{member_id, session_duration_minutes?, custom_claims?, ...} → {session_token, session_jwt, member_session}" },
+  { method: "PUT", pattern: "/__emulator/b2b/rbac/policy", handler: putPolicy,
+    help: "{roles?, resources?, scopes?} → the stored B2B policy" },
+  { method: "POST", pattern: "/__emulator/b2b/keys/rotate", handler: rotate,
+    help: "{keep_old? = true} → {kid}" },
+  { method: "POST", pattern: "/__emulator/b2b/access_tokens", handler: accessToken,
+    help: "{member_id, client_id?} → {access_token}" },
+  { method: "POST", pattern: "/__emulator/b2b/trusted_auth_tokens", handler: trustedAuthToken,
+    help: "{profile_id, member_id} → {token}" },
 ];

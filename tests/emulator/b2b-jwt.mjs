@@ -39,7 +39,7 @@ export function mintMemberJwt(emu, session, now, iatOffset = 0) {
 export function memberSessionFromJwt(emu, jwt, now) {
   const payload = verifySessionJwt(jwt, { keyRing: emu.b2b.keyRing, projectId: emu.projectId, issuers: emu.issuers });
   if (!isObject(payload[ORGANIZATION_CLAIM])) throw new HttpError(401, "unauthorized_session_jwt");
-  const session = emu.b2b.liveSession(payload[SESSION_CLAIM].id, now);
+  const session = emu.b2b.sessions.live(payload[SESSION_CLAIM].id, now);
   if (!session || session.member_id !== payload.sub) throw new HttpError(404, "session_not_found");
   return session;
 }

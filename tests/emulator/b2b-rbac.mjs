@@ -4,7 +4,7 @@
  * project's B2B policy roles followed by the organization's own policy roles; a role the session
  * holds grants when one of its permissions has the `resource_id` and the action (or `"*"`).
  */
-import { HttpError } from "./errors.mjs";
+import { bad } from "./errors.mjs";
 import { b2bError } from "./b2b-errors.mjs";
 import { grantingRoles } from "./rbac.mjs";
 import { isObject } from "./util.mjs";
@@ -15,10 +15,10 @@ import { isObject } from "./util.mjs";
  */
 export function parseMemberAuthorizationCheck(value) {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw new HttpError(400, "bad_request", "authorization_check must be an object.");
+  if (!isObject(value)) throw bad("authorization_check must be an object.");
   for (const k of ["organization_id", "resource_id", "action"]) {
     if (typeof value[k] !== "string" || value[k] === "") {
-      throw new HttpError(400, "bad_request", `authorization_check.${k} must be a non-empty string.`);
+      throw bad(`authorization_check.${k} must be a non-empty string.`);
     }
   }
   return { organization_id: value.organization_id, resource_id: value.resource_id, action: value.action };

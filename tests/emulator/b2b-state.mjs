@@ -1,20 +1,20 @@
 /**
  * In-memory B2B state (USAGE.md, "B2B"): organizations (each with its org RBAC policy), members,
- * member sessions (by id and by token), the project's B2B RBAC policy, the B2B signing keys, and
- * the access tokens and trusted auth tokens that `exchange_access_token` and `attest` take.
+ * member sessions (by id and by token; sessions.mjs), the project's B2B RBAC policy, the B2B
+ * signing keys, and the access tokens and trusted auth tokens that `exchange_access_token` and
+ * `attest` take.
  * Times are stored as whole Unix seconds.
  */
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
 import { b2bError } from "./b2b-errors.mjs";
 import { KeyRing } from "./jwt.mjs";
 import { emptyPolicy, parsePolicy } from "./rbac.mjs";
-import { isStringArray } from "./state.mjs";
-import { newId, newSessionToken, rfc3339, isObject } from "./util.mjs";
+import { isEmail, isStringArray } from "./state.mjs";
+import { newId, rfc3339, isObject } from "./util.mjs";
+import { SessionStore } from "./sessions.mjs";
 
 /** Stytch's slug rule: 2 to 128 of `A-Z a-z 0-9 - . _ ~`. */
 const SLUG = /^[A-Za-z0-9._~-]{2,128}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+$/;
-const bad = (msg) => new HttpError(400, "bad_request", msg);
 
 export class B2BState {
   /** A fresh, empty B2B state with one signing key of its own. */
@@ -37,10 +37,8 @@ export class B2BState {
     this.members = new Map();
     /** @type {Map<string, string>} member_id → the email_id its email factors name */
     this.emailIds = new Map();
-    /** @type {Map<string, object>} member_session_id → member session record */
-    this.sessions = new Map();
-    /** @type {Map<string, string>} session token → member_session_id */
-    this.tokens = new Map();
+    /** Member sessions by member_session_id and by token (sessions.mjs). */
+    this.sessions = new SessionStore({ idField: "member_session_id", ownerField: "member_id", idPrefix: "member-session-test" });
     /** @type {Map<string, {member_id: string, client_id: string, issued_at: number, used: boolean}>} */
     this.accessTokens = new Map();
     /** @type {Map<string, {profile_id: string, member_id: string, token_id: string, used: boolean}>} */
@@ -103,7 +101,7 @@ export class B2BState {
   createMember({ organization_id, email_address, name, roles }, now) {
     const org = this.organization(organization_id);
     if (!org) throw b2bError(404, "organization_not_found");
-    if (typeof email_address !== "string" || !EMAIL.test(email_address)) throw new HttpError(400, "invalid_email");
+    if (!isEmail(email_address)) throw new HttpError(400, "invalid_email");
     if (this.memberByEmail(org.organization_id, email_address)) throw b2bError(400, "duplicate_member_email");
     if (name !== undefined && name !== null && typeof name !== "string") throw bad("name must be a string.");
     if (roles !== undefined && roles !== null && !isStringArray(roles)) throw bad("roles must be an array of strings.");
@@ -153,23 +151,14 @@ export class B2BState {
    * A member session record for `member`, live until `now + durationSec`. `roles` default to the
    * member's role ids, `factors` to one email magic-link factor.
    */
-  createSession(member, { durationSec, customClaims = {}, factors, attributes, roles }, now) {
-    const session = {
-      member_session_id: newId("member-session-test"),
-      member_id: member.member_id,
-      organization_id: member.organization_id,
-      started_at: now,
-      last_accessed_at: now,
-      expires_at: now + durationSec,
+  createSession(member, { durationSec, customClaims, factors, attributes, roles }, now) {
+    return this.sessions.add({ member_id: member.member_id, organization_id: member.organization_id }, {
+      durationSec,
+      customClaims,
       attributes: attributes ?? { ip_address: "", user_agent: "" },
-      authentication_factors: factors ?? [this.emailFactor(member, now)],
-      custom_claims: customClaims,
-      roles: [...(roles ?? memberRoleIds(member))],
-      token: newSessionToken(),
-    };
-    this.sessions.set(session.member_session_id, session);
-    this.tokens.set(session.token, session.member_session_id);
-    return session;
+      factors: factors ?? [this.emailFactor(member, now)],
+      roles: roles ?? memberRoleIds(member),
+    }, now);
   }
 
   /** The email magic-link factor for a member, authenticated now. */
@@ -183,30 +172,6 @@ export class B2BState {
       updated_at: t,
       email_factor: { email_id: this.emailIds.get(member.member_id), email_address: member.email_address },
     };
-  }
-
-  /** The live (not revoked, not expired) member session with this id. */
-  liveSession(id, now) {
-    const s = typeof id === "string" ? this.sessions.get(id) : undefined;
-    return s && s.expires_at > now ? s : undefined;
-  }
-
-  /** The live member session owning this opaque token. */
-  liveSessionByToken(token, now) {
-    return this.liveSession(this.tokens.get(token), now);
-  }
-
-  /** Live sessions of a member, oldest first. */
-  liveSessionsOf(memberId, now) {
-    return [...this.sessions.values()]
-      .filter((s) => s.member_id === memberId && s.expires_at > now)
-      .sort((a, b) => a.started_at - b.started_at);
-  }
-
-  /** Forget a member session and its token for good. */
-  revoke(session) {
-    this.sessions.delete(session.member_session_id);
-    this.tokens.delete(session.token);
   }
 
   /** The public MemberSession object (stytch-node `MemberSession`). */

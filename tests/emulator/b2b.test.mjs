@@ -17,11 +17,7 @@ emulatorForFile({ now: () => clock }, (started, client) => {
 
 const api = (method, path, body, opts) => c.call(method, `/v1/b2b${path}`, body, opts);
 const post = (path, body, opts) => api("POST", path, body, opts);
-async function ctl(method, path, body) {
-  const r = await c.control(method, `/b2b${path}`, body);
-  assert.equal(r.status, 200, r.text);
-  return r.body;
-}
+const ctl = (method, path, body) => c.controlOk(method, `/b2b${path}`, body);
 let n = 0;
 const org = (body = {}) => ctl("POST", "/organizations", { organization_slug: `org-${++n}`, ...body });
 const member = (orgId, body = {}) => ctl("POST", "/members", { organization_id: orgId, email_address: `m${++n}@example.com`, ...body });

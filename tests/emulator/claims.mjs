@@ -2,7 +2,7 @@
  * Custom claims (Stytch's API reference; USAGE.md): a merge where `null` deletes a key and nested objects merge,
  * reserved JWT names are ignored, and the result must serialize to at most 4 KB.
  */
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
 import { isObject } from "./util.mjs";
 import { SESSION_CLAIM } from "./jwt.mjs";
 
@@ -31,7 +31,7 @@ function deepMerge(base, update) {
 /** Check the shape of a `session_custom_claims` argument: an object, or absent/null. */
 export function parseClaimsArg(value, name = "session_custom_claims") {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw new HttpError(400, "bad_request", `${name} must be a JSON object.`);
+  if (!isObject(value)) throw bad(`${name} must be a JSON object.`);
   return value;
 }
 

@@ -22,58 +22,11 @@ const DEFAULT_PORT = 4517;
 const USAGE = "usage: stytch-sessions-emulator [--port N] [--project-id ID] [--secret S] [--custom-domain URL] [--control-cors]";
 const FLAGS = { "--port": "port", "--project-id": "projectId", "--secret": "secret", "--custom-domain": "customDomain" };
 
-/** One line per route for `--help`; a route missing here is still listed, without its line. */
-const ROUTE_HELP = {
-  "GET /v1/sessions/jwks/:project_id": "the JWK set (no auth)",
-  "POST /v1/sessions/authenticate": "{session_token | session_jwt, session_duration_minutes?, session_custom_claims?, authorization_check?}",
-  "GET /v1/sessions": "?user_id= → the user's live sessions",
-  "POST /v1/sessions/migrate": "{session_token, session_duration_minutes?, session_custom_claims?}",
-  "POST /v1/sessions/revoke": "{session_id | session_token | session_jwt}",
-  "POST /v1/sessions/exchange_access_token": "{access_token, session_duration_minutes?, session_custom_claims?}",
-  "POST /v1/sessions/attest": "{profile_id, token, session_token? | session_jwt?, ...}",
-  "GET /v1/rbac/policy": "the RBAC policy {roles, resources, scopes}",
-  "POST /v1/public/:project_id/oauth2/token": "M2M client credentials → {access_token} (client auth, no project auth)",
-  "POST /v1/public/:project_id/oauth2/introspect": "{token, client_id, client_secret?} → {active, ...claims} (client auth)",
-  "GET /v1/b2b/sessions/jwks/:project_id": "the B2B JWK set (no auth)",
-  "POST /v1/b2b/sessions/authenticate": "{session_token | session_jwt, ..., authorization_check?}",
-  "GET /v1/b2b/sessions": "?organization_id=&member_id= → the member's live sessions",
-  "POST /v1/b2b/sessions/revoke": "{member_session_id | session_token | session_jwt | member_id}",
-  "POST /v1/b2b/sessions/exchange": "{organization_id, session_token | session_jwt, ...}",
-  "POST /v1/b2b/sessions/exchange_access_token": "{access_token, ...}",
-  "POST /v1/b2b/sessions/attest": "{profile_id, token, organization_id?, ...}",
-  "POST /v1/b2b/sessions/migrate": "{session_token, organization_id, ...}",
-  "GET /v1/b2b/rbac/policy": "the B2B RBAC policy",
-  "GET /v1/b2b/rbac/organizations/:organization_id": "an organization's own RBAC roles",
-  "POST /__emulator/users": "{email?, name?, roles?} → the User",
-  "POST /__emulator/sessions": "{user_id, session_duration_minutes?, custom_claims?, factors?, iat_offset_seconds?, roles?} → {session_token, session_jwt, session}",
-  "POST /__emulator/external_tokens": "{token, email}: what migrate's UserInfo answers",
-  "POST /__emulator/access_tokens": "{user_id, client_id?} → {access_token} for exchange_access_token",
-  "POST /__emulator/trusted_auth_tokens": "{profile_id, user_id} → {token} for attest",
-  "PUT /__emulator/rbac/policy": "{roles?, resources?, scopes?} → the stored policy",
-  "POST /__emulator/keys/rotate": "{keep_old? = true} → {kid}",
-  "POST /__emulator/faults": "{method?, path_prefix, delay_ms?, status?, malformed_body?, reset_connection?, times?}",
-  "DELETE /__emulator/faults": "clear all faults",
-  "GET /__emulator/faults": "the active faults",
-  "GET /__emulator/requests": "request counts per API route",
-  "POST /__emulator/reset": "empty state, fresh keys, zero counts, no faults",
-  "POST /__emulator/m2m_clients": "{scopes, client_id?, client_secret?, custom_claims?, status?, b2b?} → the client, secret included",
-  "POST /__emulator/connected_apps/clients": "{client_id?, client_secret?, client_type?} → the client",
-  "POST /__emulator/connected_apps/tokens": "{subject | member_id, client_id, scopes, custom_claims?, expires_in?, iat_offset_seconds?} → {access_token}",
-  "POST /__emulator/b2b/organizations": "{organization_slug, organization_name?, org_policy?} → the Organization",
-  "PUT /__emulator/b2b/organizations/:organization_id/policy": "{roles} → the organization's roles",
-  "POST /__emulator/b2b/members": "{organization_id, email_address, name?, roles?} → the Member",
-  "POST /__emulator/b2b/sessions": "{member_id, session_duration_minutes?, custom_claims?, ...} → {session_token, session_jwt, member_session}",
-  "PUT /__emulator/b2b/rbac/policy": "{roles?, resources?, scopes?} → the stored B2B policy",
-  "POST /__emulator/b2b/keys/rotate": "{keep_old? = true} → {kid}",
-  "POST /__emulator/b2b/access_tokens": "{member_id, client_id?} → {access_token}",
-  "POST /__emulator/b2b/trusted_auth_tokens": "{profile_id, member_id} → {token}",
-};
-
-/** `  METHOD /path  help`, methods and paths in aligned columns. */
-function routeLines(keys) {
-  const shown = keys.map((k) => k.replace(/^(\S+) /, (_, m) => `${m.padEnd(6)} `));
+/** `  METHOD /path  help` for each route (its `help` field), methods and paths in aligned columns. */
+function routeLines(routes) {
+  const shown = routes.map((r) => `${r.method.padEnd(6)} ${r.pattern}`);
   const width = Math.max(...shown.map((k) => k.length));
-  return keys.map((k, i) => `  ${shown[i].padEnd(width)}  ${ROUTE_HELP[k] ?? ""}`.trimEnd());
+  return routes.map((r, i) => `  ${shown[i].padEnd(width)}  ${r.help ?? ""}`.trimEnd());
 }
 
 /** The `--help` text: usage, flags, every API and control route, and where the reference is. */
@@ -95,10 +48,10 @@ function helpText() {
     "  -h, --help           print this help and exit",
     "",
     "API routes (Basic auth project_id:secret unless noted):",
-    ...routeLines([...API_ROUTES, ...B2B_API_ROUTES].map((r) => r.key)),
+    ...routeLines([...API_ROUTES, ...B2B_API_ROUTES]),
     "",
     "control routes (no auth; answered only for a loopback Host):",
-    ...routeLines([...CONTROL_ROUTES.keys()]),
+    ...routeLines(CONTROL_ROUTES),
     "",
     `Every route, body, error and decision: ${usage}`,
   ].join("\n");

@@ -100,7 +100,7 @@ test("--help lists every flag and every API and control route, and exits 0", asy
     }
     assert.match(stdout, /default 4517; 0 picks a free port/);
     const listed = stdout.split("\n").map((l) => /^ {2}(GET|POST|PUT|DELETE) +(\S+)/.exec(l)).filter(Boolean).map((m) => `${m[1]} ${m[2]}`);
-    assert.deepEqual(listed.sort(), [...apiRoutes, ...CONTROL_ROUTES.keys()].sort(), "every route, once");
+    assert.deepEqual(listed.sort(), [...apiRoutes, ...CONTROL_ROUTES.map((r) => r.key)].sort(), "every route, once");
     assert.ok(apiRoutes.includes("POST /v1/public/:project_id/oauth2/token"));
     assert.ok(stdout.includes("USAGE.md"));
   }

@@ -3,13 +3,10 @@
  * the checked arguments of a minted session, access tokens and trusted auth tokens issued for a
  * user or a member, and the key rotation argument.
  */
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
 import { mergeClaims, parseClaimsArg } from "./claims.mjs";
 import { parseFactors, isStringArray } from "./state.mjs";
 import { isObject, newId, newSessionToken } from "./util.mjs";
-
-/** A 400 `bad_request` with `msg`. */
-export const bad = (msg) => new HttpError(400, "bad_request", msg);
 
 /**
  * The checked arguments of a minted session: `session_duration_minutes? = 60` (any number ≥ 0 here;

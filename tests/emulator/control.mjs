@@ -2,11 +2,11 @@
  * Control routes under `/__emulator/` (USAGE.md, "Control routes (no auth; for tests only)"), for tests only.
  * No auth. Each handler returns the JSON body of a 200 answer or throws an HttpError.
  */
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
 import { sessionObject } from "./state.mjs";
 import { mintJwt } from "./api.mjs";
 import { parsePolicy } from "./rbac.mjs";
-import { bad, sessionArgs, issueAccessToken, profileIdArg, issueTrustedAuthToken, keepOldArg } from "./control-mint.mjs";
+import { sessionArgs, issueAccessToken, profileIdArg, issueTrustedAuthToken, keepOldArg } from "./control-mint.mjs";
 import { OAUTH_CONTROL_ROUTES } from "./oauth-control.mjs";
 import { B2B_CONTROL_ROUTES } from "./b2b-control.mjs";
 
@@ -97,20 +97,35 @@ async function reset(emu) {
   return {};
 }
 
-/** Control routes keyed by `"<METHOD> <path>"`. */
-export const CONTROL_ROUTES = new Map([
-  ["POST /__emulator/users", createUser],
-  ["POST /__emulator/sessions", createSession],
-  ["POST /__emulator/external_tokens", externalToken],
-  ["POST /__emulator/access_tokens", accessToken],
-  ["POST /__emulator/trusted_auth_tokens", trustedAuthToken],
-  ["PUT /__emulator/rbac/policy", putPolicy],
-  ["POST /__emulator/keys/rotate", rotate],
-  ["POST /__emulator/faults", addFault],
-  ["DELETE /__emulator/faults", clearFaults],
-  ["GET /__emulator/faults", listFaults],
-  ["GET /__emulator/requests", requests],
-  ["POST /__emulator/reset", reset],
+/**
+ * The control routes: `{method, pattern, handler, help}` (`help`: the `--help` line), matched as
+ * the API routes are (index.mjs); `:name` segments are path parameters.
+ */
+export const CONTROL_ROUTES = [
+  { method: "POST", pattern: "/__emulator/users", handler: createUser,
+    help: "{email?, name?, roles?} → the User" },
+  { method: "POST", pattern: "/__emulator/sessions", handler: createSession,
+    help: "{user_id, session_duration_minutes?, custom_claims?, factors?, iat_offset_seconds?, roles?} → {session_token, session_jwt, session}" },
+  { method: "POST", pattern: "/__emulator/external_tokens", handler: externalToken,
+    help: "{token, email}: what migrate's UserInfo answers" },
+  { method: "POST", pattern: "/__emulator/access_tokens", handler: accessToken,
+    help: "{user_id, client_id?} → {access_token} for exchange_access_token" },
+  { method: "POST", pattern: "/__emulator/trusted_auth_tokens", handler: trustedAuthToken,
+    help: "{profile_id, user_id} → {token} for attest" },
+  { method: "PUT", pattern: "/__emulator/rbac/policy", handler: putPolicy,
+    help: "{roles?, resources?, scopes?} → the stored policy" },
+  { method: "POST", pattern: "/__emulator/keys/rotate", handler: rotate,
+    help: "{keep_old? = true} → {kid}" },
+  { method: "POST", pattern: "/__emulator/faults", handler: addFault,
+    help: "{method?, path_prefix, delay_ms?, status?, malformed_body?, reset_connection?, times?}" },
+  { method: "DELETE", pattern: "/__emulator/faults", handler: clearFaults,
+    help: "clear all faults" },
+  { method: "GET", pattern: "/__emulator/faults", handler: listFaults,
+    help: "the active faults" },
+  { method: "GET", pattern: "/__emulator/requests", handler: requests,
+    help: "request counts per API route" },
+  { method: "POST", pattern: "/__emulator/reset", handler: reset,
+    help: "empty state, fresh keys, zero counts, no faults" },
   ...OAUTH_CONTROL_ROUTES,
   ...B2B_CONTROL_ROUTES,
-]);
+];

@@ -2,12 +2,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startEmulator } from "./index.mjs";
-import { clientFor, decodeJwt, assertStytchError, UUID_ID, RFC3339 } from "./helpers.mjs";
+import { clientFor, decodeJwt, assertStytchError, UUID_ID, RFC3339, rfc } from "./helpers.mjs";
 
 let emu;
 let c;
 let clock = 1_800_000_000; // a fake clock, in Unix seconds, moved by the tests
-const rfc = (sec) => new Date(sec * 1000).toISOString().replace(".000Z", "Z");
 
 before(async () => {
   emu = await startEmulator({ now: () => clock });

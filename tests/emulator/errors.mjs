@@ -73,6 +73,9 @@ export class HttpError extends Error {
   }
 }
 
+/** A 400 `bad_request` with `msg`. */
+export const bad = (msg) => new HttpError(400, "bad_request", msg);
+
 /** The error type a bare status maps to (for status faults). */
 export function typeForStatus(status) {
   return TYPE_FOR_STATUS[status] ?? (status >= 500 ? "internal_server_error" : "bad_request");

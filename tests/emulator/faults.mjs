@@ -2,7 +2,7 @@
  * Injected faults (USAGE.md): per method and path prefix, a delay, an error status,
  * a malformed JSON body or a connection reset, for a number of requests or forever.
  */
-import { HttpError } from "./errors.mjs";
+import { bad } from "./errors.mjs";
 import { isObject } from "./util.mjs";
 
 /** An ordered list of faults; the first active match applies to a request. */
@@ -14,9 +14,8 @@ export class Faults {
 
   /** Validate and register a fault from a control-route body; returns the stored fault. */
   add(body) {
-    if (!isObject(body)) throw new HttpError(400, "bad_request", "The fault must be a JSON object.");
+    if (!isObject(body)) throw bad("The fault must be a JSON object.");
     const { method, path_prefix, delay_ms, status, malformed_body, reset_connection, times } = body;
-    const bad = (msg) => new HttpError(400, "bad_request", msg);
     if (typeof path_prefix !== "string" || !path_prefix.startsWith("/")) throw bad("path_prefix must be a string starting with '/'.");
     if (method !== undefined && method !== null && typeof method !== "string") throw bad("method must be a string.");
     if (delay_ms !== undefined && delay_ms !== null && !(Number.isFinite(delay_ms) && delay_ms >= 0)) throw bad("delay_ms must be a number >= 0.");

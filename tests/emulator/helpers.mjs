@@ -62,26 +62,24 @@ export function clientFor(emu) {
     return { status: res.status, body: json, text, headers: res.headers };
   }
 
-  const control = async (method, path, body) => {
-    const r = await call(method, `/__emulator${path}`, body, { auth: false });
-    return r;
-  };
+  /** Call a control route (`/__emulator${path}`, no auth); `{status, body, text, headers}`. */
+  const control = (method, path, body) => call(method, `/__emulator${path}`, body, { auth: false });
+
+  /** Call a control route, assert it answered 200, and return its body. */
+  async function controlOk(method, path, body) {
+    const r = await control(method, path, body);
+    assert.equal(r.status, 200, r.text);
+    return r.body;
+  }
 
   return {
     call,
     control,
+    controlOk,
     /** Create a user through the control route; returns the User object. */
-    async user(body = {}) {
-      const r = await control("POST", "/users", body);
-      assert.equal(r.status, 200, r.text);
-      return r.body;
-    },
+    user: (body = {}) => controlOk("POST", "/users", body),
     /** Create a session through the control route; returns `{session_token, session_jwt, session}`. */
-    async session(body) {
-      const r = await control("POST", "/sessions", body);
-      assert.equal(r.status, 200, r.text);
-      return r.body;
-    },
+    session: (body) => controlOk("POST", "/sessions", body),
     authenticate: (body, opts) => call("POST", "/v1/sessions/authenticate", body, opts),
     revoke: (body, opts) => call("POST", "/v1/sessions/revoke", body, opts),
     migrate: (body, opts) => call("POST", "/v1/sessions/migrate", body, opts),

@@ -1,6 +1,6 @@
 /** HTTP plumbing: CORS headers, the control routes' Host check, JSON answers, bounded body reading, Basic auth. */
 import { timingSafeEqual } from "node:crypto";
-import { HttpError, errorBody } from "./errors.mjs";
+import { HttpError, errorBody, bad } from "./errors.mjs";
 import { isObject } from "./util.mjs";
 
 /** Largest accepted request body (1 MiB); larger ones get 413 `request_too_large`. */
@@ -105,9 +105,9 @@ export async function readJsonBody(req) {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new HttpError(400, "bad_request", "The request body is not valid JSON.");
+    throw bad("The request body is not valid JSON.");
   }
-  if (!isObject(value)) throw new HttpError(400, "bad_request", "The request body must be a JSON object.");
+  if (!isObject(value)) throw bad("The request body must be a JSON object.");
   return value;
 }
 

@@ -22,6 +22,8 @@ export const DEFAULT_SECRET = "secret-test-emulator";
 
 /** Every API route: the consumer ones (api.mjs), then B2B (b2b-api.mjs). */
 const ROUTES = [...API_ROUTES, ...B2B_API_ROUTES];
+// Each route's key `"<METHOD> <pattern>"`: what `GET /__emulator/requests` counts and `--help` lists.
+for (const r of [...ROUTES, ...CONTROL_ROUTES]) r.key = `${r.method} ${r.pattern}`;
 const zeroCounts = () => Object.fromEntries(ROUTES.map((r) => [r.key, 0]));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,20 +52,35 @@ class Emulator {
   }
 }
 
-/** Find the API route for a path: `{route, params}` or `{allowed}` (wrong method) or `{}`. */
-function matchApi(method, pathname) {
+/**
+ * Find the route of `routes` (API or control) for a request: `{route, params}`, `{allowed}` (the
+ * path matches but not the method) or `{}`. A `:name` segment of a route's pattern matches any
+ * non-empty segment, given (URL-decoded where it decodes) as `params.name`.
+ */
+function matchRoute(routes, method, pathname) {
+  const got = pathname.split("/");
   const allowed = [];
-  for (const route of ROUTES) {
-    const m = route.re.exec(pathname);
-    if (!m) continue;
+  for (const route of routes) {
+    const want = route.pattern.split("/");
+    if (want.length !== got.length) continue;
+    const params = {};
+    const matches = want.every((seg, i) => {
+      if (!seg.startsWith(":")) return seg === got[i];
+      try { params[seg.slice(1)] = decodeURIComponent(got[i]); } catch { params[seg.slice(1)] = got[i]; }
+      return got[i] !== "";
+    });
+    if (!matches) continue;
     if (route.method !== method) { allowed.push(route.method); continue; }
-    let params = {};
-    if (route.param) {
-      try { params = { [route.param]: decodeURIComponent(m[1]) }; } catch { params = { [route.param]: m[1] }; }
-    }
     return { route, params };
   }
   return allowed.length ? { allowed } : {};
+}
+
+/** Answer a request no route takes: 405 with `Allow` when only its method is wrong, else 404. */
+async function noRoute(req, res, allowed) {
+  await drain(req);
+  if (allowed) return sendError(res, new HttpError(405, "method_not_allowed"), { Allow: allowed.join(", ") });
+  return sendError(res, new HttpError(404, "route_not_found"));
 }
 
 /** Apply a fault. Returns true when the request has been answered (or its socket destroyed). */
@@ -89,15 +106,11 @@ async function applyFault(fault, req, res) {
 
 /** Route one API request (anything outside `/__emulator/`). */
 async function handleApi(emu, req, res, url) {
-  const { route, params, allowed } = matchApi(req.method, url.pathname);
+  const { route, params, allowed } = matchRoute(ROUTES, req.method, url.pathname);
   if (route) emu.counts[route.key] += 1;
   const fault = emu.faults.take(req.method, url.pathname);
   if (fault && (await applyFault(fault, req, res))) return;
-  if (!route) {
-    await drain(req);
-    if (allowed) return sendError(res, new HttpError(405, "method_not_allowed"), { Allow: allowed.join(", ") });
-    return sendError(res, new HttpError(404, "route_not_found"));
-  }
+  if (!route) return noRoute(req, res, allowed);
   const body = route.method === "POST" ? await (route.readBody ?? readJsonBody)(req) : (await drain(req), {});
   if (route.auth && !checkBasicAuth(req.headers.authorization, emu.projectId, emu.secret)) {
     throw new HttpError(401, "unauthorized_credentials");
@@ -121,38 +134,10 @@ async function handleControl(emu, req, res, url) {
     res.writeHead(204);
     return res.end();
   }
-  const { handler, params, allowed } = matchControl(req.method, url.pathname);
-  if (!handler) {
-    await drain(req);
-    if (allowed) return sendError(res, new HttpError(405, "method_not_allowed"), { Allow: allowed.join(", ") });
-    return sendError(res, new HttpError(404, "route_not_found"));
-  }
+  const { route, params, allowed } = matchRoute(CONTROL_ROUTES, req.method, url.pathname);
+  if (!route) return noRoute(req, res, allowed);
   const body = req.method === "POST" || req.method === "PUT" ? await readJsonBody(req) : (await drain(req), {});
-  send(res, 200, await handler(emu, { body, params }));
-}
-
-/**
- * Find the control route for a path: `{handler, params}`, `{allowed}` (wrong method) or `{}`.
- * A `:name` segment of a route's path matches any non-empty segment, given as `params.name`.
- */
-function matchControl(method, pathname) {
-  const got = pathname.split("/");
-  const allowed = [];
-  for (const [key, handler] of CONTROL_ROUTES) {
-    const [routeMethod, pattern] = key.split(" ");
-    const want = pattern.split("/");
-    if (want.length !== got.length) continue;
-    const params = {};
-    const matches = want.every((seg, i) => {
-      if (!seg.startsWith(":")) return seg === got[i];
-      try { params[seg.slice(1)] = decodeURIComponent(got[i]); } catch { params[seg.slice(1)] = got[i]; }
-      return got[i] !== "";
-    });
-    if (!matches) continue;
-    if (routeMethod !== method) { allowed.push(routeMethod); continue; }
-    return { handler, params };
-  }
-  return allowed.length ? { allowed } : {};
+  send(res, 200, await route.handler(emu, { body, params }));
 }
 
 /**
@@ -198,8 +183,7 @@ export async function startEmulator(options = {}) {
     throw new TypeError("customDomain must be an http(s) URL");
   }
   const emu = new Emulator({ projectId, secret, customDomain, now, controlCors });
-  await emu.keyRing.rotate(false);
-  emu.b2b = await B2BState.create();
+  await emu.reset();
   const server = createServer(listener(emu));
   server.on("clientError", (err, socket) => {
     if (socket.writable) {

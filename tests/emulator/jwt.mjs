@@ -91,41 +91,51 @@ export function sessionPayload({ session, projectId, issuer, now, iatOffset = 0,
   };
 }
 
-const B64URL = /^[A-Za-z0-9_-]*$/;
+const B64URL = /^[A-Za-z0-9_-]+$/;
 
+/** A JWS segment's JSON object, or undefined. */
 function decodeSegment(seg) {
-  if (!B64URL.test(seg)) throw new HttpError(400, "invalid_session_jwt");
   try {
     const value = JSON.parse(Buffer.from(seg, "base64url").toString("utf8"));
-    if (!isObject(value)) throw new Error("not an object");
-    return value;
+    return isObject(value) ? value : undefined;
   } catch {
-    throw new HttpError(400, "invalid_session_jwt");
+    return undefined;
   }
+}
+
+/**
+ * Check a compact RS256 JWS: its structure, its signature by a key (named by `kid`) of one of
+ * `keyRings`, its issuer (one of `issuers`) and its audience (`projectId`); no time claim.
+ * Returns `{payload}`, or `{failure}`: `"malformed"` (not a string or over 16 KiB, not three
+ * non-empty base64url segments, a header or payload that is not a JSON object, an `alg` other
+ * than RS256) or `"unverified"` (no such key, a bad signature, a wrong iss or aud).
+ */
+export function verifyJws(token, { keyRings, projectId, issuers }) {
+  if (typeof token !== "string" || token.length > 16384) return { failure: "malformed" };
+  const parts = token.split(".");
+  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p))) return { failure: "malformed" };
+  const header = decodeSegment(parts[0]);
+  const payload = decodeSegment(parts[1]);
+  if (!header || !payload || header.alg !== "RS256") return { failure: "malformed" };
+  const key = typeof header.kid === "string" ? keyRings.map((ring) => ring.find(header.kid)).find(Boolean) : undefined;
+  if (!key) return { failure: "unverified" };
+  const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
+  if (!verify("sha256", signed, key.publicKey, Buffer.from(parts[2], "base64url"))) return { failure: "unverified" };
+  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (!issuers.includes(payload.iss) || !aud.includes(projectId)) return { failure: "unverified" };
+  return { payload };
 }
 
 /**
  * Verify a session JWT's structure, signature, issuer and audience — but not `exp`: Stytch
  * accepts an expired JWT of a live session and re-issues it. Returns the payload.
- * Malformed → 400 `invalid_session_jwt`; unknown kid, bad signature, wrong iss/aud → 401
- * `unauthorized_session_jwt`.
+ * Malformed → 400 `invalid_session_jwt`; unknown kid, bad signature, wrong iss/aud, no session
+ * claim → 401 `unauthorized_session_jwt`.
  */
 export function verifySessionJwt(token, { keyRing, projectId, issuers }) {
-  if (typeof token !== "string" || token.length > 16384) throw new HttpError(400, "invalid_session_jwt");
-  const parts = token.split(".");
-  if (parts.length !== 3 || parts.some((p) => p.length === 0)) throw new HttpError(400, "invalid_session_jwt");
-  const header = decodeSegment(parts[0]);
-  const payload = decodeSegment(parts[1]);
-  if (!B64URL.test(parts[2])) throw new HttpError(400, "invalid_session_jwt");
-  if (header.alg !== "RS256") throw new HttpError(400, "invalid_session_jwt");
-  const key = typeof header.kid === "string" ? keyRing.find(header.kid) : undefined;
-  if (!key) throw new HttpError(401, "unauthorized_session_jwt");
-  const ok = verify("sha256", Buffer.from(`${parts[0]}.${parts[1]}`), key.publicKey, Buffer.from(parts[2], "base64url"));
-  if (!ok) throw new HttpError(401, "unauthorized_session_jwt");
-  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (!issuers.includes(payload.iss) || !aud.includes(projectId)) {
-    throw new HttpError(401, "unauthorized_session_jwt");
-  }
+  const { payload, failure } = verifyJws(token, { keyRings: [keyRing], projectId, issuers });
+  if (failure === "malformed") throw new HttpError(400, "invalid_session_jwt");
+  if (failure) throw new HttpError(401, "unauthorized_session_jwt");
   const claim = payload[SESSION_CLAIM];
   if (!isObject(claim) || typeof claim.id !== "string") throw new HttpError(401, "unauthorized_session_jwt");
   return payload;

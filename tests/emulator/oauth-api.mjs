@@ -11,7 +11,7 @@ import { readBodyText } from "./http.mjs";
 import { isScope } from "./oauth-state.mjs";
 import { ACCESS_TOKEN_TTL_SEC, m2mPayload, signAccessToken, verifyAccessToken } from "./oauth-tokens.mjs";
 import { oauthKeyRings } from "./oauth-subjects.mjs";
-import { isObject, newId } from "./util.mjs";
+import { given, isObject, newId } from "./util.mjs";
 
 /** An OAuth 2.0 error answer (RFC 6749 §5.2): `error` is the code, `error_description` the text. */
 export class OAuthError extends HttpError {
@@ -65,7 +65,7 @@ export async function readOAuthParams(req) {
 /** A string parameter; absent, null and `""` are "not given" (RFC 6749 §3.1). */
 function param(params, name) {
   const v = params[name];
-  if (v === undefined || v === null || v === "") return undefined;
+  if (!given(v)) return undefined;
   if (typeof v !== "string") throw invalidRequest(`${name} must be a string.`);
   return v;
 }
@@ -160,6 +160,8 @@ export function introspect(emu, { body, params, headers }) {
 
 /** The OAuth API routes (registered in api.mjs's `API_ROUTES`; counted and faulted like the rest). */
 export const OAUTH_API_ROUTES = [
-  { method: "POST", pattern: "/v1/public/:project_id/oauth2/token", re: /^\/v1\/public\/([^/]+)\/oauth2\/token$/, param: "project_id", auth: false, readBody: readOAuthParams, handler: token },
-  { method: "POST", pattern: "/v1/public/:project_id/oauth2/introspect", re: /^\/v1\/public\/([^/]+)\/oauth2\/introspect$/, param: "project_id", auth: false, readBody: readOAuthParams, handler: introspect },
+  { method: "POST", pattern: "/v1/public/:project_id/oauth2/token", auth: false, readBody: readOAuthParams, handler: token,
+    help: "M2M client credentials → {access_token} (client auth, no project auth)" },
+  { method: "POST", pattern: "/v1/public/:project_id/oauth2/introspect", auth: false, readBody: readOAuthParams, handler: introspect,
+    help: "{token, client_id, client_secret?} → {active, ...claims} (client auth)" },
 ];

@@ -3,12 +3,10 @@
  * clients, and mint a Connected App access token directly (standing in for the
  * authorization-code flow, which the emulator does not have).
  */
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
 import { m2mClientObject, connectedAppObject, parseScopes } from "./oauth-state.mjs";
 import { ACCESS_TOKEN_TTL_SEC, connectedAppPayload, signAccessToken, tokenClaimsArg } from "./oauth-tokens.mjs";
 import { tokenSubject } from "./oauth-subjects.mjs";
-
-const bad = (msg) => new HttpError(400, "bad_request", msg);
 
 function integerArg(body, name, fallback, { min = -Infinity } = {}) {
   const v = body[name];
@@ -24,7 +22,6 @@ function integerArg(body, name, fallback, { min = -Infinity } = {}) {
  */
 function createM2MClient(emu, { body }) {
   if (body.b2b !== undefined && typeof body.b2b !== "boolean") throw bad("b2b must be a boolean.");
-  if (body.b2b && !emu.b2b?.keyRing) throw bad("This emulator has no B2B keys.");
   return m2mClientObject(emu.state.oauth.addM2MClient(body, tokenClaimsArg(body.custom_claims), body.b2b === true));
 }
 
@@ -65,7 +62,10 @@ function mintConnectedAppToken(emu, { body }) {
 
 /** The OAuth control routes (registered in control.mjs's `CONTROL_ROUTES`). */
 export const OAUTH_CONTROL_ROUTES = [
-  ["POST /__emulator/m2m_clients", createM2MClient],
-  ["POST /__emulator/connected_apps/clients", createConnectedAppClient],
-  ["POST /__emulator/connected_apps/tokens", mintConnectedAppToken],
+  { method: "POST", pattern: "/__emulator/m2m_clients", handler: createM2MClient,
+    help: "{scopes, client_id?, client_secret?, custom_claims?, status?, b2b?} → the client, secret included" },
+  { method: "POST", pattern: "/__emulator/connected_apps/clients", handler: createConnectedAppClient,
+    help: "{client_id?, client_secret?, client_type?} → the client" },
+  { method: "POST", pattern: "/__emulator/connected_apps/tokens", handler: mintConnectedAppToken,
+    help: "{subject | member_id, client_id, scopes, custom_claims?, expires_in?, iat_offset_seconds?} → {access_token}" },
 ];

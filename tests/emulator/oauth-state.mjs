@@ -5,13 +5,11 @@
  * appear in an error.
  */
 import { timingSafeEqual } from "node:crypto";
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
 import { newId, newSessionToken } from "./util.mjs";
 
 /** Connected App client types (stytch-node `ConnectedApp.client_type`); `*_public` ones have no secret. */
 export const CLIENT_TYPES = ["first_party", "third_party", "first_party_public", "third_party_public"];
-
-const bad = (msg) => new HttpError(400, "bad_request", msg);
 
 /** A scope is a non-empty string without whitespace (RFC 6749 §3.3: space-delimited). */
 export const isScope = (s) => typeof s === "string" && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s);

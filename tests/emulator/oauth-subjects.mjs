@@ -7,14 +7,13 @@
  *   `GET /v1/b2b/sessions/jwks/:project_id`) and carrying `https://stytch.com/organization`
  *   `{organization_id, slug}`, what stytch-node's `B2BClient.idp` reads.
  */
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
+import { given } from "./util.mjs";
 
-/** Every key ring whose tokens the introspection endpoint accepts: consumer, then B2B (if any). */
+/** Every key ring whose tokens the introspection endpoint accepts: consumer, then B2B. */
 export function oauthKeyRings(emu) {
-  return emu.b2b?.keyRing ? [emu.keyRing, emu.b2b.keyRing] : [emu.keyRing];
+  return [emu.keyRing, emu.b2b.keyRing];
 }
-
-const given = (v) => v !== undefined && v !== null && v !== "";
 
 /**
  * The subject of a token from a control body: exactly one of `subject`/`user_id` (a consumer
@@ -23,14 +22,14 @@ const given = (v) => v !== undefined && v !== null && v !== "";
  */
 export function tokenSubject(emu, body) {
   const names = ["subject", "user_id", "member_id"].filter((n) => given(body[n]));
-  if (names.length !== 1) throw new HttpError(400, "bad_request", "Give exactly one of subject (a user_id), user_id or member_id.");
+  if (names.length !== 1) throw bad("Give exactly one of subject (a user_id), user_id or member_id.");
   const id = body[names[0]];
-  if (typeof id !== "string") throw new HttpError(400, "bad_request", `${names[0]} must be a string.`);
+  if (typeof id !== "string") throw bad(`${names[0]} must be a string.`);
   if (names[0] !== "member_id") {
     if (!emu.state.users.has(id)) throw new HttpError(404, "user_not_found");
     return { sub: id, keyRing: emu.keyRing };
   }
-  const member = emu.b2b?.members?.get(id);
+  const member = emu.b2b.members.get(id);
   if (!member) throw new HttpError(404, "member_not_found", "Member could not be found.");
   const org = emu.b2b.organizations.get(member.organization_id);
   return {

@@ -4,11 +4,10 @@
  * `m2m.authenticateToken` and `idp.introspectTokenLocal` read. The verifier below is what
  * `POST /v1/public/:project_id/oauth2/introspect` uses.
  */
-import { verify } from "node:crypto";
 import { RESERVED_CLAIMS, mergeClaims, parseClaimsArg } from "./claims.mjs";
-import { signJwt } from "./jwt.mjs";
+import { signJwt, verifyJws } from "./jwt.mjs";
 import { ORGANIZATION_CLAIM } from "./b2b-jwt.mjs";
-import { isObject, newSessionToken } from "./util.mjs";
+import { newSessionToken } from "./util.mjs";
 
 /** Lifetime of an M2M access token, and the default of a Connected App one, in seconds. */
 export const ACCESS_TOKEN_TTL_SEC = 3600;
@@ -71,33 +70,15 @@ export function signAccessToken(payload, keyRing) {
   return signJwt(payload, keyRing.current);
 }
 
-function decode(segment) {
-  try {
-    const value = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The payload of an access token signed by a key of one of `keyRings`, issued by one of `issuers`
- * for `projectId`, and inside its time window at `now` (`nbf <= now < exp`); undefined for
- * anything else (malformed, unknown kid, bad signature, wrong iss/aud, expired, not yet valid).
+ * for `projectId` (jwt.mjs `verifyJws`), and inside its time window at `now` (`nbf <= now < exp`);
+ * undefined for anything else (malformed, unknown kid, bad signature, wrong iss/aud, expired, not
+ * yet valid).
  */
 export function verifyAccessToken(token, { keyRings, projectId, issuers, now }) {
-  if (typeof token !== "string" || token.length > 16384) return undefined;
-  const parts = token.split(".");
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) return undefined;
-  const header = decode(parts[0]);
-  const payload = decode(parts[1]);
-  if (!header || !payload || header.alg !== "RS256" || typeof header.kid !== "string") return undefined;
-  const key = keyRings.map((ring) => ring.find(header.kid)).find(Boolean);
-  if (!key) return undefined;
-  const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
-  if (!verify("sha256", signed, key.publicKey, Buffer.from(parts[2], "base64url"))) return undefined;
-  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (!issuers.includes(payload.iss) || !aud.includes(projectId)) return undefined;
+  const { payload } = verifyJws(token, { keyRings, projectId, issuers });
+  if (!payload) return undefined;
   if (!Number.isInteger(payload.exp) || !Number.isInteger(payload.nbf) || payload.exp <= now || payload.nbf > now) return undefined;
   return payload;
 }

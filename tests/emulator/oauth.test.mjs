@@ -1,18 +1,16 @@
 /** OAuth (USAGE.md, "M2M and Connected Apps"): clients, the token and introspection endpoints, the tokens' claims. */
-import { test, before, after, beforeEach } from "node:test";
+import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { createPublicKey, verify } from "node:crypto";
 import { startEmulator } from "./index.mjs";
-import { clientFor, decodeJwt, assertStytchError, UUID_ID } from "./helpers.mjs";
+import { emulatorForFile, clientFor, decodeJwt, assertStytchError, UUID_ID } from "./helpers.mjs";
 
 let emu;
 let c;
 let clock = 1_800_000_000;
-before(async () => {
-  emu = await startEmulator({ now: () => clock });
-  c = clientFor(emu);
+emulatorForFile({ now: () => clock }, (started, client) => {
+  [emu, c] = [started, client];
 });
-after(() => emu.close());
 beforeEach(async () => {
   clock = 1_800_000_000;
   assert.equal((await c.control("POST", "/reset")).status, 200);
@@ -34,14 +32,9 @@ async function form(path, params, headers = {}) {
   return { status: res.status, body, text, headers: res.headers };
 }
 
-async function ok(method, path, body) {
-  const r = await c.control(method, path, body);
-  assert.equal(r.status, 200, r.text);
-  return r.body;
-}
-const m2mClient = (body) => ok("POST", "/m2m_clients", body);
-const appClient = (body = {}) => ok("POST", "/connected_apps/clients", body);
-const mint = (body) => ok("POST", "/connected_apps/tokens", body);
+const m2mClient = (body) => c.controlOk("POST", "/m2m_clients", body);
+const appClient = (body = {}) => c.controlOk("POST", "/connected_apps/clients", body);
+const mint = (body) => c.controlOk("POST", "/connected_apps/tokens", body);
 const basic = (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
 
 /** Assert an OAuth 2.0 error answer: exactly `{status_code, request_id, error, error_description}`. */
@@ -225,7 +218,7 @@ test("introspect: inactive for expired, not-yet-valid, foreign, M2M, forged, dro
   const session = await c.session({ user_id: user.user_id });
   await inactive(session.session_jwt, "a session JWT");
   for (const garbage of ["x", "a.b.c", `${h}.${p}`, mine + "x"]) await inactive(garbage, garbage);
-  await ok("POST", "/keys/rotate", { keep_old: false });
+  await c.controlOk("POST", "/keys/rotate", { keep_old: false });
   await inactive(mine, "its key was dropped");
 });
 
@@ -269,21 +262,21 @@ test("counts, faults and CORS cover the OAuth routes; reset forgets the clients"
   const good = { grant_type: "client_credentials", client_id: m2m.client_id, client_secret: m2m.client_secret };
   await form(TOKEN(), good);
   await form(TOKEN(), { ...good, client_secret: "wrong" });
-  await ok("POST", "/faults", { path_prefix: "/v1/public/", status: 503, times: 1 });
+  await c.controlOk("POST", "/faults", { path_prefix: "/v1/public/", status: 503, times: 1 });
   assertStytchError(await form(INTROSPECT(), { token: "x", client_id: "y" }), 503, "service_unavailable");
-  const counts = await ok("GET", "/requests");
+  const counts = await c.controlOk("GET", "/requests");
   assert.equal(counts["POST /v1/public/:project_id/oauth2/token"], 2);
   assert.equal(counts["POST /v1/public/:project_id/oauth2/introspect"], 1);
   const r = await form(TOKEN(), good);
   assert.equal(r.headers.get("access-control-allow-origin"), "*");
-  await ok("POST", "/reset");
+  await c.controlOk("POST", "/reset");
   assertOAuthError(await form(TOKEN(), good), 401, "invalid_client");
-  assert.equal((await ok("GET", "/requests"))["POST /v1/public/:project_id/oauth2/token"], 1);
+  assert.equal((await c.controlOk("GET", "/requests"))["POST /v1/public/:project_id/oauth2/token"], 1);
 });
 
 test("B2B members as subjects: the organization claim, signed with the B2B keys; B2B M2M clients", async () => {
-  const org = await ok("POST", "/b2b/organizations", { organization_slug: "acme-oauth" });
-  const member = await ok("POST", "/b2b/members", { organization_id: org.organization_id, email_address: "ada@acme.example" });
+  const org = await c.controlOk("POST", "/b2b/organizations", { organization_slug: "acme-oauth" });
+  const member = await c.controlOk("POST", "/b2b/members", { organization_id: org.organization_id, email_address: "ada@acme.example" });
   const app = await appClient();
   const t = await mint({ member_id: member.member_id, client_id: app.client_id, scopes: ["read:docs"], custom_claims: { tier: "gold" } });
   const { payload } = decodeJwt(t.access_token);

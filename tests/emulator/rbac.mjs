@@ -4,7 +4,7 @@
  * roles that the session holds; a role grants when one of its permissions has the check's
  * `resource_id` and its `actions` contain the check's `action` or `"*"`.
  */
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
 import { isObject } from "./util.mjs";
 
 /** The policy before any `PUT /__emulator/rbac/policy`: no roles, no resources, no scopes. */
@@ -12,7 +12,6 @@ export function emptyPolicy() {
   return { roles: [], resources: [], scopes: [] };
 }
 
-const bad = (msg) => new HttpError(400, "bad_request", msg);
 const isStringArray = (v) => Array.isArray(v) && v.every((s) => typeof s === "string");
 
 function str(obj, key, where, { optional = false } = {}) {

@@ -36,16 +36,8 @@ const putPolicy = async (p) => {
 const getPolicy = (opts) => c.call("GET", "/v1/rbac/policy", undefined, opts);
 const exchange = (body, opts) => c.call("POST", "/v1/sessions/exchange_access_token", body, opts);
 const attest = (body, opts) => c.call("POST", "/v1/sessions/attest", body, opts);
-const mintAccess = async (body) => {
-  const r = await c.control("POST", "/access_tokens", body);
-  assert.equal(r.status, 200, r.text);
-  return r.body.access_token;
-};
-const mintTrusted = async (body) => {
-  const r = await c.control("POST", "/trusted_auth_tokens", body);
-  assert.equal(r.status, 200, r.text);
-  return r.body.token;
-};
+const mintAccess = async (body) => (await c.controlOk("POST", "/access_tokens", body)).access_token;
+const mintTrusted = async (body) => (await c.controlOk("POST", "/trusted_auth_tokens", body)).token;
 
 test("the policy: empty before any PUT, Basic auth, PUT sets it, reset empties it", async () => {
   await c.control("POST", "/reset");

@@ -1,11 +1,13 @@
 /**
- * In-memory project state: users, sessions (by id and by token), the external OIDC tokens
- * that `migrate` resolves, the access tokens and trusted auth tokens that `exchange_access_token`
- * and `attest` take, and the RBAC policy. Times are stored as whole Unix seconds.
+ * In-memory project state: users, sessions (by id and by token; sessions.mjs), the external OIDC
+ * tokens that `migrate` resolves, the access tokens and trusted auth tokens that
+ * `exchange_access_token` and `attest` take, and the RBAC policy. Times are stored as whole Unix
+ * seconds.
  */
-import { HttpError } from "./errors.mjs";
+import { HttpError, bad } from "./errors.mjs";
 import { emptyPolicy } from "./rbac.mjs";
-import { newId, newSessionToken, rfc3339, isObject } from "./util.mjs";
+import { newId, rfc3339, isObject } from "./util.mjs";
+import { SessionStore } from "./sessions.mjs";
 import { OAuthState } from "./oauth-state.mjs";
 
 export class State {
@@ -14,10 +16,8 @@ export class State {
     this.users = new Map();
     /** @type {Map<string, string>} lower-cased email → user_id */
     this.emails = new Map();
-    /** @type {Map<string, object>} session_id → session record */
-    this.sessions = new Map();
-    /** @type {Map<string, string>} session token → session_id */
-    this.tokens = new Map();
+    /** Sessions by session_id and by token (sessions.mjs). */
+    this.sessions = new SessionStore({ idField: "session_id", ownerField: "user_id", idPrefix: "session-test" });
     /** @type {Map<string, string>} external OIDC token → email */
     this.externalTokens = new Map();
     /** @type {Map<string, {user_id: string, client_id: string, issued_at: number, used: boolean}>} access token → record */
@@ -37,12 +37,12 @@ export class State {
     const created = rfc3339(now);
     const emails = [];
     if (email !== undefined && email !== null) {
-      if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new HttpError(400, "invalid_email");
+      if (!isEmail(email)) throw new HttpError(400, "invalid_email");
       if (this.emails.has(email.toLowerCase())) throw new HttpError(400, "duplicate_email");
       emails.push({ email_id: newId("email-test"), email, verified: true });
     }
     if (roles !== undefined && roles !== null && !isStringArray(roles)) {
-      throw new HttpError(400, "bad_request", "roles must be an array of strings.");
+      throw bad("roles must be an array of strings.");
     }
     const user = {
       user_id: newId("user-test"),
@@ -77,47 +77,20 @@ export class State {
   }
 
   /** A session record for `user`, live until `now + durationSec`; `roles` default to the user's. */
-  createSession(user, { durationSec, customClaims = {}, factors, attributes, roles }, now) {
-    const session = {
-      session_id: newId("session-test"),
-      user_id: user.user_id,
-      started_at: now,
-      last_accessed_at: now,
-      expires_at: now + durationSec,
+  createSession(user, { durationSec, customClaims, factors, attributes, roles }, now) {
+    return this.sessions.add({ user_id: user.user_id }, {
+      durationSec,
+      customClaims,
       attributes: attributes === undefined ? { ip_address: "", user_agent: "" } : attributes,
-      authentication_factors: factors ?? defaultFactors(user, now),
-      custom_claims: customClaims,
-      roles: [...(roles ?? user.roles)],
-      token: newSessionToken(),
-    };
-    this.sessions.set(session.session_id, session);
-    this.tokens.set(session.token, session.session_id);
-    return session;
+      factors: factors ?? defaultFactors(user, now),
+      roles: roles ?? user.roles,
+    }, now);
   }
+}
 
-  /** The live (not revoked, not expired) session with this id. */
-  liveSession(id, now) {
-    const s = typeof id === "string" ? this.sessions.get(id) : undefined;
-    return s && s.expires_at > now ? s : undefined;
-  }
-
-  /** The live session owning this opaque token. */
-  liveSessionByToken(token, now) {
-    return this.liveSession(this.tokens.get(token), now);
-  }
-
-  /** Live sessions of a user, oldest first. */
-  liveSessionsOf(userId, now) {
-    return [...this.sessions.values()]
-      .filter((s) => s.user_id === userId && s.expires_at > now)
-      .sort((a, b) => a.started_at - b.started_at);
-  }
-
-  /** Forget a session and its token for good. */
-  revoke(session) {
-    this.sessions.delete(session.session_id);
-    this.tokens.delete(session.token);
-  }
+/** True for a string that looks like an email address: `local@domain`, no spaces, one `@`. */
+export function isEmail(v) {
+  return typeof v === "string" && /^[^@\s]+@[^@\s]+$/.test(v);
 }
 
 /** True for an array of strings. */
@@ -151,7 +124,7 @@ function parseName(name) {
   } else if (isObject(name)) {
     for (const k of Object.keys(out)) if (typeof name[k] === "string") out[k] = name[k];
   } else if (name !== undefined && name !== null) {
-    throw new HttpError(400, "bad_request", "name must be a string or an object.");
+    throw bad("name must be a string or an object.");
   }
   return out;
 }
@@ -177,11 +150,11 @@ function defaultFactors(user, now) {
  */
 export function parseFactors(factors, now) {
   if (factors === undefined || factors === null) return undefined;
-  if (!Array.isArray(factors)) throw new HttpError(400, "bad_request", "factors must be an array.");
+  if (!Array.isArray(factors)) throw bad("factors must be an array.");
   const t = rfc3339(now);
   return factors.map((f) => {
     if (!isObject(f) || typeof f.type !== "string") {
-      throw new HttpError(400, "bad_request", "each factor must be an object with a string type.");
+      throw bad("each factor must be an object with a string type.");
     }
     return {
       type: f.type,

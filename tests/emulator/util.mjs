@@ -1,4 +1,4 @@
-/** Small helpers: ids, tokens, clock and RFC 3339 formatting. */
+/** Small helpers: ids, tokens, clock, RFC 3339 formatting and argument checks. */
 import { randomBytes, randomUUID } from "node:crypto";
 
 /** `<prefix>-<uuid v4>`, e.g. `user-test-…`. */
@@ -20,6 +20,9 @@ export function nowSec() {
 export function rfc3339(sec) {
   return new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
+
+/** `undefined`, `null` and `""` count as an argument left out. */
+export const given = (v) => v !== undefined && v !== null && v !== "";
 
 /** True for a plain JSON object (not null, not an array). */
 export function isObject(v) {
