@@ -28,6 +28,8 @@ pub struct Config {
     /// The JWKS URL: keys the key store, and scopes the memo (it determines the accepted `iss`
     /// and `aud`).
     pub(crate) jwks_url: String,
+    /// Keys the project's RBAC policy in the policy store ([`Config::policy_key`]).
+    policy_key: String,
     /// Bounds every request a call makes (the `timeout_ms` option); `None` for the defaults.
     pub(crate) timeout_ms: Option<u32>,
     /// Keys the caller already holds (JWK objects), used while the store has none for this
@@ -71,6 +73,7 @@ impl Config {
         let base_url = http::base_url(project_id, custom_base_url)?;
         Ok(Self {
             jwks_url: CONSUMER.jwks_url(&base_url, project_id),
+            policy_key: policy_key(&base_url, project_id, &CONSUMER),
             project_id: project_id.to_owned(),
             secret: secret.map(str::to_owned),
             base_url,
@@ -87,6 +90,7 @@ impl Config {
     /// its kind of session.
     pub fn with_product(mut self, product: &'static Product) -> Self {
         self.jwks_url = product.jwks_url(&self.base_url, &self.project_id);
+        self.policy_key = policy_key(&self.base_url, &self.project_id, product);
         self.product = product;
         self
     }
@@ -168,16 +172,10 @@ impl Config {
     }
 
     /// Keys the policy store: projects may share an API base URL, and a project's products
-    /// have their own policies.
-    pub fn policy_key(&self) -> String {
-        [
-            &self.base_url,
-            " ",
-            &self.project_id,
-            " ",
-            self.product.name,
-        ]
-        .concat()
+    /// have their own policies. Made once with the configuration (calls with a check ask for it
+    /// every time).
+    pub fn policy_key(&self) -> &str {
+        &self.policy_key
     }
 
     /// Keys an organization's policy in the policy store.
@@ -378,6 +376,11 @@ impl Config {
         config.max_stale_seconds = f.u32_at_most("max_stale_seconds", Self::MAX_STALE_SECONDS)?;
         Ok(config)
     }
+}
+
+/// [`Config::policy_key`] of project `project_id`'s `product` at `base_url`.
+fn policy_key(base_url: &str, project_id: &str, product: &Product) -> String {
+    [base_url, " ", project_id, " ", product.name].concat()
 }
 
 #[cfg(test)]

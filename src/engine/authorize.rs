@@ -8,17 +8,33 @@ use super::flight::{Ages, Asking, Patience};
 use super::local::LocalCall;
 use super::request::{self, read_answer};
 use super::{policy, Checking, Engine, Next, PolicyStep, Stage};
+use crate::api::Endpoint;
 use crate::error::{Error, RequestErrorCode, Result};
 use crate::http::{self, HttpResponse};
 use crate::profile::Judged;
 use crate::rbac::{self, Policy};
+use std::borrow::Cow;
 use std::rc::Rc;
 
-/// Which policy a call is getting.
-enum Source<'a> {
-    Project,
-    /// An organization's own roles (B2B), by organization id.
-    Organization(&'a str),
+/// Which policy a call is getting: where it is kept, and the request that fetches it.
+struct Target<'a> {
+    /// An organization's own roles (B2B; kept in `org_policies`), else the project's policy.
+    organization: bool,
+    /// Its key in its store.
+    key: Cow<'a, str>,
+    endpoint: Endpoint,
+    /// What follows the endpoint's path (`/{organization_id}`).
+    suffix: String,
+}
+
+impl Target<'_> {
+    fn store<'e>(&self, engine: &'e mut Engine) -> &'e mut policy::PolicyStore {
+        if self.organization {
+            &mut engine.org_policies
+        } else {
+            &mut engine.policies
+        }
+    }
 }
 
 impl LocalCall<'_> {
@@ -58,19 +74,14 @@ impl LocalCall<'_> {
         Ages::new(policy::MAX_AGE_MS, self.config.max_stale_ms())
     }
 
-    /// The policy `checking` needs next: the project's, then (B2B) the organization's.
-    fn source(&self, checking: &Checking) -> Source<'_> {
-        let organization = self
-            .local
-            .check
-            .as_ref()
-            .and_then(|c| c.organization_id.as_deref());
-        match (&checking.project, organization) {
-            (Some(_), Some(organization_id)) if self.local.profile.judged_by == Judged::Roles => {
-                Source::Organization(organization_id)
-            }
-            _ => Source::Project,
-        }
+    /// The organization whose own roles judge the check after the project's policy: the one
+    /// it names, when its product has organization policies and the token's roles are judged
+    /// (an access token's scopes are judged by the project's policy alone).
+    fn organization(&self) -> Option<&str> {
+        let product = self.config.product;
+        let roles = self.local.profile.judged_by == Judged::Roles;
+        let id = self.local.check.as_ref()?.organization_id.as_deref();
+        id.filter(|_| roles && product.org_policy.is_some())
     }
 
     /// Gets the policies (cached, or fetched once for concurrent callers) and judges the check.
@@ -87,29 +98,16 @@ impl LocalCall<'_> {
         let config = self.config;
         let timeout_ms = config.api_timeout_ms();
         let ages = self.policy_ages();
-        let product = config.product;
-        let (store, key, endpoint, suffix) = match self.source(&checking) {
-            Source::Project => (
-                &mut engine.policies,
-                config.policy_key(),
-                product.policy,
-                String::new(),
-            ),
-            Source::Organization(id) => (
-                &mut engine.org_policies,
-                config.org_policy_key(id),
-                product.org_policy.unwrap_or(product.policy),
-                ["/", &http::percent_encode(id)].concat(),
-            ),
-        };
-        match store.plan(&key, now_ms, timeout_ms, asking, ages) {
+        let target = self.target(&checking);
+        match target
+            .store(engine)
+            .plan(&target.key, now_ms, timeout_ms, asking, ages)
+        {
             policy::Plan::Use(policy) => {
                 let (project, org) = match checking.project.take() {
                     Some(project) => (project, Some(policy)),
                     // An organization's own roles judge member sessions, not access tokens.
-                    None if product.org_policy.is_some()
-                        && self.local.profile.judged_by == Judged::Roles =>
-                    {
+                    None if self.organization().is_some() => {
                         checking.project = Some(policy);
                         return self.plan_policy(engine, checking, Asking::First, now_ms);
                     }
@@ -133,8 +131,8 @@ impl LocalCall<'_> {
             policy::Plan::Fetch { flight } => {
                 let step = PolicyStep::Fetching(flight);
                 *self.stage = Stage::Policy { checking, step };
-                let (method, path) = endpoint.route();
-                let url = [&config.base_url, path, &suffix].concat();
+                let (method, path) = target.endpoint.route();
+                let url = [config.base_url.as_str(), path, &target.suffix].concat();
                 let authorization = config.authorization();
                 Next::Send(request::request(
                     method,
@@ -165,32 +163,45 @@ impl LocalCall<'_> {
         response: Result<HttpResponse>,
         now_ms: f64,
     ) -> Next {
+        let target = self.target(&checking);
+        let result = response.and_then(|r| {
+            if target.organization && r.body.len() > policy::MAX_ORG_POLICY_BYTES {
+                return Err(Error::request(
+                    RequestErrorCode::InvalidResponse,
+                    "an organization's RBAC policy is larger than 32 KiB",
+                ));
+            }
+            let body = read_answer(target.endpoint, r)?;
+            if target.organization {
+                Policy::from_org_answer(body.as_bytes())
+            } else {
+                Policy::from_answer(body.as_bytes())
+            }
+        });
+        let store = target.store(engine);
+        store.land(&target.key, flight, result, now_ms);
+        self.plan_policy(engine, checking, Asking::Fetched(flight), now_ms)
+    }
+}
+
+impl<'a> LocalCall<'a> {
+    /// The policy `checking` needs next: the project's, then (B2B) the organization's.
+    fn target(&self, checking: &Checking) -> Target<'a> {
         let config = self.config;
         let product = config.product;
-        match self.source(&checking) {
-            Source::Project => {
-                let result = response
-                    .and_then(|r| read_answer(product.policy, r))
-                    .and_then(|body| Policy::from_answer(body.as_bytes()));
-                engine
-                    .policies
-                    .land(&config.policy_key(), flight, result, now_ms);
-            }
-            Source::Organization(id) => {
-                let endpoint = product.org_policy.unwrap_or(product.policy);
-                let result = response
-                    .and_then(|r| match r.body.len() > policy::MAX_ORG_POLICY_BYTES {
-                        true => Err(Error::request(
-                            RequestErrorCode::InvalidResponse,
-                            "an organization's RBAC policy is larger than 32 KiB",
-                        )),
-                        false => read_answer(endpoint, r),
-                    })
-                    .and_then(|body| Policy::from_org_answer(body.as_bytes()));
-                let key = config.org_policy_key(id);
-                engine.org_policies.land(&key, flight, result, now_ms);
-            }
+        match self.organization().filter(|_| checking.project.is_some()) {
+            Some(id) => Target {
+                organization: true,
+                key: Cow::Owned(config.org_policy_key(id)),
+                endpoint: product.org_policy.unwrap_or(product.policy),
+                suffix: ["/", &http::percent_encode(id)].concat(),
+            },
+            None => Target {
+                organization: false,
+                key: Cow::Borrowed(config.policy_key()),
+                endpoint: product.policy,
+                suffix: String::new(),
+            },
         }
-        self.plan_policy(engine, checking, Asking::Fetched(flight), now_ms)
     }
 }
