@@ -88,13 +88,13 @@ impl AuthorizationCheck {
 
     /// Writes it as the API takes it.
     pub fn write(&self, out: &mut String) {
+        out.push('{');
         if let Some(organization_id) = &self.organization_id {
-            out.push_str("{\"organization_id\":");
+            out.push_str("\"organization_id\":");
             json::write_str(organization_id, out);
-            out.push_str(",\"resource_id\":");
-        } else {
-            out.push_str("{\"resource_id\":");
+            out.push(',');
         }
+        out.push_str("\"resource_id\":");
         json::write_str(&self.resource_id, out);
         out.push_str(",\"action\":");
         json::write_str(&self.action, out);

@@ -152,11 +152,10 @@ fn same_text(a: &str, b: &str) -> bool {
     a.get(at..) == b.get(at..)
 }
 
-/// Hashes an [`super::answers::Key`] by its first eight bytes (it is a SHA-256 already), and a
-/// memo entry's key, a [`tail_hash`] already (the standard library's keyed hasher would be code
-/// in the module for nothing).
+/// Hashes a memo entry's key, which is a [`tail_hash`] already, as itself (the standard
+/// library's keyed hasher would be code in the module for nothing).
 #[derive(Default)]
-pub struct KeyHasher(u64);
+struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {
