@@ -9,7 +9,6 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 const pools = new Map();
 let joseKeys;
 let subtleKey;
-let seededKeys; // ours, given the keys up front (the cold-isolate row)
 const enc = new TextEncoder();
 
 function b64urlBytes(s) {
@@ -34,7 +33,6 @@ export default {
     if (!joseKeys) {
       const jwks = JSON.parse(env.JWKS);
       joseKeys = createLocalJWKSet(jwks);
-      seededKeys = jwks.keys;
       const k = jwks.keys[0];
       subtleKey = await crypto.subtle.importKey("jwk", { kty: "RSA", n: k.n, e: k.e, alg: "RS256", ext: true }, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["verify"]);
     }
@@ -43,7 +41,6 @@ export default {
     const impls = {
       "/empty": async () => {},
       "/ours": (t) => verifyJwt(t, oursOpts),
-      "/ours-seeded": (t) => verifyJwt(t, { ...oursOpts, jwks: seededKeys, jwks_fetched_at: Date.now() }),
       "/jose": (t) => jwtVerify(t, joseKeys, joseOpts),
       "/subtle": async (t) => {
         const i = t.lastIndexOf(".");

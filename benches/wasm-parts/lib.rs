@@ -12,6 +12,7 @@ use stytch_sessions_wasm::claims::ClaimRules;
 use stytch_sessions_wasm::internal::{jws, protocol};
 use stytch_sessions_wasm::jwk::{Jwk, KeySet};
 use stytch_sessions_wasm::jwt::verify_session_jwt;
+use stytch_sessions_wasm::profile::SESSION;
 use stytch_sessions_wasm::wasm::calls;
 use wasm_bindgen::prelude::*;
 
@@ -109,7 +110,7 @@ impl Pure {
             base_url: &self.base_url,
             now: now as i64,
             clock_tolerance_seconds: 0,
-            max_token_age_seconds: Some(300),
+            max_token_age_seconds: SESSION.default_max_age_seconds,
         }
     }
 }
@@ -228,7 +229,7 @@ pub fn verify_steps(step: u32, now: f64, rounds: u32) -> u32 {
                     ok += 1;
                     continue;
                 }
-                ok += u32::from((stytch_sessions_wasm::profile::SESSION.marshal)(claims).is_ok());
+                ok += u32::from((SESSION.marshal)(claims).is_ok());
             }
         }
         ok
