@@ -494,15 +494,23 @@ export function authenticateB2BRequest(request, opts) {
   return gate(true, request, opts);
 }
 
-async function gate(b2b, request, opts) {
-  const name = b2b ? "authenticateB2BRequest" : "authenticateRequest";
+/**
+ * Runs gate `name` on `request`: `start(header, facts, text)` starts it in the module with the
+ * request's headers (`header(name)`: a header's value or `undefined`) and the options read.
+ */
+function runGate(name, request, opts, start) {
   const headers = request?.headers;
   if (!headers || typeof headers.get !== "function") {
-    throw new ClientError("invalid_argument", `${name}: request must be a Request (or have headers.get)`);
+    return Promise.reject(new ClientError("invalid_argument", `${name}: request must be a Request (or have headers.get)`));
   }
   const [facts, text, fetch, store, , , hook] = read(opts);
-  const step = wasm.authenticateRequest(headers.get("authorization") ?? undefined, headers.get("cookie") ?? undefined, b2b, facts, text, Date.now());
-  const r = await run(step, { fetch, store, hook, operation: name });
+  const step = start((header) => headers.get(header) ?? undefined, facts, text);
+  return run(step, { fetch, store, hook, operation: name });
+}
+
+async function gate(b2b, request, opts) {
+  const name = b2b ? "authenticateB2BRequest" : "authenticateRequest";
+  const r = await runGate(name, request, opts, (header, facts, text) => wasm.authenticateRequest(header("authorization"), header("cookie"), b2b, facts, text, Date.now()));
   if (r.ok) {
     const out = b2b
       ? { ok: true, member_session: r.member_session, organization_id: r.member_session?.organization_id, session_jwt: r.session_jwt, headers: new Headers() }
@@ -534,24 +542,18 @@ function refusal(r, challenge) {
  * answers) or `{ ok: false, status, code, error?, response() }`, whose response carries the
  * RFC 6750 `WWW-Authenticate` challenge; rejects only for bad options.
  */
-export async function authenticateAccessToken(request, opts) {
+export function authenticateAccessToken(request, opts) {
   return accessGate(false, request, opts);
 }
 
 /** {@link authenticateAccessToken} for a B2B project's tokens (Connected Apps tokens name the member's organization). */
-export async function authenticateB2BAccessToken(request, opts) {
+export function authenticateB2BAccessToken(request, opts) {
   return accessGate(true, request, opts);
 }
 
 async function accessGate(b2b, request, opts) {
   const name = b2b ? "authenticateB2BAccessToken" : "authenticateAccessToken";
-  const headers = request?.headers;
-  if (!headers || typeof headers.get !== "function") {
-    throw new ClientError("invalid_argument", `${name}: request must be a Request (or have headers.get)`);
-  }
-  const [facts, text, fetch, store, , , hook] = read(opts);
-  const step = wasm.authenticateAccessToken(headers.get("authorization") ?? undefined, b2b, facts, text, Date.now());
-  const r = await run(step, { fetch, store, hook, operation: name });
+  const r = await runGate(name, request, opts, (header, facts, text) => wasm.authenticateAccessToken(header("authorization"), b2b, facts, text, Date.now()));
   // The challenge is the crate's (RFC 6750 §3), copied as it is.
   return r.ok ? r : refusal(r, r.www_authenticate);
 }

@@ -43,13 +43,7 @@ const VERIFY_OPTIONS = ["project_id", "secret", "custom_base_url", "timeout_ms",
 const KINDS = {
   consumer: {
     gate: authenticateRequest,
-    /** The context variable: the gate's answer, without its headers. */
-    variables(auth) {
-      const out = { session: auth.session, session_jwt: auth.session_jwt };
-      if (auth.verdict !== undefined) out.verdict = auth.verdict;
-      if (auth.user !== undefined) out.user = auth.user;
-      return out;
-    },
+
     /** Judges `resource_id`/`action` for what the gate let in; rejects as `verifyJwt` does. */
     check(judged, variables, resource_id, action) {
       return verifyJwt(variables.session_jwt, { ...judged.verify, current_date: judged.at, authorization_check: { resource_id, action } });
@@ -57,11 +51,6 @@ const KINDS = {
   },
   b2b: {
     gate: authenticateB2BRequest,
-    variables(auth) {
-      const out = { member_session: auth.member_session, organization_id: auth.organization_id, session_jwt: auth.session_jwt };
-      for (const name of ["verdict", "member", "organization"]) if (auth[name] !== undefined) out[name] = auth[name];
-      return out;
-    },
     check(judged, variables, resource_id, action) {
       const authorization_check = { organization_id: variables.organization_id, resource_id, action };
       return verifyB2BJwt(variables.session_jwt, { ...judged.verify, current_date: judged.at, authorization_check });
@@ -95,17 +84,18 @@ export function stytchAuth(options = {}) {
   delete given.b2b;
   if (b2b !== undefined && typeof b2b !== "boolean") throw new TypeError("stytchAuth(options): b2b must be a boolean");
   const kind = b2b ? "b2b" : "consumer";
-  const { gate, variables } = KINDS[kind];
+  const { gate } = KINDS[kind];
   return async function stytchAuthMiddleware(c, next) {
     const opts = withEnv(given, c.env);
     const startedAt = Date.now();
     const auth = await gate(c.req.raw, opts);
     if (!auth.ok) return auth.response();
-    const value = variables(auth);
+    // The context variable: the gate's answer, without `ok` and its headers.
+    const { ok, headers, ...value } = auth;
     judgedBy.set(value, { kind, verify: verifyOptions(opts), at: judgedAt(c.req.raw, auth.session_jwt, startedAt) });
     c.set(VARIABLE, value);
     await next();
-    addHeaders(c, auth.headers);
+    addHeaders(c, headers);
   };
 }
 
