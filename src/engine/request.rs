@@ -192,16 +192,7 @@ pub(super) fn oauth_request(config: &Config, endpoint: Endpoint, body: String) -
 /// `invalid_response`.
 pub fn read_answer(endpoint: Endpoint, response: HttpResponse) -> Result<String> {
     if response.status >= 400 {
-        return Err(
-            match StytchError::from_answer(response.status, &response.body) {
-                Some(e) => Error::Stytch(Box::new(e)),
-                None => invalid_response(
-                    &endpoint.name(),
-                    response.status,
-                    " without a Stytch error body",
-                ),
-            },
-        );
+        return Err(error_answer(&endpoint.name(), &response));
     }
     let Ok(Value::Object(body)) = json::parse(response.body.as_bytes()) else {
         return Err(invalid_response(
@@ -226,12 +217,7 @@ pub fn read_answer(endpoint: Endpoint, response: HttpResponse) -> Result<String>
 pub(super) fn read_jwks(response: &HttpResponse) -> Result<KeySet> {
     const WHAT: &str = "JWKS fetch";
     if response.status >= 400 {
-        return Err(
-            match StytchError::from_answer(response.status, &response.body) {
-                Some(e) => Error::Stytch(Box::new(e)),
-                None => invalid_response(WHAT, response.status, " without a Stytch error body"),
-            },
-        );
+        return Err(error_answer(WHAT, response));
     }
     let keys = KeySet::from_json(response.body.as_bytes()).map_err(|_| {
         invalid_response(
@@ -276,6 +262,15 @@ fn admitted_verdict(body: &str) -> Result<()> {
             RequestErrorCode::InvalidResponse,
             "POST /v1/sessions/authenticate: an authorization check was sent, and the answer lacks verdict.authorized or it has the wrong type",
         )),
+    }
+}
+
+/// The error an answer of status 400 or more to request `what` is: Stytch's, when its body is
+/// a Stytch error; else `invalid_response`.
+fn error_answer(what: &str, response: &HttpResponse) -> Error {
+    match StytchError::from_answer(response.status, &response.body) {
+        Some(e) => Error::Stytch(Box::new(e)),
+        None => invalid_response(what, response.status, " without a Stytch error body"),
     }
 }
 
