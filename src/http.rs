@@ -158,18 +158,26 @@ pub fn basic_auth(project_id: &str, secret: &str) -> String {
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn percent_encode(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+    encode_into(value, b"-._~", false, &mut out);
+    out
+}
+
+/// Appends `part` with every byte but ASCII letters, digits and `keep` written `%XX`, and a
+/// space as `+` when `plus_for_space`.
+fn encode_into(part: &str, keep: &[u8], plus_for_space: bool, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in part.bytes() {
+        if byte.is_ascii_alphanumeric() || keep.contains(&byte) {
             out.push(char::from(byte));
+        } else if byte == b' ' && plus_for_space {
+            out.push('+');
         } else {
             out.push('%');
             out.push(char::from(HEX[usize::from(byte >> 4)]));
             out.push(char::from(HEX[usize::from(byte & 15)]));
         }
     }
-    out
 }
 
 /// `items` separated by single spaces (an OAuth `scope`): `join(" ")` without a second copy of
@@ -188,30 +196,14 @@ pub fn space_separated(items: &[String]) -> String {
 /// `application/x-www-form-urlencoded` text of `pairs`, as `URLSearchParams` writes it:
 /// `*-._`, letters and digits as they are, a space as `+`, every other byte `%XX`.
 pub fn form_urlencode(pairs: &[(&str, &str)]) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::new();
     for (i, (name, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        for (j, part) in [name, value].into_iter().enumerate() {
-            if j == 1 {
-                out.push('=');
-            }
-            for byte in part.bytes() {
-                match byte {
-                    b' ' => out.push('+'),
-                    b if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_') => {
-                        out.push(char::from(b))
-                    }
-                    b => {
-                        out.push('%');
-                        out.push(char::from(HEX[usize::from(b >> 4)]));
-                        out.push(char::from(HEX[usize::from(b & 15)]));
-                    }
-                }
-            }
-        }
+        encode_into(name, b"*-._", true, &mut out);
+        out.push('=');
+        encode_into(value, b"*-._", true, &mut out);
     }
     out
 }
