@@ -71,7 +71,7 @@ impl AccessGate {
         let resource_metadata = f.string("resource_metadata")?;
         if resource_metadata
             .as_deref()
-            .is_some_and(|url| !crate::http::check_base_url(url) || url.contains('"'))
+            .is_some_and(|url| !quotable_url(url))
         {
             return Err(Error::invalid_argument(
                 "authenticateAccessToken options: resource_metadata must be an https:// URL (http:// only for localhost, 127.0.0.1 or [::1])",
@@ -207,12 +207,17 @@ members! {
     }
 }
 
+/// Whether `url` may be announced: an https:// URL (http:// only for local development) that
+/// can be written in a header's quoted string (no `"`).
+fn quotable_url(url: &str) -> bool {
+    crate::http::check_base_url(url) && !url.contains('"')
+}
+
 /// The protected resource metadata document (RFC 9728 §2): `{resource, authorization_servers,
 /// scopes_supported?, resource_name?, bearer_methods_supported: ["header"]}`.
 pub fn metadata_document(options: &Value) -> Result<String> {
     let what = "protectedResourceMetadata options";
     let f = Fields::of(options, what, &[METADATA])?;
-    let url = |u: &str| crate::http::check_base_url(u) && !u.contains('"');
     let bad = || {
         Error::invalid_argument(
             "protectedResourceMetadata options: resource and authorization_servers must be https:// URLs (http:// only for localhost, 127.0.0.1 or [::1])",
@@ -220,7 +225,7 @@ pub fn metadata_document(options: &Value) -> Result<String> {
     };
     let resource = f.required_string("resource")?;
     let servers = f.strings("authorization_servers")?.unwrap_or_default();
-    if !url(&resource) || servers.is_empty() || !servers.iter().all(|s| url(s)) {
+    if !quotable_url(&resource) || servers.is_empty() || !servers.iter().all(|s| quotable_url(s)) {
         return Err(bad());
     }
     let list = |items: &[String], out: &mut String| {
