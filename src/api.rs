@@ -394,6 +394,27 @@ members! {
     }
 }
 
+/// A client's call `op` as an engine operation: `m2m.*` and `idp.*` on the project's access
+/// tokens ([`crate::oauth::operation`]), any other on its product's sessions (a `B2BClient`'s:
+/// [`crate::b2b::operation`], a `Client`'s: [`sessions_operation`]). `token` is the call's first
+/// argument when it is a string, `read` reads its params, `options` its second argument.
+pub fn client_operation(
+    op: &str,
+    product: &'static crate::product::Product,
+    token: Option<String>,
+    read: impl FnMut(&'static str) -> Result<Value>,
+    options: impl FnOnce(&'static str) -> Result<Value>,
+    current_date: Option<f64>,
+) -> Result<Operation> {
+    if op.starts_with("m2m.") || op.starts_with("idp.") {
+        crate::oauth::operation(op, product, token, read, options, current_date)
+    } else if std::ptr::eq(product, &crate::product::B2B) {
+        crate::b2b::operation(op, read, options, current_date)
+    } else {
+        sessions_operation(op, read, current_date)
+    }
+}
+
 /// `client.sessions[op](params)` as an engine operation, reading the params with `read` (given
 /// what to call them in an error); unknown operations are refused. `current_date` is the
 /// params' `current_date` in milliseconds (`authenticateJwtLocal`).

@@ -12,7 +12,7 @@
 
 use super::config_cache;
 use super::ENGINE;
-use crate::api::sessions_operation as operation;
+use crate::api::client_operation;
 use crate::config::Config;
 use crate::engine::{Call, Facts, Input, Next, Operation};
 use crate::error::{Error, Result};
@@ -175,13 +175,7 @@ pub fn client_call(
             None => Ok(json::Value::Null),
             Some(text) => config_cache::options_value(text, what),
         };
-        let operation = if op.starts_with("m2m.") || op.starts_with("idp.") {
-            crate::oauth::operation(op, variant.product, token, read, options, current_date)?
-        } else if b2b {
-            crate::b2b::operation(op, read, options, current_date)?
-        } else {
-            operation(op, read, current_date)?
-        };
+        let operation = client_operation(op, variant.product, token, read, options, current_date)?;
         Ok((config, operation))
     };
     match read() {
