@@ -7,10 +7,9 @@ use crate::claims::{self, ClaimRules, Times};
 use crate::error::Result;
 use crate::jwk::{Fingerprint, KeySet};
 use crate::jws::{self, Jws};
-use crate::profile::{Profile, SESSION};
+use crate::profile::{Marshalled, Profile, SESSION};
 use crate::session::Session;
 use crate::verify::{check_signature, parse_claims};
-use std::rc::Rc;
 
 /// What verifying a token established.
 #[derive(Debug, Clone)]
@@ -19,18 +18,15 @@ pub struct Verified {
     pub key: Fingerprint,
     /// Its time claims, re-judged against the clock whenever it is presented again.
     pub times: Times,
-    /// What it answers as its profile marshals it (for a session JWT, the session), as JSON.
-    pub session: Rc<str>,
-    /// What its checks judge: a session's roles, an access token's scopes.
-    pub grants: Rc<[String]>,
-    /// Its organization (a B2B member session), which a check must name.
-    pub organization_id: Option<Rc<str>>,
+    /// What it became as its profile marshals it: the answer (for a session JWT, the session),
+    /// what its checks judge, its organization.
+    pub marshalled: Marshalled,
 }
 
 /// Verifies `token` with `keys` and returns the session it carries.
 pub fn verify_session_jwt(token: &str, keys: &KeySet, rules: &ClaimRules<'_>) -> Result<Session> {
     let verified = verify_parsed(&jws::parse(token)?, keys, rules, &SESSION)?;
-    Session::from_json(&verified.session)
+    Session::from_json(&verified.marshalled.answer)
 }
 
 /// The steps after parsing, for callers that parsed first to learn the `kid`; the token is
@@ -49,8 +45,6 @@ pub fn verify_parsed(
     Ok(Verified {
         key: key.fingerprint,
         times,
-        session: marshalled.answer,
-        grants: marshalled.grants,
-        organization_id: marshalled.organization_id,
+        marshalled,
     })
 }

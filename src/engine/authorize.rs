@@ -12,9 +12,9 @@ use crate::api::Endpoint;
 use crate::error::{Error, RequestErrorCode, Result};
 use crate::http::{self, HttpResponse};
 use crate::profile::Judged;
+use crate::profile::Marshalled;
 use crate::rbac::{self, Policy};
 use std::borrow::Cow;
-use std::rc::Rc;
 
 /// Which policy a call is getting: where it is kept, and the request that fetches it.
 struct Target<'a> {
@@ -42,11 +42,14 @@ impl LocalCall<'_> {
     pub(super) fn verified(
         &mut self,
         engine: &mut Engine,
-        session: Rc<str>,
-        grants: Rc<[String]>,
-        organization_id: Option<Rc<str>>,
+        marshalled: Marshalled,
         now_ms: f64,
     ) -> Next {
+        let Marshalled {
+            answer: session,
+            grants,
+            organization_id,
+        } = marshalled;
         if let Some(required) = &self.local.required_scopes {
             // An M2M token's own scopes decide: nothing to fetch.
             if !crate::access_token::has_scopes(&grants, required) {

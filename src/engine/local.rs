@@ -119,17 +119,12 @@ impl<'a> LocalCall<'a> {
         let profile = self.local.profile;
         let verified = engine.memo.recall(&self.local.token, url, profile, keys)?;
         self.facts.memo = true;
-        let (session, grants, organization_id, times) = (
-            verified.session.clone(),
-            verified.grants.clone(),
-            verified.organization_id.clone(),
-            verified.times,
-        );
+        let (marshalled, times) = (verified.marshalled.clone(), verified.times);
         let judged = self
             .rules(now_ms)
             .and_then(|rules| check_times(&times, &rules));
         Some(match judged {
-            Ok(()) => self.verified(engine, session, grants, organization_id, now_ms),
+            Ok(()) => self.verified(engine, marshalled, now_ms),
             Err(e) => self.refused(engine, e, now_ms),
         })
     }
@@ -179,11 +174,10 @@ impl<'a> LocalCall<'a> {
         });
         match verified {
             Ok(verified) => {
-                let (session, grants) = (verified.session.clone(), verified.grants.clone());
-                let organization_id = verified.organization_id.clone();
+                let marshalled = verified.marshalled.clone();
                 let (url, profile) = (&self.config.jwks_url, self.local.profile);
                 engine.memo.remember(token, url, profile, verified);
-                self.verified(engine, session, grants, organization_id, now_ms)
+                self.verified(engine, marshalled, now_ms)
             }
             Err(e) => self.refused(engine, e, now_ms),
         }
@@ -249,7 +243,7 @@ impl<'a> LocalCall<'a> {
                 crate::access_token::marshal_introspection(&body, b2b)
             });
         match answer {
-            Ok(m) => self.verified(engine, m.answer, m.grants, m.organization_id, now_ms),
+            Ok(marshalled) => self.verified(engine, marshalled, now_ms),
             Err(e) => Next::Done(Err(crate::access_token::not_introspected(&e))),
         }
     }

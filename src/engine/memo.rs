@@ -76,7 +76,7 @@ impl Memo {
         let profile = profile.name;
         // What the entry holds, doubled for what verifying it left in the allocator (measured in
         // workerd: ~6.5 KB of wasm memory per 2.5 KB token), so the bound is close to the truth.
-        let bytes = 2 * (token.len() + verified.session.len()) + scope.len() + 512;
+        let bytes = 2 * (token.len() + verified.marshalled.answer.len()) + scope.len() + 512;
         let hash = tail_hash(token);
         let entry = Entry {
             token: Box::from(token),

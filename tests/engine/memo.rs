@@ -6,7 +6,7 @@ use std::rc::Rc;
 use stytch_sessions_wasm::claims::Times;
 use stytch_sessions_wasm::engine::memo::Memo;
 use stytch_sessions_wasm::jwt::Verified;
-use stytch_sessions_wasm::profile::SESSION;
+use stytch_sessions_wasm::profile::{Marshalled, SESSION};
 
 fn verified(session: &str) -> Verified {
     let keys = key_a().key_set();
@@ -18,9 +18,11 @@ fn verified(session: &str) -> Verified {
             nbf: None,
             iat: None,
         },
-        session: Rc::from(session),
-        grants: Rc::from(Vec::new()),
-        organization_id: None,
+        marshalled: Marshalled {
+            answer: Rc::from(session),
+            grants: Rc::from(Vec::new()),
+            organization_id: None,
+        },
     }
 }
 
@@ -33,7 +35,7 @@ fn a_token_sharing_another_ones_tail_never_recalls_its_entry() {
     memo.remember(&a, "scope", &SESSION, verified("A"));
     assert_eq!(
         memo.recall(&a, "scope", &SESSION, &keys)
-            .map(|v| &*v.session),
+            .map(|v| &*v.marshalled.answer),
         Some("A")
     );
     // Same length and tail: the same hash, but not the same token.
@@ -54,7 +56,7 @@ fn a_token_sharing_another_ones_tail_never_recalls_its_entry() {
     assert!(memo.recall(&a, "scope", &SESSION, &keys).is_none());
     assert_eq!(
         memo.recall(&b, "scope", &SESSION, &keys)
-            .map(|v| &*v.session),
+            .map(|v| &*v.marshalled.answer),
         Some("B")
     );
     // A shorter token with the same tail is another token too.
