@@ -10,7 +10,7 @@
 //! A new API-only operation is one arm here; a new token kind is a new [`Local`] row.
 
 use super::Operation;
-use crate::api::{AuthenticateJwtParams, AuthenticateParams, Endpoint};
+use crate::api::{AuthenticateJwtParams, AuthenticateParams, Endpoint, LocalJwtParams};
 use crate::http;
 use crate::json::Object;
 use crate::product::Product;
@@ -90,49 +90,50 @@ pub struct Fallback {
     pub session_custom_claims: Option<Object>,
 }
 
+impl Local {
+    /// Local verification of `token` as `profile`, under `params`: nothing to send, no scopes
+    /// required, no fallback.
+    fn verifying(profile: &'static Profile, token: String, params: LocalJwtParams) -> Self {
+        Local {
+            profile,
+            token,
+            max_token_age_seconds: params.max_token_age_seconds,
+            clock_tolerance_seconds: params.clock_tolerance_seconds,
+            current_date_ms: params.current_date_ms,
+            check: params.authorization_check,
+            required_scopes: None,
+            fallback: None,
+            introspect: None,
+        }
+    }
+}
+
 impl Shape {
     /// The shape of `operation` for `product`: the engine's one dispatch on the operation.
     /// Judging a token and fetching the keys go to the product's endpoints; the other
     /// operations name theirs.
     pub fn of(operation: Operation, product: &'static Product) -> Self {
         match operation {
-            Operation::VerifyJwt { token, params } => Shape::Local(Local {
-                profile: product.session,
-                token,
-                max_token_age_seconds: params.max_token_age_seconds,
-                clock_tolerance_seconds: params.clock_tolerance_seconds,
-                current_date_ms: params.current_date_ms,
-                check: params.authorization_check,
-                required_scopes: None,
-                fallback: None,
-                introspect: None,
-            }),
+            Operation::VerifyJwt { token, params } => {
+                Shape::Local(Local::verifying(product.session, token, params))
+            }
             Operation::VerifyToken {
                 profile,
                 token,
                 params,
                 required_scopes,
             } => Shape::Local(Local {
-                profile,
-                token,
-                max_token_age_seconds: params.max_token_age_seconds,
-                clock_tolerance_seconds: params.clock_tolerance_seconds,
-                current_date_ms: params.current_date_ms,
-                check: params.authorization_check,
                 required_scopes,
-                fallback: None,
-                introspect: None,
+                ..Local::verifying(profile, token, params)
             }),
             Operation::Introspect { body, check } => Shape::Local(Local {
-                profile: product.access_token,
-                token: String::new(),
-                max_token_age_seconds: None,
-                clock_tolerance_seconds: None,
-                current_date_ms: None,
                 check,
-                required_scopes: None,
-                fallback: None,
                 introspect: Some(body),
+                ..Local::verifying(
+                    product.access_token,
+                    String::new(),
+                    LocalJwtParams::default(),
+                )
             }),
             // `max_token_age_seconds: 0` asks the API only.
             Operation::AuthenticateJwt(p) if p.max_token_age_seconds == Some(0) => {
