@@ -5,7 +5,7 @@
 
 use crate::api::{AuthenticateJwtParams, AuthenticateParams, LocalJwtParams};
 use crate::config::Config;
-use crate::engine::{Answer, Operation};
+use crate::engine::{write_local, Answer, Operation};
 use crate::error::{ClientErrorCode, Error, Result};
 use crate::json::{self, Value};
 use crate::options::{members, Fields, Names};
@@ -248,19 +248,20 @@ impl GateOptions {
     pub fn admitted(&self, answer: &Answer, now_ms: f64) -> Result<String> {
         let mut out = String::from("{\"ok\":true,");
         match answer {
-            Answer::LocalJwt { .. } => {
-                let local = answer.to_json(); // {session, session_jwt, verdict?}
-                out.push_str(local.strip_prefix('{').unwrap_or_default());
+            Answer::LocalJwt {
+                member,
+                session,
+                session_jwt,
+                verdict,
+            } => {
+                write_local(member, session, session_jwt, verdict.as_ref(), &mut out);
+                out.push('}');
                 return Ok(out);
             }
             Answer::Session(session) => {
                 // Verified locally only (no secret): the JWT the request carried.
-                out.push('"');
-                out.push_str(self.product.session.member);
-                out.push_str("\":");
-                out.push_str(session);
-                out.push_str(",\"session_jwt\":");
-                json::write_str(&self.jwt, &mut out);
+                let member = self.product.session.member;
+                write_local(member, session, &self.jwt, None, &mut out);
                 out.push('}');
                 return Ok(out);
             }

@@ -38,19 +38,33 @@ impl Answer {
                 verdict,
             } => {
                 let mut out = String::with_capacity(session.len() + session_jwt.len() + 48);
-                out.push_str("{\"");
-                out.push_str(member);
-                out.push_str("\":");
-                out.push_str(session);
-                out.push_str(",\"session_jwt\":");
-                json::write_str(session_jwt, &mut out);
-                if let Some(verdict) = verdict {
-                    out.push_str(",\"verdict\":");
-                    verdict.write(&mut out);
-                }
+                out.push('{');
+                write_local(member, session, session_jwt, verdict.as_ref(), &mut out);
                 out.push('}');
                 std::borrow::Cow::Owned(out)
             }
         }
+    }
+}
+
+/// The members of a session verified locally, without braces: `"<member>":<session>,
+/// "session_jwt":<jwt>` and `"verdict"` when a check was judged (what [`Answer::LocalJwt`] is,
+/// and what a gate that verified locally lets a request in with).
+pub fn write_local(
+    member: &str,
+    session: &str,
+    session_jwt: &str,
+    verdict: Option<&crate::rbac::Verdict>,
+    out: &mut String,
+) {
+    out.push('"');
+    out.push_str(member);
+    out.push_str("\":");
+    out.push_str(session);
+    out.push_str(",\"session_jwt\":");
+    json::write_str(session_jwt, out);
+    if let Some(verdict) = verdict {
+        out.push_str(",\"verdict\":");
+        verdict.write(out);
     }
 }

@@ -53,7 +53,7 @@ pub use shape::ApiCall;
 use shape::Shape;
 use std::rc::Rc;
 
-pub use answer::Answer;
+pub use answer::{write_local, Answer};
 pub use facts::Facts;
 pub use flight::WAIT_POLL_MS;
 pub use operation::Operation;
