@@ -2,14 +2,21 @@
 // it synchronously (no top-level await, so it also works under require(esm)). scripts/build
 // bundles it with its imports into one file (one module to load at a cold start).
 //
-// `node:fs` is taken with process.getBuiltinModule (Node 20.16+, 22.3+, Bun, Deno), not with
-// `import ... from "node:fs"`: the ES module facade of node:fs costs a fresh process ~2.5 ms,
-// a sixth of our whole import (benches/RESULTS.md). Older Node versions get it through
-// createRequire, whose module facade is small.
-import { createRequire } from "node:module";
+// `node:fs` is taken with process.getBuiltinModule (Node 20.16+, 22.3+, Bun, Deno), not with an
+// `import` of a built-in module: the ES module facade of a built-in costs a fresh process's import
+// ~0.45 ms (node:module, for createRequire) to ~2.5 ms (node:fs), against ~4 ms for the whole
+// import (benches/RESULTS.md). Node releases without it (18, 20.0-20.15; all past their end of
+// life) get an error that names the fix: a newer Node, or `require()`, whose entry (node.cjs)
+// loads anywhere.
 import { initSync } from "./stytch_sessions_wasm.js";
 
-const { readFileSync } = globalThis.process?.getBuiltinModule?.("node:fs") ?? createRequire(import.meta.url)("node:fs");
+const fs = globalThis.process?.getBuiltinModule?.("node:fs");
+if (fs === undefined) {
+  throw new Error(
+    "stytch-sessions-wasm: this Node.js has no process.getBuiltinModule, which the package's ES module entry needs (Node 20.16+ or 22.3+); upgrade Node, or load the package with require()",
+  );
+}
+const { readFileSync } = fs;
 
 // Node, Bun, Turbopack and esbuild resolve this URL to the file (the bundlers emit it). webpack,
 // which bundles Next.js's Node.js server code and middleware, turns it into a URL-like object

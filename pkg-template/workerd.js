@@ -25,7 +25,7 @@ verifyJwt(WARM_UP_TOKEN, {
   project_id: WARM_UP_PROJECT,
   jwks: [WARM_UP_KEY],
   jwks_fetched_at: Date.now(),
-  current_date: new Date((1767225600 + 1) * 1000),
+  current_date: (1767225600 + 1) * 1000, // epoch ms: a Date's first toISOString costs V8 ~0.2 ms
   fetch: () => Promise.reject(new Error("no I/O at import")),
 }).catch(() => {});
 
