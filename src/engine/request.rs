@@ -13,7 +13,9 @@ use crate::json::{self, Value};
 use crate::jwk::KeySet;
 use crate::rbac;
 
-/// A step of an API-only call.
+/// A step of an API-only call (never inlined into the engine's step, which a cold local
+/// verification compiles whole).
+#[inline(never)]
 pub(super) fn step(
     config: &Config,
     api: &ApiCall,

@@ -117,6 +117,18 @@ impl Shape {
             Operation::VerifyJwt { token, params } => {
                 Shape::Local(Local::verifying(product.session, token, params))
             }
+            other => Self::of_other(other, product),
+        }
+    }
+
+    /// [`Shape::of`] for every operation but `verifyJwt`, a function of its own: V8 compiles a
+    /// whole function on its first call, so a cold `verifyJwt` compiles only its own arm.
+    #[inline(never)]
+    fn of_other(operation: Operation, product: &'static Product) -> Self {
+        match operation {
+            Operation::VerifyJwt { token, params } => {
+                Shape::Local(Local::verifying(product.session, token, params))
+            }
             Operation::VerifyToken {
                 profile,
                 token,

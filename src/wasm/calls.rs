@@ -337,15 +337,29 @@ fn start(config: Rc<Config>, operation: Operation, finish: Finish, now: f64) -> 
 /// The step text for `next`: a call that is not over waits in [`CALLS`] for its resume, and its
 /// step is its tag, its id and what the driver needs for it ([`protocol::Pending`]).
 fn step(next: Next, call: Call, finish: Finish, now: f64) -> String {
+    match next {
+        Next::Done(result) => done(&call, finish, result, now),
+        next => suspend(next, call, finish, now),
+    }
+}
+
+/// The final step of `call`, its facts recorded.
+fn done(call: &Call, finish: Finish, result: Result<crate::engine::Answer>, now: f64) -> String {
+    record_facts(call, &result);
+    settle(finish, result, now)
+}
+
+/// [`step`] for a step that asks the driver for I/O: the call is parked until the driver
+/// resumes it. A function of its own: V8 compiles a whole function on its first call, and a
+/// first verification with its keys given never suspends.
+#[inline(never)]
+fn suspend(next: Next, call: Call, finish: Finish, now: f64) -> String {
     // How long the driver waits for the store (docs/rules.md, "Driver contract").
     let wait_ms = protocol::store_wait_ms(call.config());
     let mut host = None;
     let mut json = String::new();
     let tag = match next {
-        Next::Done(result) => {
-            record_facts(&call, &result);
-            return settle(finish, result, now);
-        }
+        Next::Done(result) => return done(&call, finish, result, now),
         Next::Send(request) => {
             protocol::request_json(&request, &mut json);
             host = url_host(&request.url).map(Box::from);
