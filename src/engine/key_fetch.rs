@@ -31,6 +31,27 @@ impl LocalCall<'_> {
             .plan(&config.jwks_url, &kid, now_ms, timeout_ms, asking, ages)
         {
             Plan::Verify(keys) => self.verify(engine, &keys, now_ms, parsed),
+            plan => self.keys_missing(engine, plan, kid, loaded, asking, now_ms),
+        }
+    }
+
+    /// [`Self::plan_keys`] for a plan other than verifying: read the shared store, fetch, wait,
+    /// or give up. A function of its own: V8 compiles a whole function on its first call, and a
+    /// first verification with its keys given verifies at once.
+    #[inline(never)]
+    fn keys_missing(
+        &mut self,
+        engine: &mut Engine,
+        plan: Plan,
+        kid: String,
+        loaded: bool,
+        asking: Asking,
+        now_ms: f64,
+    ) -> Next {
+        let config = self.config;
+        let timeout_ms = config.jwks_timeout_ms();
+        match plan {
+            Plan::Verify(keys) => self.verify(engine, &keys, now_ms, None),
             // A cold or stale key store reads the shared store first (once per call); an
             // unknown-kid refetch never does.
             Plan::Fetch { flight, refetch } if config.jwks_store && !refetch && !loaded => {

@@ -89,11 +89,29 @@ impl KeyStore {
         asking: Asking,
         ages: Ages,
     ) -> Plan {
-        let entry = self.entry(url);
-        let fresh = entry.fresh(ages.fresh_ms, now_ms);
-        if let Some(keys) = fresh.as_ref().filter(|keys| keys.contains(kid)) {
-            return Plan::Verify(keys.clone());
+        let fresh = self.entry(url).fresh(ages.fresh_ms, now_ms);
+        match fresh {
+            Some(keys) if keys.contains(kid) => Plan::Verify(keys),
+            fresh => self.plan_missing(url, kid, fresh, now_ms, timeout_ms, asking, ages),
         }
+    }
+
+    /// [`Self::plan`] when no fresh key holds `kid`: wait, fetch, or give up. A function of its
+    /// own: V8 compiles a whole function on its first call, and a first verification with its
+    /// keys given never needs it.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn plan_missing(
+        &mut self,
+        url: &str,
+        kid: &str,
+        fresh: Option<Rc<KeySet>>,
+        now_ms: f64,
+        timeout_ms: u32,
+        asking: Asking,
+        ages: Ages,
+    ) -> Plan {
+        let entry = self.entry(url);
         let attempt = Attempt::live(entry.attempt, now_ms);
         if let Some(a) = attempt.filter(|a| a.must_wait(asking, now_ms)) {
             return Plan::Wait { flight: a.flight };

@@ -30,6 +30,17 @@ impl<'a> LocalCall<'a> {
     pub fn step(mut self, engine: &mut Engine, current: Stage, input: Input, now_ms: f64) -> Next {
         match (current, input) {
             (Stage::Start, Input::Start) => self.start(engine, now_ms),
+            (current, input) => self.resume(engine, current, input, now_ms),
+        }
+    }
+
+    /// A step after the first: the call resumed with what the driver did. A function of its
+    /// own: V8 compiles a whole function on its first call, and a first verification with its
+    /// keys given takes only the first step.
+    #[inline(never)]
+    fn resume(mut self, engine: &mut Engine, current: Stage, input: Input, now_ms: f64) -> Next {
+        match (current, input) {
+            (Stage::Start, Input::Start) => self.start(engine, now_ms),
             (Stage::Keys { kid, loaded, step }, input) => match (step, input) {
                 (KeyStep::Waiting(patience), Input::Woke) => {
                     self.plan_keys(engine, kid, loaded, Asking::Waited(patience), now_ms, None)
