@@ -71,9 +71,10 @@ impl Config {
             ));
         }
         let base_url = http::base_url(project_id, custom_base_url)?;
-        Ok(Self {
-            jwks_url: CONSUMER.jwks_url(&base_url, project_id),
-            policy_key: policy_key(&base_url, project_id, &CONSUMER),
+        let config = Self {
+            // Derived from the project, its base URL and its product: `with_product` writes them.
+            jwks_url: String::new(),
+            policy_key: String::new(),
             project_id: project_id.to_owned(),
             secret: secret.map(str::to_owned),
             base_url,
@@ -83,14 +84,15 @@ impl Config {
             jwks_fetched_at_ms: None,
             max_stale_seconds: None,
             product: &CONSUMER,
-        })
+        };
+        Ok(config.with_product(&CONSUMER))
     }
 
     /// The same project's `product` (consumer sessions unless told): its keys, its endpoints,
     /// its kind of session.
     pub fn with_product(mut self, product: &'static Product) -> Self {
         self.jwks_url = product.jwks_url(&self.base_url, &self.project_id);
-        self.policy_key = policy_key(&self.base_url, &self.project_id, product);
+        self.policy_key = [&self.base_url, " ", &self.project_id, " ", product.name].concat();
         self.product = product;
         self
     }
@@ -376,11 +378,6 @@ impl Config {
         config.max_stale_seconds = f.u32_at_most("max_stale_seconds", Self::MAX_STALE_SECONDS)?;
         Ok(config)
     }
-}
-
-/// [`Config::policy_key`] of project `project_id`'s `product` at `base_url`.
-fn policy_key(base_url: &str, project_id: &str, product: &Product) -> String {
-    [base_url, " ", project_id, " ", product.name].concat()
 }
 
 #[cfg(test)]
