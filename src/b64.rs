@@ -16,10 +16,11 @@ const URL_VALUES: [u8; 256] = {
     table
 };
 
+/// A character's value, 64 when it is not base64url: an invalid character's value is the only
+/// one with bit 6 set, so the OR of several values has it exactly when one of them is invalid.
 #[inline(always)]
-fn url_value(c: u8) -> Option<u32> {
-    let v = URL_VALUES[c as usize];
-    (v < 64).then_some(u32::from(v))
+fn url_value(c: u8) -> u32 {
+    u32::from(URL_VALUES[usize::from(c)])
 }
 
 /// Decodes strict unpadded base64url (RFC 7515 §2): `=` padding, characters outside the URL-safe
@@ -30,14 +31,12 @@ pub fn decode_url(text: &str) -> Option<Vec<u8>> {
     // Room for the remainder's one or two bytes too, so that pushing them never reallocates.
     let mut out = Vec::with_capacity(bytes.len() / 4 * 3 + 2);
     out.resize(bytes.len() / 4 * 3, 0);
-    // Four table lookups a chunk, one check: an invalid character's value (64) is the only one
-    // with bit 6 set, so the OR of the four has it exactly when one of them is invalid.
-    let value = |c: u8| u32::from(URL_VALUES[usize::from(c)]);
+    // Four table lookups a chunk, one check ([`url_value`]).
     for (chunk, three) in (&mut chunks).zip(out.chunks_exact_mut(3)) {
         let (&[a, b, c, d], [x, y, z]) = (chunk, three) else {
             return None;
         };
-        let (a, b, c, d) = (value(a), value(b), value(c), value(d));
+        let (a, b, c, d) = (url_value(a), url_value(b), url_value(c), url_value(d));
         if (a | b | c | d) & 64 != 0 {
             return None;
         }
@@ -47,15 +46,17 @@ pub fn decode_url(text: &str) -> Option<Vec<u8>> {
     match *chunks.remainder() {
         [] => {}
         [a, b] => {
-            let n = url_value(a)? << 18 | url_value(b)? << 12;
-            if n & 0xffff != 0 {
+            let (a, b) = (url_value(a), url_value(b));
+            let n = a << 18 | b << 12;
+            if (a | b) & 64 != 0 || n & 0xffff != 0 {
                 return None;
             }
             out.push((n >> 16) as u8);
         }
         [a, b, c] => {
-            let n = url_value(a)? << 18 | url_value(b)? << 12 | url_value(c)? << 6;
-            if n & 0xff != 0 {
+            let (a, b, c) = (url_value(a), url_value(b), url_value(c));
+            let n = a << 18 | b << 12 | c << 6;
+            if (a | b | c) & 64 != 0 || n & 0xff != 0 {
                 return None;
             }
             out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8]);
