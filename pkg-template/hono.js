@@ -43,7 +43,6 @@ const VERIFY_OPTIONS = ["project_id", "secret", "custom_base_url", "timeout_ms",
 const KINDS = {
   consumer: {
     gate: authenticateRequest,
-
     /** Judges `resource_id`/`action` for what the gate let in; rejects as `verifyJwt` does. */
     check(judged, variables, resource_id, action) {
       return verifyJwt(variables.session_jwt, { ...judged.verify, current_date: judged.at, authorization_check: { resource_id, action } });
@@ -91,7 +90,7 @@ export function stytchAuth(options = {}) {
     const auth = await gate(c.req.raw, opts);
     if (!auth.ok) return auth.response();
     // The context variable: the gate's answer, without `ok` and its headers.
-    const { ok, headers, ...value } = auth;
+    const { ok: _ok, headers, ...value } = auth;
     judgedBy.set(value, { kind, verify: verifyOptions(opts), at: judgedAt(c.req.raw, auth.session_jwt, startedAt) });
     c.set(VARIABLE, value);
     await next();
